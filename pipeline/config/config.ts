@@ -1,0 +1,225 @@
+import { z } from 'zod';
+import { ConfigError, type Problem } from '../runtime/errors.js';
+
+/**
+ * The one place that reads the environment. Every endpoint, port, topic name and tuning knob
+ * has a default for the local stack (see `npm run stack`), so the same code runs against a
+ * user's own clusters by setting variables. `loadConfig` fails with every problem listed.
+ */
+
+const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((s) => s === 'true' || s === '1' || s === 'yes');
+
+const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+const optional = () => z.string().min(1).optional();
+
+/** Every environment variable the project reads, with its default and meaning. */
+export const EnvSchema = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
+  NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/)
+    .default('btc')
+    .describe('prefix of every topic, index, queue and Redis key (tests use fresh ones)'),
+
+  KAFKA_BROKERS: list('127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094').describe('bootstrap brokers'),
+  KAFKA_CLIENT_ID: z.string().default('btc-stream').describe('Kafka client id prefix'),
+  KAFKA_SSL: bool(false).describe('connect to Kafka with TLS'),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional().describe('SASL mechanism'),
+  KAFKA_SASL_USERNAME: optional().describe('SASL user'),
+  KAFKA_SASL_PASSWORD: optional().describe('SASL password'),
+  KAFKA_PARTITIONS: int(9, 1, 1000).describe('partitions of each raw topic'),
+  KAFKA_REPLICATION_FACTOR: int(3, 1, 10).describe('replication factor of every topic'),
+  KAFKA_MIN_INSYNC_REPLICAS: int(2, 1, 10).describe('min.insync.replicas of every topic'),
+
+  ES_NODES: list('http://127.0.0.1:9201,http://127.0.0.1:9202,http://127.0.0.1:9203').describe('Elasticsearch node URLs'),
+  ES_API_KEY: optional().describe('Elasticsearch API key (base64 id:key)'),
+  ES_USERNAME: optional().describe('Elasticsearch basic-auth user'),
+  ES_PASSWORD: optional().describe('Elasticsearch basic-auth password'),
+  ES_CA_CERT: optional().describe('path of a PEM CA certificate for Elasticsearch TLS'),
+  ES_TLS_REJECT_UNAUTHORIZED: bool(true).describe('verify the Elasticsearch TLS certificate'),
+  ES_SHARDS: int(3, 1, 100).describe('primary shards of each index'),
+  ES_REPLICAS: int(2, 0, 10).describe('replicas of each index'),
+
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6380').describe('Redis URL (rediss:// for TLS)'),
+  REDIS_PASSWORD: optional().describe('Redis password (overrides the URL)'),
+
+  MESSAGE_TIMEOUT_MS: int(30_000, 100, 3_600_000).describe('a spout tuple not fully acked within this is replayed'),
+  MAX_SPOUT_PENDING: int(2_000, 1, 1_000_000).describe('un-acked tuples per spout task before fetching pauses'),
+  MAX_ATTEMPTS: int(5, 1, 100).describe('attempts before a tuple goes to the dead-letter topic'),
+  BACKOFF_BASE_MS: int(200, 1, 600_000).describe('first replay delay; doubles per attempt, with jitter'),
+  BACKOFF_MAX_MS: int(30_000, 1, 3_600_000).describe('largest replay delay'),
+  TRANSPORT_BATCH_SIZE: int(100, 1, 10_000).describe('tuples per BullMQ job'),
+  TRANSPORT_LINGER_MS: int(5, 0, 10_000).describe('how long a partial batch waits before it is sent'),
+  WORKER_HEARTBEAT_MS: int(1_000, 50, 60_000).describe('how often a worker renews its liveness'),
+  WORKER_TTL_MS: int(5_000, 200, 600_000).describe('a worker silent for this long is considered dead'),
+  METRICS_PORT: int(0, 0, 65_535).describe('HTTP port of /metrics and /metrics.json (0: any free port)'),
+
+  FEED_BLOCKS_URL: z.string().url().default('https://mempool.space/api').describe('Esplora-compatible API base URL'),
+  FEED_MEMPOOL_URL: z.string().url().default('https://mempool.space/api').describe('mempool recent-transactions API base URL'),
+  PRICE_PROVIDERS: list('kraken,coingecko').describe('price providers, in order of preference'),
+  KRAKEN_URL: z.string().url().default('https://api.kraken.com').describe('Kraken public API base URL'),
+  COINGECKO_URL: z.string().url().default('https://api.coingecko.com/api/v3').describe('CoinGecko API base URL'),
+  POLL_BLOCKS_MS: int(30_000, 100, 3_600_000).describe('block tip poll interval'),
+  POLL_MEMPOOL_MS: int(10_000, 100, 3_600_000).describe('mempool poll interval'),
+  POLL_PRICES_MS: int(60_000, 100, 3_600_000).describe('price poll interval'),
+  HTTP_TIMEOUT_MS: int(10_000, 100, 600_000).describe('timeout of one feed request'),
+  HTTP_RETRIES: int(5, 0, 100).describe('retries of one feed request'),
+});
+
+/** The validated environment. */
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Configuration handed to every part of the project; nothing else reads `process.env`. */
+export interface Config {
+  env: Env;
+  logLevel: Env['LOG_LEVEL'];
+  namespace: string;
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    ssl: boolean;
+    sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+    partitions: number;
+    replicationFactor: number;
+    minInsyncReplicas: number;
+  };
+  elasticsearch: {
+    nodes: string[];
+    auth?: { apiKey: string } | { username: string; password: string };
+    caCertPath?: string;
+    rejectUnauthorized: boolean;
+    shards: number;
+    replicas: number;
+  };
+  redis: { url: string; password?: string };
+  runtime: {
+    messageTimeoutMs: number;
+    maxSpoutPending: number;
+    maxAttempts: number;
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+    batchSize: number;
+    lingerMs: number;
+    heartbeatMs: number;
+    workerTtlMs: number;
+    metricsPort: number;
+  };
+  feeds: {
+    blocksUrl: string;
+    mempoolUrl: string;
+    priceProviders: string[];
+    krakenUrl: string;
+    coingeckoUrl: string;
+    pollBlocksMs: number;
+    pollMempoolMs: number;
+    pollPricesMs: number;
+    httpTimeoutMs: number;
+    httpRetries: number;
+  };
+}
+
+/**
+ * Validates `source` (default: `process.env`) and returns the configuration.
+ * Throws a `ConfigError` that lists every problem at once.
+ */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(source);
+  const problems: Problem[] = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  if (!parsed.success) throw new ConfigError('invalid configuration', problems);
+  const env = parsed.data;
+
+  if ((env.KAFKA_SASL_USERNAME || env.KAFKA_SASL_PASSWORD) && !env.KAFKA_SASL_MECHANISM) {
+    problems.push({ path: 'KAFKA_SASL_MECHANISM', message: 'required when a SASL user or password is set' });
+  }
+  if (env.KAFKA_SASL_MECHANISM && !(env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD)) {
+    problems.push({ path: 'KAFKA_SASL_USERNAME', message: 'SASL needs both KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD' });
+  }
+  if (env.ES_API_KEY && (env.ES_USERNAME || env.ES_PASSWORD)) {
+    problems.push({ path: 'ES_API_KEY', message: 'set either ES_API_KEY or ES_USERNAME/ES_PASSWORD, not both' });
+  }
+  if (Boolean(env.ES_USERNAME) !== Boolean(env.ES_PASSWORD)) {
+    problems.push({ path: 'ES_USERNAME', message: 'basic auth needs both ES_USERNAME and ES_PASSWORD' });
+  }
+  if (env.KAFKA_MIN_INSYNC_REPLICAS > env.KAFKA_REPLICATION_FACTOR) {
+    problems.push({ path: 'KAFKA_MIN_INSYNC_REPLICAS', message: 'must not exceed KAFKA_REPLICATION_FACTOR' });
+  }
+  if (env.BACKOFF_BASE_MS > env.BACKOFF_MAX_MS) {
+    problems.push({ path: 'BACKOFF_BASE_MS', message: 'must not exceed BACKOFF_MAX_MS' });
+  }
+  if (env.WORKER_HEARTBEAT_MS * 2 > env.WORKER_TTL_MS) {
+    problems.push({ path: 'WORKER_TTL_MS', message: 'must be at least twice WORKER_HEARTBEAT_MS' });
+  }
+  for (const provider of env.PRICE_PROVIDERS) {
+    if (provider !== 'kraken' && provider !== 'coingecko') {
+      problems.push({ path: 'PRICE_PROVIDERS', message: `unknown provider "${provider}" (known: kraken, coingecko)` });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError('invalid configuration', problems);
+
+  return {
+    env,
+    logLevel: env.LOG_LEVEL,
+    namespace: env.NAMESPACE,
+    kafka: {
+      brokers: env.KAFKA_BROKERS,
+      clientId: env.KAFKA_CLIENT_ID,
+      ssl: env.KAFKA_SSL,
+      ...(env.KAFKA_SASL_MECHANISM && env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD
+        ? { sasl: { mechanism: env.KAFKA_SASL_MECHANISM, username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD } }
+        : {}),
+      partitions: env.KAFKA_PARTITIONS,
+      replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+      minInsyncReplicas: env.KAFKA_MIN_INSYNC_REPLICAS,
+    },
+    elasticsearch: {
+      nodes: env.ES_NODES,
+      ...(env.ES_API_KEY
+        ? { auth: { apiKey: env.ES_API_KEY } }
+        : env.ES_USERNAME && env.ES_PASSWORD
+          ? { auth: { username: env.ES_USERNAME, password: env.ES_PASSWORD } }
+          : {}),
+      ...(env.ES_CA_CERT ? { caCertPath: env.ES_CA_CERT } : {}),
+      rejectUnauthorized: env.ES_TLS_REJECT_UNAUTHORIZED,
+      shards: env.ES_SHARDS,
+      replicas: env.ES_REPLICAS,
+    },
+    redis: { url: env.REDIS_URL, ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}) },
+    runtime: {
+      messageTimeoutMs: env.MESSAGE_TIMEOUT_MS,
+      maxSpoutPending: env.MAX_SPOUT_PENDING,
+      maxAttempts: env.MAX_ATTEMPTS,
+      backoffBaseMs: env.BACKOFF_BASE_MS,
+      backoffMaxMs: env.BACKOFF_MAX_MS,
+      batchSize: env.TRANSPORT_BATCH_SIZE,
+      lingerMs: env.TRANSPORT_LINGER_MS,
+      heartbeatMs: env.WORKER_HEARTBEAT_MS,
+      workerTtlMs: env.WORKER_TTL_MS,
+      metricsPort: env.METRICS_PORT,
+    },
+    feeds: {
+      blocksUrl: env.FEED_BLOCKS_URL,
+      mempoolUrl: env.FEED_MEMPOOL_URL,
+      priceProviders: env.PRICE_PROVIDERS,
+      krakenUrl: env.KRAKEN_URL,
+      coingeckoUrl: env.COINGECKO_URL,
+      pollBlocksMs: env.POLL_BLOCKS_MS,
+      pollMempoolMs: env.POLL_MEMPOOL_MS,
+      pollPricesMs: env.POLL_PRICES_MS,
+      httpTimeoutMs: env.HTTP_TIMEOUT_MS,
+      httpRetries: env.HTTP_RETRIES,
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { SchemaError } from '../runtime/errors.js';
+
+/** ISO-8601 UTC timestamp with a `Z` suffix, e.g. `2017-08-24T00:25:23.000Z`. */
+export const UtcIsoSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/, 'must be an ISO-8601 UTC time ending in Z');
+
+/** Integer amount of satoshis (safe integer, never negative). */
+export const SatsSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The envelope around every event in a raw topic (schema version 1).
+ * `event_time` comes from the data (block header time, the price's own timestamp), in UTC;
+ * `ingest_time` is the producer's wall clock and is the only field that differs between two
+ * publications of the same fact.
+ */
+export function envelopeSchema<const K extends string, D extends z.ZodType>(kind: K, data: D) {
+  return z
+    .object({
+      kind: z.literal(kind),
+      schema_version: z.literal(1),
+      source: z.string().min(1),
+      event_time: UtcIsoSchema,
+      event_time_ms: z.number().int(),
+      ingest_time: UtcIsoSchema,
+      producer_id: z.string().min(1),
+      data,
+    })
+    .strict()
+    .refine((e) => Date.parse(e.event_time) === e.event_time_ms, {
+      message: 'event_time and event_time_ms disagree',
+      path: ['event_time_ms'],
+    });
+}
+
+/** Parses `value` with `schema` or throws a `SchemaError` naming every problem. */
+export function parseWith<T>(schemaName: string, schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new SchemaError(
+    schemaName,
+    result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    { cause: result.error },
+  );
+}
+
+/** Parses a Kafka message value (UTF-8 JSON) with `schema`; bad JSON is a `SchemaError` too. */
+export function decodeJson<T>(schemaName: string, schema: z.ZodType<T>, raw: Buffer | string | null): T {
+  if (raw === null) throw new SchemaError(schemaName, [{ path: '', message: 'empty message value' }]);
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+  } catch (cause) {
+    throw new SchemaError(schemaName, [{ path: '', message: 'not valid JSON' }], { cause });
+  }
+  return parseWith(schemaName, schema, value);
+}
