@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // `npm test` (cli/test.ts) runs unit first, makes sure the stack is up, then integration and e2e.
 export default defineConfig({
   test: {
+    // Integration and e2e files share one real stack: run files one at a time.
+    fileParallelism: false,
     projects: [
       {
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
@@ -15,7 +17,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
         },
       },
       {
@@ -25,7 +26,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 900_000,
           hookTimeout: 900_000,
-          fileParallelism: false,
         },
       },
     ],

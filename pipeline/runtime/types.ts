@@ -1,0 +1,123 @@
+/**
+ * The public contracts of the runtime: spouts, bolts, tuples and collectors.
+ *
+ * Guaranteed processing (as in Apache Storm): every tuple a spout emits with a message id roots a
+ * tuple tree. Bolts emit new tuples anchored to the tuples they read and then ack or fail their
+ * input. The tree is complete when every tuple in it has been acked; the spout then receives
+ * `ack(messageId)`. If any tuple fails, or the tree is not complete within the message timeout,
+ * the spout receives `fail(messageId)` and replays the message (Kafka spouts do this by
+ * themselves, with backoff, up to the attempt limit, then dead-letter it).
+ *
+ * Because delivery is at-least-once, a bolt's external effect must be idempotent: use
+ * `tuple.origin.messageId` (stable across replays) or a key from the data to make it so.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
+
+/** Stream a component emits on when none is named. */
+export const DEFAULT_STREAM = 'default';
+/** Reserved stream of tick tuples (timers); ids starting with `__` belong to the runtime. */
+export const TICK_STREAM = '__tick';
+
+/** Values of a tuple, by field name. Must be JSON-serialisable (they cross process boundaries). */
+export type Values = Record<string, unknown>;
+
+/** Where the spout tuple at the root of a tree came from. */
+export interface Origin {
+  /** Stable id of the spout message, e.g. `topic/partition/offset`; identical across replays. */
+  messageId: string;
+  /** 1 on first delivery, then 2, 3, ... on replays. */
+  attempt: number;
+}
+
+/** A tuple as a bolt receives it. */
+export interface Tuple {
+  /** Unique id of this tuple instance. */
+  readonly id: string;
+  readonly stream: string;
+  readonly sourceComponent: string;
+  readonly sourceTask: number;
+  readonly values: Readonly<Values>;
+  /** Origins of the spout tuples this tuple descends from (one, unless it joins several). */
+  readonly origins: readonly Origin[];
+  /** Returns the named value; throws an `InvariantError` if the field is missing. */
+  get<T = unknown>(field: string): T;
+}
+
+/** Options of one emit. */
+export interface EmitOptions {
+  /** Output stream; default `DEFAULT_STREAM`. */
+  stream?: string;
+  /** Input tuples the new tuple is anchored to (bolts only). Unanchored tuples are not tracked. */
+  anchors?: readonly Tuple[];
+}
+
+/** What a component knows about itself. */
+export interface TopologyContext {
+  topology: string;
+  componentId: string;
+  /** Index of this task within the component, 0-based. */
+  taskIndex: number;
+  /** Number of tasks of this component. */
+  taskCount: number;
+  workerId: string;
+  log: Logger;
+  clock: Clock;
+}
+
+/** Emits from a spout. */
+export interface SpoutOutputCollector {
+  /** Emits a tuple rooted at `messageId` (tracked; `ack`/`fail` follow) or untracked when omitted. */
+  emit(values: Values, options?: { stream?: string; messageId?: string; attempt?: number }): void;
+  /** Reports an error of the spout itself (logged and counted). */
+  reportError(err: unknown): void;
+}
+
+/**
+ * A source of tuples. The runtime calls `nextTuple` in a loop while fewer than the maximum of
+ * pending tuples are in flight, and calls `ack`/`fail` when a tree completes or fails.
+ * Methods are never called concurrently on one instance.
+ */
+export interface Spout {
+  open(context: TopologyContext, collector: SpoutOutputCollector): Promise<void>;
+  /** Emits zero or more tuples; may wait briefly for input. */
+  nextTuple(): Promise<void>;
+  ack(messageId: string): void | Promise<void>;
+  fail(messageId: string, reason: unknown): void | Promise<void>;
+  /** Stops fetching, and flushes what must survive (offset commits). */
+  close(): Promise<void>;
+}
+
+/** Emits from a rich bolt; acking is explicit. */
+export interface OutputCollector {
+  emit(values: Values, options?: EmitOptions): void;
+  ack(tuple: Tuple): void;
+  /** Fails the tuple's tree; a `NonRetriableError` sends the spout message to the dead letters at once. */
+  fail(tuple: Tuple, err: unknown): void;
+}
+
+/**
+ * A bolt with explicit acking (windows, joins, batching sinks). Every input must eventually be
+ * acked or failed, or its tree times out and replays.
+ */
+export interface Bolt {
+  prepare(context: TopologyContext, collector: OutputCollector): Promise<void> | void;
+  execute(tuple: Tuple): Promise<void> | void;
+  cleanup?(): Promise<void> | void;
+}
+
+/** Emits from a basic bolt; every emit is anchored to the input. */
+export interface BasicOutputCollector {
+  emit(values: Values, options?: { stream?: string }): void;
+}
+
+/**
+ * The easy path: the input is acked when `execute` resolves, failed when it throws.
+ * Throw a `NonRetriableError` for bad data (dead-lettered without replay), a `RetriableError`
+ * or any other error for a transient problem (replayed with backoff).
+ */
+export interface BasicBolt {
+  prepare?(context: TopologyContext): Promise<void> | void;
+  execute(tuple: Tuple, collector: BasicOutputCollector): Promise<void> | void;
+  cleanup?(): Promise<void> | void;
+}
