@@ -1,0 +1,34 @@
+/** Public API of the runtime; everything outside `pipeline/runtime` imports from here. */
+export { TopologyBuilder, BoltDeclarer } from './topology-builder.js';
+export type { SpoutOptions, BoltOptions, GroupingOptions } from './topology-builder.js';
+export type { Topology, SpoutDefinition, BoltDefinition, Grouping, Subscription, OutputFields } from './topology-definition.js';
+export { DEFAULT_STREAM, TICK_STREAM } from './types.js';
+export type {
+  Values,
+  Origin,
+  Tuple,
+  EmitOptions,
+  TopologyContext,
+  SpoutOutputCollector,
+  Spout,
+  OutputCollector,
+  Bolt,
+  BasicOutputCollector,
+  BasicBolt,
+} from './types.js';
+export { PipelineError, RetriableError, NonRetriableError, SchemaError, ConfigError, InvariantError } from './errors.js';
+export type { Problem } from './errors.js';
+export { TupleFailedError, TupleTimeoutError, isRetriable } from './tuple-failure.js';
+export type { FailureInfo } from './tuple-failure.js';
+export { systemClock } from './clock.js';
+export type { Clock } from './clock.js';
+export { createLogger } from './logger.js';
+export type { Logger } from './logger.js';
+export { DeadLetterSchema } from './dead-letter.js';
+export type { DeadLetter } from './dead-letter.js';
+export { KafkaSpout } from './kafka-spout.js';
+export { kafkaSpoutOptions } from './kafka-spout-options.js';
+export type { KafkaSpoutOptions } from './kafka-spout-options.js';
+export type { BackoffOptions } from './backoff.js';
+export { runWorker } from './run-worker.js';
+export type { RunWorkerOptions, WorkerHandle } from './run-worker.js';

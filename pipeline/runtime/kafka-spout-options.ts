@@ -1,0 +1,48 @@
+import type { KafkaMessage } from 'kafkajs';
+import type { Config } from '../config/config.js';
+import type { BackoffOptions } from './backoff.js';
+import type { Values } from './types.js';
+
+/** Options of a `KafkaSpout`. */
+export interface KafkaSpoutOptions {
+  /** Brokers, client id, TLS and SASL (`config.kafka`). */
+  kafka: Config['kafka'];
+  topic: string;
+  /** Consumer group; every spout task of every worker joins it, Kafka spreads the partitions. */
+  groupId: string;
+  /** Topic of the dead letters (`DeadLetterSchema`), written with acks=-1 by an idempotent producer. */
+  deadLetterTopic: string;
+  /**
+   * Turns a record into the values of the spout tuple; default `{ key, value }` as UTF-8 text.
+   * Throw a `SchemaError` or `NonRetriableError` for a record that can never be processed: it is
+   * dead-lettered at once with the reason, and the partition moves on.
+   */
+  decode?: (message: KafkaMessage, partition: number) => Values;
+  /** Records fetched but not complete per spout task before the consumer pauses (`config.runtime.maxSpoutPending`). */
+  maxPending: number;
+  /** Attempts before a record is dead-lettered (`config.runtime.maxAttempts`). */
+  maxAttempts: number;
+  /** Replay delays (`config.runtime.backoffBaseMs` / `backoffMaxMs`). */
+  backoff: BackoffOptions;
+  /** Where a group without committed offsets starts; default true (earliest). */
+  fromBeginning?: boolean;
+  /** Records emitted per `nextTuple` call at most; default 200. */
+  emitBatch?: number;
+  /** How often offsets are committed and lag is measured, in ms; default 500 / 5000. */
+  commitIntervalMs?: number;
+  lagIntervalMs?: number;
+}
+
+/** KafkaSpout options from the configuration, for a topic and its dead-letter topic. */
+export function kafkaSpoutOptions(
+  config: Config,
+  options: Pick<KafkaSpoutOptions, 'topic' | 'groupId' | 'deadLetterTopic'> & Partial<KafkaSpoutOptions>,
+): KafkaSpoutOptions {
+  return {
+    kafka: config.kafka,
+    maxPending: config.runtime.maxSpoutPending,
+    maxAttempts: config.runtime.maxAttempts,
+    backoff: { baseMs: config.runtime.backoffBaseMs, maxMs: config.runtime.backoffMaxMs },
+    ...options,
+  };
+}

@@ -1,0 +1,222 @@
+import { ConfigError, type Problem } from './errors.js';
+import type { BoltDefinition, Grouping, OutputFields, SpoutDefinition, Subscription, Topology } from './topology-definition.js';
+import { DEFAULT_STREAM, type BasicBolt, type Bolt, type Spout } from './types.js';
+
+/** Options of `setSpout`. */
+export interface SpoutOptions {
+  /** Spout tasks per worker (for a Kafka spout: consumers per worker); default 1. */
+  parallelism?: number;
+  /** Un-acked tuples per spout task before fetching pauses; default `config.runtime.maxSpoutPending`. */
+  maxPending?: number;
+  /** Output fields per stream, e.g. `{ default: ['key', 'value'] }`; optional. */
+  outputs?: OutputFields;
+}
+
+/** Options of `setBolt` and `setBasicBolt`. */
+export interface BoltOptions {
+  /** Tasks of the bolt across the whole fleet; default 1. Fixed per topology, spread over live workers. */
+  parallelism?: number;
+  /** Period of tick tuples (`TICK_STREAM`) delivered to each task; no ticks when omitted. */
+  tickIntervalMs?: number;
+  /** Inputs of one task executed but not yet acked before the task stops taking more; default 1000. */
+  maxInFlight?: number;
+  /** Output fields per stream, e.g. `{ default: ['hour', 'sats'] }`; optional. */
+  outputs?: OutputFields;
+}
+
+/** Options of a grouping. */
+export interface GroupingOptions {
+  /** Stream of the source to read; default `DEFAULT_STREAM`. */
+  stream?: string;
+}
+
+/** Declares the inputs of a bolt; every method returns the declarer for chaining. */
+export class BoltDeclarer {
+  /** @internal */
+  readonly subscriptions: Subscription[] = [];
+
+  /** Each tuple goes to one task, spread evenly. */
+  shuffleGrouping(source: string, options: GroupingOptions = {}): this {
+    return this.add(source, options, { kind: 'shuffle' });
+  }
+
+  /** Tuples with equal values of `fields` always reach the same task. */
+  fieldsGrouping(source: string, fields: readonly string[], options: GroupingOptions = {}): this {
+    return this.add(source, options, { kind: 'fields', fields: [...fields] });
+  }
+
+  /** Each tuple goes to every task. */
+  allGrouping(source: string, options: GroupingOptions = {}): this {
+    return this.add(source, options, { kind: 'all' });
+  }
+
+  /** Every tuple goes to task 0. */
+  globalGrouping(source: string, options: GroupingOptions = {}): this {
+    return this.add(source, options, { kind: 'global' });
+  }
+
+  /** A task hosted by the emitting worker when there is one, else like shuffle. */
+  localOrShuffleGrouping(source: string, options: GroupingOptions = {}): this {
+    return this.add(source, options, { kind: 'local-or-shuffle' });
+  }
+
+  private add(source: string, options: GroupingOptions, grouping: Grouping): this {
+    this.subscriptions.push({ source, stream: options.stream ?? DEFAULT_STREAM, grouping });
+    return this;
+  }
+}
+
+type PendingBolt =
+  | { kind: 'bolt'; id: string; factory: () => Bolt; options: BoltOptions; declarer: BoltDeclarer }
+  | { kind: 'basic-bolt'; id: string; factory: () => BasicBolt; options: BoltOptions; declarer: BoltDeclarer };
+
+const ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+const TOPOLOGY_NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+
+/**
+ * Wires spouts and bolts into a topology (like Storm's `TopologyBuilder`). `build()` validates the
+ * whole graph and throws one `ConfigError` listing every problem.
+ */
+export class TopologyBuilder {
+  private readonly spouts: { id: string; factory: () => Spout; options: SpoutOptions }[] = [];
+  private readonly bolts: PendingBolt[] = [];
+
+  /** `name` prefixes every queue and Redis key of the topology (lowercase letters, digits, `-`). */
+  constructor(readonly name: string) {}
+
+  /** Adds a spout; `factory` is called once per spout task. */
+  setSpout(id: string, factory: () => Spout, options: SpoutOptions = {}): this {
+    this.spouts.push({ id, factory, options });
+    return this;
+  }
+
+  /** Adds a rich bolt (explicit `ack`/`fail`); `factory` is called once per task. */
+  setBolt(id: string, factory: () => Bolt, options: BoltOptions = {}): BoltDeclarer {
+    const declarer = new BoltDeclarer();
+    this.bolts.push({ kind: 'bolt', id, factory, options, declarer });
+    return declarer;
+  }
+
+  /** Adds a basic bolt (acked when `execute` resolves, failed when it throws); `factory` is called once per task. */
+  setBasicBolt(id: string, factory: () => BasicBolt, options: BoltOptions = {}): BoltDeclarer {
+    const declarer = new BoltDeclarer();
+    this.bolts.push({ kind: 'basic-bolt', id, factory, options, declarer });
+    return declarer;
+  }
+
+  /** Validates and freezes the topology; throws a `ConfigError` listing every problem. */
+  build(): Topology {
+    const problems: Problem[] = [];
+    const add = (path: string, message: string) => problems.push({ path, message });
+
+    if (!TOPOLOGY_NAME_PATTERN.test(this.name)) add('name', `topology name "${this.name}" must match ${TOPOLOGY_NAME_PATTERN}`);
+    if (this.spouts.length === 0) add('spouts', 'a topology needs at least one spout (setSpout)');
+
+    const outputsOf = new Map<string, OutputFields | undefined>();
+    const all = [...this.spouts.map((s) => ({ id: s.id, options: s.options })), ...this.bolts];
+    for (const component of all) {
+      const { id } = component;
+      if (id.startsWith('__')) add(id, 'ids starting with "__" are reserved for the runtime; rename the component');
+      else if (!ID_PATTERN.test(id)) add(id, `component id must match ${ID_PATTERN}`);
+      if (outputsOf.has(id)) add(id, 'duplicate component id; give each spout and bolt its own id');
+      outputsOf.set(id, component.options.outputs);
+      const p = component.options.parallelism ?? 1;
+      if (!Number.isInteger(p) || p < 1 || p > 1024) add(`${id}.parallelism`, `must be an integer in 1..1024, got ${p}`);
+      for (const stream of Object.keys(component.options.outputs ?? {})) {
+        if (stream.startsWith('__')) add(`${id}.outputs.${stream}`, 'streams starting with "__" are reserved for the runtime');
+      }
+    }
+    for (const spout of this.spouts) {
+      const m = spout.options.maxPending;
+      if (m !== undefined && (!Number.isInteger(m) || m < 1)) add(`${spout.id}.maxPending`, `must be a positive integer, got ${m}`);
+    }
+
+    for (const bolt of this.bolts) {
+      const { tickIntervalMs, maxInFlight } = bolt.options;
+      if (tickIntervalMs !== undefined && (!Number.isFinite(tickIntervalMs) || tickIntervalMs < 1)) {
+        add(`${bolt.id}.tickIntervalMs`, `must be a positive number of milliseconds, got ${tickIntervalMs}`);
+      }
+      if (maxInFlight !== undefined && (!Number.isInteger(maxInFlight) || maxInFlight < 1)) {
+        add(`${bolt.id}.maxInFlight`, `must be a positive integer, got ${maxInFlight}`);
+      }
+      if (bolt.declarer.subscriptions.length === 0) {
+        add(bolt.id, 'bolt has no input; declare one with shuffleGrouping, fieldsGrouping, ...');
+      }
+      const seen = new Set<string>();
+      for (const sub of bolt.declarer.subscriptions) {
+        const where = `${bolt.id} <- ${sub.source}/${sub.stream}`;
+        if (seen.has(`${sub.source}/${sub.stream}`)) add(where, 'the same stream is subscribed twice; keep one grouping');
+        seen.add(`${sub.source}/${sub.stream}`);
+        if (sub.source === bolt.id) add(where, 'a bolt cannot read its own output (cycle)');
+        if (!outputsOf.has(sub.source)) {
+          add(where, `unknown source "${sub.source}"; known components: ${[...outputsOf.keys()].join(', ') || '(none)'}`);
+          continue;
+        }
+        if (sub.stream.startsWith('__')) add(where, 'streams starting with "__" are reserved for the runtime');
+        const outputs = outputsOf.get(sub.source);
+        const declared = outputs?.[sub.stream];
+        if (outputs && !declared) add(where, `"${sub.source}" declares no stream "${sub.stream}" (declared: ${Object.keys(outputs).join(', ')})`);
+        if (sub.grouping.kind === 'fields') {
+          if (sub.grouping.fields.length === 0) add(where, 'fieldsGrouping needs at least one field');
+          for (const f of sub.grouping.fields) {
+            if (declared && !declared.includes(f)) add(where, `field "${f}" is not among the declared output fields [${declared.join(', ')}]`);
+          }
+        }
+      }
+    }
+
+    const boltOrder = this.sortBolts(add);
+    if (problems.length > 0) throw new ConfigError(`invalid topology "${this.name}"`, problems);
+
+    const spouts = new Map<string, SpoutDefinition>();
+    for (const s of this.spouts) {
+      spouts.set(s.id, {
+        kind: 'spout',
+        id: s.id,
+        parallelism: s.options.parallelism ?? 1,
+        factory: s.factory,
+        ...(s.options.maxPending !== undefined ? { maxPending: s.options.maxPending } : {}),
+        ...(s.options.outputs ? { outputs: s.options.outputs } : {}),
+      });
+    }
+    const bolts = new Map<string, BoltDefinition>();
+    for (const b of this.bolts) {
+      const common = {
+        id: b.id,
+        parallelism: b.options.parallelism ?? 1,
+        subscriptions: [...b.declarer.subscriptions],
+        maxInFlight: b.options.maxInFlight ?? 1000,
+        ...(b.options.tickIntervalMs !== undefined ? { tickIntervalMs: b.options.tickIntervalMs } : {}),
+        ...(b.options.outputs ? { outputs: b.options.outputs } : {}),
+      };
+      bolts.set(b.id, b.kind === 'bolt' ? { ...common, kind: 'bolt', factory: b.factory } : { ...common, kind: 'basic-bolt', factory: b.factory });
+    }
+    return Object.freeze({ name: this.name, spouts, bolts, boltOrder });
+  }
+
+  /** Topological order of the bolts (Kahn); reports the bolts left on a cycle. */
+  private sortBolts(add: (path: string, message: string) => void): string[] {
+    const boltIds = new Set(this.bolts.map((b) => b.id));
+    const indegree = new Map<string, number>();
+    const readers = new Map<string, string[]>();
+    for (const b of this.bolts) {
+      const sources = new Set(b.declarer.subscriptions.map((s) => s.source).filter((s) => boltIds.has(s) && s !== b.id));
+      indegree.set(b.id, sources.size);
+      for (const s of sources) readers.set(s, [...(readers.get(s) ?? []), b.id]);
+    }
+    const ready = [...indegree].filter(([, d]) => d === 0).map(([id]) => id);
+    const order: string[] = [];
+    while (ready.length > 0) {
+      const id = ready.shift() as string;
+      order.push(id);
+      for (const r of readers.get(id) ?? []) {
+        const d = (indegree.get(r) ?? 0) - 1;
+        indegree.set(r, d);
+        if (d === 0) ready.push(r);
+      }
+    }
+    const stuck = [...indegree].filter(([, d]) => d > 0).map(([id]) => id);
+    if (stuck.length > 0) add('bolts', `cycle between bolts ${stuck.join(', ')}; a topology must be a DAG`);
+    return order;
+  }
+}

@@ -1,0 +1,45 @@
+import { PipelineError } from './errors.js';
+
+/** Why a tuple tree failed, as it travels from a bolt through the acker to the spout (JSON). */
+export interface FailureInfo {
+  component: string;
+  task: number;
+  errorName: string;
+  message: string;
+  retriable: boolean;
+}
+
+/** The reason a spout receives in `fail` when a bolt failed the tree; retriable unless the bolt's error was not. */
+export class TupleFailedError extends PipelineError {
+  readonly component: string;
+  readonly task: number;
+  readonly errorName: string;
+
+  constructor(info: FailureInfo) {
+    super(`${info.component}[${info.task}] failed the tuple: ${info.errorName}: ${info.message}`, { retriable: info.retriable });
+    this.component = info.component;
+    this.task = info.task;
+    this.errorName = info.errorName;
+  }
+}
+
+/** The reason a spout receives in `fail` when a tree was not complete within the message timeout. */
+export class TupleTimeoutError extends PipelineError {
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    super(`tuple tree not complete within ${timeoutMs} ms`, { retriable: true });
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** Whether a failure may be fixed by a replay (plain `Error`s count as transient). */
+export function isRetriable(err: unknown): boolean {
+  return err instanceof PipelineError ? err.retriable : true;
+}
+
+/** Describes `err` for the acker (name, message, retriable flag). */
+export function failureInfo(component: string, task: number, err: unknown): FailureInfo {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { component, task, errorName: e.name, message: e.message.slice(0, 2000), retriable: isRetriable(err) };
+}
