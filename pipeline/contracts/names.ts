@@ -30,6 +30,17 @@ export interface Names {
   topology: string;
   /** BullMQ queue prefix used by the producers' pollers. */
   producerQueuePrefix: string;
+  /** Redis keys of the producers (cursor and dedup state). */
+  producerKeys: {
+    /** Hash: `height`, `hash` of the last published block. */
+    blocksCursor: string;
+    /** Hash: height -> block hash of recently published blocks (reorg detection). */
+    blocksChain: string;
+    /** Prefix of one key per unconfirmed txid already published (expires). */
+    mempoolSeenPrefix: string;
+    /** Hash: price provider -> time (Unix seconds) of its last published point. */
+    pricesCursor: string;
+  };
 }
 
 /** Raw topic names in a fixed order, handy for setup and checks. */
@@ -69,5 +80,11 @@ export function names(namespace: string): Names {
     redisPrefix: `${ns}:app:`,
     topology: `${ns}-analytics`,
     producerQueuePrefix: `${ns}-producers`,
+    producerKeys: {
+      blocksCursor: `${ns}:app:producer:blocks:cursor`,
+      blocksChain: `${ns}:app:producer:blocks:chain`,
+      mempoolSeenPrefix: `${ns}:app:producer:mempool:seen:`,
+      pricesCursor: `${ns}:app:producer:prices:cursor`,
+    },
   };
 }
