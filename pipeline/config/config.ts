@@ -75,6 +75,18 @@ export const EnvSchema = z.object({
   POLL_PRICES_MS: int(60_000, 100, 3_600_000).describe('price poll interval'),
   HTTP_TIMEOUT_MS: int(10_000, 100, 600_000).describe('timeout of one feed request'),
   HTTP_RETRIES: int(5, 0, 100).describe('retries of one feed request'),
+
+  POOLS_FILE: z.string().min(1).default('data/sample/pools/pools-v2.json').describe('mempool.space pools-v2.json used to identify mining pools'),
+  POOL_MATCH_ORDER: z
+    .enum(['address-first', 'tag-first'])
+    .default('address-first')
+    .describe('pool rule order: per pool address then tag (issue contract), or all tags then all addresses (data set README)'),
+  ANALYTICS_RENDER_INTERVAL_MS: int(500, 10, 60_000).describe('how often dirty aggregates (hourly, miners) are rendered and written'),
+  ANALYTICS_RENDER_BATCH: int(500, 1, 100_000).describe('dirty aggregates rendered per tick and task'),
+  ANALYTICS_RENDER_LEASE_MS: int(30_000, 100, 3_600_000).describe('a claimed dirty aggregate not written within this is claimed again'),
+  INDEX_BATCH_SIZE: int(500, 1, 10_000).describe('documents per Elasticsearch bulk request'),
+  INDEX_LINGER_MS: int(200, 1, 60_000).describe('how long a partial bulk waits before it is sent'),
+  INDEX_RETRIES: int(5, 0, 100).describe('retries of a bulk item that got 429/5xx or a connection error before its tuple fails (and replays)'),
 });
 
 /** The validated environment. */
@@ -126,6 +138,16 @@ export interface Config {
     pollPricesMs: number;
     httpTimeoutMs: number;
     httpRetries: number;
+  };
+  analytics: {
+    poolsFile: string;
+    poolMatchOrder: 'address-first' | 'tag-first';
+    renderIntervalMs: number;
+    renderBatch: number;
+    renderLeaseMs: number;
+    indexBatchSize: number;
+    indexLingerMs: number;
+    indexRetries: number;
   };
 }
 
@@ -220,6 +242,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       pollPricesMs: env.POLL_PRICES_MS,
       httpTimeoutMs: env.HTTP_TIMEOUT_MS,
       httpRetries: env.HTTP_RETRIES,
+    },
+    analytics: {
+      poolsFile: env.POOLS_FILE,
+      poolMatchOrder: env.POOL_MATCH_ORDER,
+      renderIntervalMs: env.ANALYTICS_RENDER_INTERVAL_MS,
+      renderBatch: env.ANALYTICS_RENDER_BATCH,
+      renderLeaseMs: env.ANALYTICS_RENDER_LEASE_MS,
+      indexBatchSize: env.INDEX_BATCH_SIZE,
+      indexLingerMs: env.INDEX_LINGER_MS,
+      indexRetries: env.INDEX_RETRIES,
     },
   };
 }
