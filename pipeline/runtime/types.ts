@@ -13,6 +13,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
+import type { TaskMetrics } from './metrics.js';
 
 /** Stream a component emits on when none is named. */
 export const DEFAULT_STREAM = 'default';
@@ -63,6 +64,8 @@ export interface TopologyContext {
   workerId: string;
   log: Logger;
   clock: Clock;
+  /** Counters of this task (spouts report `replayed`, `deadLettered`, Kafka lag); absent outside the runtime. */
+  metrics?: TaskMetrics;
 }
 
 /** Emits from a spout. */

@@ -1,0 +1,36 @@
+import type { Logger } from 'pino';
+import type { AckerStore, AckerUpdate } from './acker-store.js';
+import type { Batcher } from './batcher.js';
+import type { Clock } from './clock.js';
+import type { RuntimeMetrics } from './metrics.js';
+import type { Router } from './router.js';
+import type { Topology } from './topology-definition.js';
+import type { WireTuple } from './wire-tuple.js';
+
+/** What every executor of one worker (or of a local cluster) shares. */
+export interface ExecutorEnv {
+  topology: Topology;
+  workerId: string;
+  log: Logger;
+  clock: Clock;
+  router: Router;
+  /** Outgoing tuples, keyed by `transferKey(component, task)`. */
+  transfer: Batcher<WireTuple>;
+  /** Outgoing acker updates (one key). */
+  acks: Batcher<AckerUpdate>;
+  acker: AckerStore;
+  metrics: RuntimeMetrics;
+  messageTimeoutMs: number;
+  maxSpoutPending: number;
+}
+
+/** Batcher key of a target task. */
+export function transferKey(component: string, task: number): string {
+  return `${component}\u0000${task}`;
+}
+
+/** Inverse of `transferKey`. */
+export function parseTransferKey(key: string): { component: string; task: number } {
+  const i = key.indexOf('\u0000');
+  return { component: key.slice(0, i), task: Number(key.slice(i + 1)) };
+}

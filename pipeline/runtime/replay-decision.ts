@@ -1,0 +1,22 @@
+import { backoffDelayMs, type BackoffOptions } from './backoff.js';
+import { isRetriable } from './tuple-failure.js';
+
+/** What a spout does with a failed message. */
+export type ReplayDecision = { action: 'replay'; delayMs: number; nextAttempt: number } | { action: 'dead-letter'; reason: string };
+
+/**
+ * Decides between a replay (with exponential backoff and full jitter) and the dead-letter topic:
+ * dead-letter at once when the error is not retriable, or when `attempt` reached `maxAttempts`.
+ */
+export function decideOnFailure(options: {
+  /** The attempt that failed (1 = first delivery). */
+  attempt: number;
+  maxAttempts: number;
+  error: unknown;
+  backoff: BackoffOptions;
+  random?: () => number;
+}): ReplayDecision {
+  if (!isRetriable(options.error)) return { action: 'dead-letter', reason: 'non-retriable error' };
+  if (options.attempt >= options.maxAttempts) return { action: 'dead-letter', reason: `failed ${options.attempt} attempts` };
+  return { action: 'replay', delayMs: backoffDelayMs(options.attempt, options.backoff, options.random), nextAttempt: options.attempt + 1 };
+}

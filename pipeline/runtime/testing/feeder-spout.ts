@@ -1,0 +1,68 @@
+import type { BackoffOptions } from '../backoff.js';
+import type { Clock } from '../clock.js';
+import { decideOnFailure } from '../replay-decision.js';
+import type { Spout, SpoutOutputCollector, TopologyContext, Values } from '../types.js';
+import { AckTracker } from './ack-tracker.js';
+
+/** Options of a `FeederSpout`. */
+export interface FeederSpoutOptions {
+  tracker?: AckTracker;
+  /** Replays failed messages like the Kafka spout; when omitted failures are only recorded. */
+  replay?: { maxAttempts: number; backoff: BackoffOptions; random?: () => number };
+  /** Stream of the emitted tuples; default `default`. */
+  stream?: string;
+}
+
+/** A spout fed by the test (`feed(values, messageId)`), for local topologies. */
+export class FeederSpout implements Spout {
+  readonly tracker: AckTracker;
+  private readonly queue: { values: Values; messageId: string; attempt: number }[] = [];
+  private readonly inFlight = new Map<string, { values: Values; attempt: number }>();
+  private collector: SpoutOutputCollector | undefined;
+  private clock: Clock | undefined;
+
+  constructor(private readonly options: FeederSpoutOptions = {}) {
+    this.tracker = options.tracker ?? new AckTracker();
+  }
+
+  /** Queues a message; it is emitted at the next `nextTuple`. */
+  feed(values: Values, messageId: string): void {
+    this.queue.push({ values, messageId, attempt: 1 });
+  }
+
+  async open(context: TopologyContext, collector: SpoutOutputCollector): Promise<void> {
+    this.collector = collector;
+    this.clock = context.clock;
+  }
+
+  async nextTuple(): Promise<void> {
+    const collector = this.collector;
+    if (!collector) return;
+    for (const m of this.queue.splice(0)) {
+      this.inFlight.set(m.messageId, { values: m.values, attempt: m.attempt });
+      this.tracker.emitted.push({ messageId: m.messageId, attempt: m.attempt });
+      collector.emit(m.values, { messageId: m.messageId, attempt: m.attempt, ...(this.options.stream ? { stream: this.options.stream } : {}) });
+    }
+  }
+
+  ack(messageId: string): void {
+    if (this.inFlight.delete(messageId)) this.tracker.acked.push(messageId);
+  }
+
+  fail(messageId: string, reason: unknown): void {
+    const m = this.inFlight.get(messageId);
+    if (!m) return;
+    this.inFlight.delete(messageId);
+    this.tracker.failed.push({ messageId, reason, attempt: m.attempt });
+    const replay = this.options.replay;
+    if (!replay) return;
+    const decision = decideOnFailure({ attempt: m.attempt, maxAttempts: replay.maxAttempts, error: reason, backoff: replay.backoff, ...(replay.random ? { random: replay.random } : {}) });
+    if (decision.action === 'dead-letter') {
+      this.tracker.deadLettered.push({ messageId, reason: decision.reason, error: reason, attempts: m.attempt });
+      return;
+    }
+    (this.clock as Clock).setTimer(decision.delayMs, () => this.queue.push({ values: m.values, messageId, attempt: decision.nextAttempt }));
+  }
+
+  async close(): Promise<void> {}
+}

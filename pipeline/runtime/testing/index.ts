@@ -1,0 +1,7 @@
+/** Test harness of the runtime (local mode); for tests only. */
+export { LocalCluster } from './local-cluster.js';
+export type { LocalClusterOptions } from './local-cluster.js';
+export { FakeClock } from './fake-clock.js';
+export { FeederSpout } from './feeder-spout.js';
+export type { FeederSpoutOptions } from './feeder-spout.js';
+export { AckTracker } from './ack-tracker.js';

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { InvariantError } from './errors.js';
+import type { Origin, Tuple, Values } from './types.js';
+
+/** A tuple as it crosses process boundaries (one BullMQ job carries several). */
+export const WireTupleSchema = z.object({
+  id: z.string(),
+  stream: z.string(),
+  src: z.string(),
+  srcTask: z.number().int(),
+  values: z.record(z.string(), z.unknown()),
+  origins: z.array(z.object({ messageId: z.string(), attempt: z.number().int() })),
+  /** Root ids of the tuple trees this tuple belongs to (empty: untracked). */
+  roots: z.array(z.string()),
+});
+export type WireTuple = z.infer<typeof WireTupleSchema>;
+
+/** Data of one transport job. */
+export const TupleBatchSchema = z.object({ tuples: z.array(WireTupleSchema) });
+export type TupleBatch = z.infer<typeof TupleBatchSchema>;
+
+/** The `Tuple` a bolt receives, backed by its wire form. */
+export class RuntimeTuple implements Tuple {
+  readonly id: string;
+  readonly stream: string;
+  readonly sourceComponent: string;
+  readonly sourceTask: number;
+  readonly values: Readonly<Values>;
+  readonly origins: readonly Origin[];
+  readonly roots: readonly string[];
+
+  constructor(wire: WireTuple) {
+    this.id = wire.id;
+    this.stream = wire.stream;
+    this.sourceComponent = wire.src;
+    this.sourceTask = wire.srcTask;
+    this.values = wire.values;
+    this.origins = wire.origins;
+    this.roots = wire.roots;
+  }
+
+  get<T = unknown>(field: string): T {
+    if (!(field in this.values)) {
+      throw new InvariantError('tuple has no such field', { field, stream: this.stream, source: this.sourceComponent, fields: Object.keys(this.values) });
+    }
+    return this.values[field] as T;
+  }
+}
