@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PriceData } from '../pipeline/contracts/price-event.js';
 import { MalformedResponseError } from './feed-errors.js';
-import type { FeedHttpClient } from './feed-http-client.js';
+import type { FeedGetter } from './feed-http-client.js';
 import type { PriceProvider } from './price-provider.js';
 
 const SimplePriceSchema = z.object({
@@ -20,7 +20,7 @@ const CATCH_UP_SECONDS = 3600;
 export class CoinGeckoPriceProvider implements PriceProvider {
   readonly name = 'coingecko';
 
-  constructor(private readonly http: FeedHttpClient) {}
+  constructor(private readonly http: FeedGetter) {}
 
   async fetchSince(afterSec: number, nowSec: number): Promise<PriceData[]> {
     const points = nowSec - afterSec > CATCH_UP_SECONDS ? await this.range(afterSec + 1, nowSec) : await this.simple();

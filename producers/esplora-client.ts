@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MalformedResponseError } from './feed-errors.js';
-import type { FeedHttpClient } from './feed-http-client.js';
+import type { FeedGetter } from './feed-http-client.js';
 
 const HashSchema = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -21,7 +21,7 @@ const BlockListSchema = z.array(EsploraBlockSummarySchema);
  * Every answer is checked; one that does not parse is a `MalformedResponseError`.
  */
 export class EsploraClient {
-  constructor(private readonly http: FeedHttpClient) {}
+  constructor(private readonly http: FeedGetter) {}
 
   /** `GET /blocks/tip/height`: the height of the chain tip. */
   async tipHeight(): Promise<number> {

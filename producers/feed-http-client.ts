@@ -5,6 +5,13 @@ import { backoffDelay, retryAfterMs } from './backoff.js';
 import { FeedRequestError, MalformedResponseError, type FeedFailureKind } from './feed-errors.js';
 import type { ProducerMetrics } from './producer-metrics.js';
 
+/** The GET calls feed clients make; `FeedHttpClient` in production, a stub in unit tests. */
+export interface FeedGetter {
+  getBytes(path: string): Promise<Buffer>;
+  getText(path: string): Promise<string>;
+  getJson(path: string): Promise<unknown>;
+}
+
 /** Options of `FeedHttpClient`. */
 export interface FeedHttpClientOptions {
   /** Feed name for logs and metrics, e.g. `esplora`, `kraken`. */
@@ -29,7 +36,7 @@ export interface FeedHttpClientOptions {
  * maximum); other 4xx fail at once. Each retry is logged at warn and counted; the final failure
  * is a `FeedRequestError` for the caller to log once.
  */
-export class FeedHttpClient {
+export class FeedHttpClient implements FeedGetter {
   private readonly http: AxiosInstance;
   private readonly random: () => number;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PriceData } from '../pipeline/contracts/price-event.js';
 import { MalformedResponseError } from './feed-errors.js';
-import type { FeedHttpClient } from './feed-http-client.js';
+import type { FeedGetter } from './feed-http-client.js';
 import type { PriceProvider } from './price-provider.js';
 
 const CANDLE_SECONDS = 3600;
@@ -22,7 +22,7 @@ const OhlcSchema = z.object({
 export class KrakenPriceProvider implements PriceProvider {
   readonly name = 'kraken';
 
-  constructor(private readonly http: FeedHttpClient) {}
+  constructor(private readonly http: FeedGetter) {}
 
   async fetchSince(afterSec: number, nowSec: number): Promise<PriceData[]> {
     const since = Math.max(0, afterSec - CANDLE_SECONDS);

@@ -5,7 +5,7 @@ import type { UnconfirmedTxData } from '../pipeline/contracts/transaction-event.
 import type { EventBuilder } from './event-builder.js';
 import type { EventPublisher } from './event-publisher.js';
 import { MalformedResponseError } from './feed-errors.js';
-import type { FeedHttpClient } from './feed-http-client.js';
+import type { FeedGetter } from './feed-http-client.js';
 import type { ProducerMetrics } from './producer-metrics.js';
 
 /** One entry of Esplora's `GET /mempool/recent`. */
@@ -49,7 +49,7 @@ export class RedisSeenSet implements SeenSet {
 
 /** Options of `MempoolFeed`. */
 export interface MempoolFeedOptions {
-  http: FeedHttpClient;
+  http: FeedGetter;
   seen: SeenSet;
   builder: EventBuilder;
   publisher: EventPublisher;

@@ -75,6 +75,8 @@ export const EnvSchema = z.object({
   POLL_PRICES_MS: int(60_000, 100, 3_600_000).describe('price poll interval'),
   HTTP_TIMEOUT_MS: int(10_000, 100, 600_000).describe('timeout of one feed request'),
   HTTP_RETRIES: int(5, 0, 100).describe('retries of one feed request'),
+  FEED_BLOCKS_START_HEIGHT: z.coerce.number().int().min(0).optional().describe('first height the block producer publishes on a fresh cursor (default: the tip)'),
+  FEED_PRICES_START_TIME: z.coerce.number().int().min(0).optional().describe('price points after this Unix time are published on a fresh cursor (default: one day ago)'),
 
   POOLS_FILE: z.string().min(1).default('data/sample/pools/pools-v2.json').describe('mempool.space pools-v2.json used to identify mining pools'),
   POOL_MATCH_ORDER: z
@@ -138,6 +140,10 @@ export interface Config {
     pollPricesMs: number;
     httpTimeoutMs: number;
     httpRetries: number;
+    /** First height published on a fresh block cursor; undefined: the tip. */
+    blocksStartHeight?: number;
+    /** Price points after this Unix time are published on a fresh cursor; undefined: one day ago. */
+    pricesStartTime?: number;
   };
   analytics: {
     poolsFile: string;
@@ -242,6 +248,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       pollPricesMs: env.POLL_PRICES_MS,
       httpTimeoutMs: env.HTTP_TIMEOUT_MS,
       httpRetries: env.HTTP_RETRIES,
+      ...(env.FEED_BLOCKS_START_HEIGHT === undefined ? {} : { blocksStartHeight: env.FEED_BLOCKS_START_HEIGHT }),
+      ...(env.FEED_PRICES_START_TIME === undefined ? {} : { pricesStartTime: env.FEED_PRICES_START_TIME }),
     },
     analytics: {
       poolsFile: env.POOLS_FILE,

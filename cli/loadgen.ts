@@ -1,0 +1,40 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../pipeline/config/config.js';
+import { names } from '../pipeline/contracts/names.js';
+import { systemClock } from '../pipeline/runtime/clock.js';
+import { createLogger } from '../pipeline/runtime/logger.js';
+import { EventPublisher } from '../producers/event-publisher.js';
+import { createKafka, KafkaRecordSink } from '../producers/kafka-record-sink.js';
+import { generateLoad } from '../producers/load-generator.js';
+import { ProducerMetrics } from '../producers/producer-metrics.js';
+
+// npm run loadgen -- --rate N --duration S [--data DIR] [--topic T] [--namespace NS] [--seed K]
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string' },
+    duration: { type: 'string', default: '10' },
+    data: { type: 'string', default: 'data/sample' },
+    topic: { type: 'string' },
+    namespace: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const rate = Number(values.rate);
+const duration = Number(values.duration);
+if (!(rate > 0) || !(duration > 0)) {
+  process.stderr.write('usage: npm run loadgen -- --rate TX_PER_SECOND --duration SECONDS [--data DIR] [--topic T] [--namespace NS]\n');
+  process.exit(2);
+}
+const config = loadConfig(values.namespace === undefined ? process.env : { ...process.env, NAMESPACE: values.namespace });
+const log = createLogger({ name: 'loadgen', level: config.logLevel });
+const base = names(config.namespace);
+const target = { ...base, topics: { ...base.topics, transactions: values.topic ?? base.topics.transactions } };
+const sink = new KafkaRecordSink(createKafka(config, 'loadgen'));
+const publisher = new EventPublisher({ sink, names: target, component: 'loadgen', clock: systemClock, log, metrics: new ProducerMetrics() });
+try {
+  const stats = await generateLoad({ dir: values.data, publisher, clock: systemClock, log, rate, durationSeconds: duration, seed: Number(values.seed) });
+  log.info({ ...stats, topic: target.topics.transactions }, 'load finished');
+  process.stdout.write(`${JSON.stringify({ ...stats, topic: target.topics.transactions })}\n`);
+} finally {
+  await sink.close();
+}

@@ -1,0 +1,34 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../pipeline/config/config.js';
+import { names } from '../pipeline/contracts/names.js';
+import { systemClock } from '../pipeline/runtime/clock.js';
+import { createLogger } from '../pipeline/runtime/logger.js';
+import { EventPublisher } from '../producers/event-publisher.js';
+import { createKafka, KafkaRecordSink } from '../producers/kafka-record-sink.js';
+import { ProducerMetrics } from '../producers/producer-metrics.js';
+import { replay } from '../producers/replay.js';
+
+// npm run replay -- --data DIR [--rate N] [--namespace NS]
+const { values } = parseArgs({
+  options: { data: { type: 'string' }, rate: { type: 'string' }, namespace: { type: 'string' } },
+});
+if (values.data === undefined) {
+  process.stderr.write('usage: npm run replay -- --data DIR [--rate EVENTS_PER_SECOND] [--namespace NS]\n');
+  process.exit(2);
+}
+const rate = values.rate === undefined ? null : Number(values.rate);
+if (rate !== null && !(rate > 0)) {
+  process.stderr.write('--rate must be a positive number of events per second\n');
+  process.exit(2);
+}
+const config = loadConfig(values.namespace === undefined ? process.env : { ...process.env, NAMESPACE: values.namespace });
+const log = createLogger({ name: 'replay', level: config.logLevel });
+const sink = new KafkaRecordSink(createKafka(config, 'replay'));
+const publisher = new EventPublisher({ sink, names: names(config.namespace), component: 'replay', clock: systemClock, log, metrics: new ProducerMetrics() });
+try {
+  const stats = await replay({ dir: values.data, publisher, clock: systemClock, log, rate });
+  log.info({ ...stats, namespace: config.namespace }, 'replay finished');
+  process.stdout.write(`${JSON.stringify(stats)}\n`);
+} finally {
+  await sink.close();
+}

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ConfirmedTxData, TransactionEvent } from '../pipeline/contracts/transaction-event.js';
+import type { Clock } from '../pipeline/runtime/clock.js';
+import { EventBuilder } from './event-builder.js';
+import type { EventPublisher } from './event-publisher.js';
+import { RatePacer } from './rate-pacer.js';
+import { readRecorded } from './recorded-source.js';
+
+/** Producer id of generated events; their block hashes are synthetic too. */
+export const LOADGEN_PRODUCER_ID = 'loadgen';
+
+/** Transactions per synthetic block (about a real block's count). */
+const BLOCK_SIZE = 2_500;
+
+/** Options of `generateLoad`. */
+export interface LoadOptions {
+  /** Recorded directory whose transactions are resampled. */
+  dir: string;
+  publisher: EventPublisher;
+  clock: Clock;
+  log: Logger;
+  /** Target transactions per second. */
+  rate: number;
+  durationSeconds: number;
+  /** Seed of the synthetic txids and of the resampling; default 1. */
+  seed?: number;
+}
+
+/** What a load run achieved. */
+export interface LoadStats {
+  published: number;
+  elapsedMs: number;
+  achievedPerSecond: number;
+  targetPerSecond: number;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Recorded confirmed transactions to resample: coinbases and the others apart. */
+export async function loadTemplates(dir: string): Promise<{ coinbases: ConfirmedTxData[]; others: ConfirmedTxData[] }> {
+  const coinbases: ConfirmedTxData[] = [];
+  const others: ConfirmedTxData[] = [];
+  for await (const item of readRecorded(dir)) {
+    if (item.kind !== 'block') continue;
+    for (const tx of item.block.transactions) (tx.is_coinbase ? coinbases : others).push(tx);
+  }
+  return { coinbases, others };
+}
+
+/**
+ * Builds synthetic confirmed transactions: real outputs (values, addresses) of a recorded
+ * transaction, a fresh txid, a synthetic block (hash derived from the seed and a counter, never a
+ * real one) and the current time. Deterministic for a seed, apart from the times.
+ */
+export class SyntheticTransactions {
+  private n = 0;
+  private state: number;
+
+  constructor(
+    private readonly templates: { coinbases: ConfirmedTxData[]; others: ConfirmedTxData[] },
+    private readonly seed: number,
+  ) {
+    if (templates.coinbases.length === 0 || templates.others.length === 0) throw new Error('no recorded transactions to resample');
+    this.state = seed >>> 0 || 1;
+  }
+
+  private random(): number {
+    // xorshift32: cheap, seedable; quality is irrelevant here.
+    let x = this.state;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.state = x >>> 0;
+    return this.state / 0x1_0000_0000;
+  }
+
+  /** The next transaction, with block time `timeSec`. */
+  next(timeSec: number): ConfirmedTxData {
+    const index = this.n % BLOCK_SIZE;
+    const blockNo = Math.floor(this.n / BLOCK_SIZE);
+    const pool = index === 0 ? this.templates.coinbases : this.templates.others;
+    const template = pool[Math.floor(this.random() * pool.length)] as ConfirmedTxData;
+    this.n++;
+    return {
+      ...template,
+      txid: sha256(`loadgen:${this.seed}:tx:${this.n}`),
+      block_hash: sha256(`loadgen:${this.seed}:block:${blockNo}`),
+      block_time: timeSec,
+      index_in_block: index,
+      is_coinbase: index === 0,
+      outputs: template.outputs.map((o) => ({ ...o })),
+    };
+  }
+}
+
+/** Publishes resampled transactions at `rate` per second for `durationSeconds`. */
+export async function generateLoad(options: LoadOptions): Promise<LoadStats> {
+  const { publisher, clock, log, rate, durationSeconds } = options;
+  const synthetic = new SyntheticTransactions(await loadTemplates(options.dir), options.seed ?? 1);
+  const builder = new EventBuilder({ producerId: LOADGEN_PRODUCER_ID, source: 'loadgen', clock });
+  const pacer = new RatePacer(rate, clock);
+  const batch = pacer.batchLimit(1_000);
+  const total = Math.max(1, Math.round(rate * durationSeconds));
+  const started = clock.monotonicMs();
+  let published = 0;
+  while (published < total) {
+    const size = Math.min(batch, total - published);
+    await pacer.take(size);
+    const timeSec = Math.floor(clock.nowMs() / 1000);
+    const events: TransactionEvent[] = [];
+    for (let i = 0; i < size; i++) events.push(builder.confirmedTransaction(synthetic.next(timeSec)));
+    published += await publisher.publish('transactions', events);
+    if (published % 10_000 < size) log.info({ published, total }, 'load progress');
+  }
+  const elapsedMs = clock.monotonicMs() - started;
+  return { published, elapsedMs, achievedPerSecond: (published * 1000) / Math.max(1, elapsedMs), targetPerSecond: rate };
+}
