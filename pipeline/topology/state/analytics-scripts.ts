@@ -27,15 +27,17 @@ local function price_at(pair, t)
   if #r == 0 then return false end
   return r[1] .. '|' .. redis.call('HGET', p .. 'prices:' .. pair .. ':points', r[1])
 end
+local touched = {}
 local function touch(agg)
   redis.call('HINCRBY', p .. 'revs', agg, 1)
   redis.call('ZADD', p .. 'dirty', 0, agg)
+  table.insert(touched, agg)
 end
 `;
 
 /**
  * A confirmed transaction. ARGV: prefix, pair, txid, block hash, height, time, hour, day, month,
- * index, sats, outputs, coinbase (1/0). Returns `{ new (1/0), stored facts, price or false }`.
+ * index, sats, outputs, coinbase (1/0). Returns `{ new (1/0), stored facts, price or false, touched aggregates }`.
  */
 export const APPLY_TRANSACTION = `${PRELUDE}
 local txid, hash, height, time = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
@@ -61,13 +63,13 @@ if new == 1 and coinbase == '0' then
   changed = true
 end
 if changed then touch('hour|' .. hour) end
-return { new, redis.call('HGET', bkey .. ':txs', txid), price_at(ARGV[2], time) }
+return { new, redis.call('HGET', bkey .. ':txs', txid), price_at(ARGV[2], time), touched }
 `;
 
 /**
  * A block. ARGV: prefix, pair, hash, height, time, hour, day, month, pool, reward, subsidy, fees,
  * tx_count, previous_hash. The first event of a block fixes its facts (a replay changes nothing).
- * Returns `{ new (1/0), pool, reward, subsidy, fees, tx_count, previous_hash, price or false }`.
+ * Returns `{ new (1/0), pool, reward, subsidy, fees, tx_count, previous_hash, price or false, touched aggregates }`.
  */
 export const APPLY_BLOCK = `${PRELUDE}
 local hash, height, time = ARGV[3], ARGV[4], ARGV[5]
@@ -86,35 +88,39 @@ if new == 1 then
   touch('month|' .. month .. '|' .. pool)
 end
 local f = redis.call('HMGET', bkey, 'pool', 'reward', 'subsidy', 'fees', 'tx_count', 'previous_hash')
-return { new, f[1], f[2], f[3], f[4], f[5], f[6], price_at(ARGV[2], time) }
+return { new, f[1], f[2], f[3], f[4], f[5], f[6], price_at(ARGV[2], time), touched }
 `;
 
 /**
  * A price point. ARGV: prefix, pair, t, price, source. A point already known (same pair and t)
- * changes nothing. A new point re-prices the blocks with time in [t, next known point): their
- * hour and pool aggregates are marked dirty here; their hashes are returned so that their block
- * and transaction documents are re-rendered. Returns `{ new (1/0), hashes... }`.
+ * changes no state (the first one wins). A new point re-prices the blocks with time in
+ * [t, next known point): their hour and pool aggregates are marked dirty here. Those blocks'
+ * hashes are returned in both cases, so that a replay after a crash between this script and the
+ * document writes re-renders them (deterministic versions: a 409 where nothing was lost).
+ * Returns `{ new (1/0), { hashes }, touched aggregates, stored `price|source` }`.
  */
 export const APPLY_PRICE = `${PRELUDE}
 local pair, t = ARGV[2], ARGV[3]
 local pkey = p .. 'prices:' .. pair
-if redis.call('HSETNX', pkey .. ':points', t, ARGV[4] .. '|' .. ARGV[5]) == 0 then return { 0 } end
+local new = redis.call('HSETNX', pkey .. ':points', t, ARGV[4] .. '|' .. ARGV[5])
 redis.call('ZADD', pkey, t, t)
 local nxt = redis.call('ZRANGEBYSCORE', pkey, '(' .. t, '+inf', 'LIMIT', 0, 1)
 local hi = '+inf'
 if #nxt > 0 then hi = '(' .. nxt[1] end
 local hashes = redis.call('ZRANGEBYSCORE', p .. 'blocks:by-time', t, hi)
-local out = { 1 }
+local out = {}
 for _, hash in ipairs(hashes) do
-  local f = redis.call('HMGET', p .. 'block:' .. hash, 'hour', 'day', 'month', 'pool')
-  touch('hour|' .. f[1])
-  if f[4] then
-    touch('day|' .. f[2] .. '|' .. f[4])
-    touch('month|' .. f[3] .. '|' .. f[4])
+  if new == 1 then
+    local f = redis.call('HMGET', p .. 'block:' .. hash, 'hour', 'day', 'month', 'pool')
+    touch('hour|' .. f[1])
+    if f[4] then
+      touch('day|' .. f[2] .. '|' .. f[4])
+      touch('month|' .. f[3] .. '|' .. f[4])
+    end
   end
   table.insert(out, hash)
 end
-return out
+return { new, out, touched, redis.call('HGET', pkey .. ':points', t) }
 `;
 
 /**

@@ -51,7 +51,7 @@ export class AnalyticsState {
   ) {}
 
   /** Counts a confirmed transaction once; returns its stored facts and its price. */
-  async applyTransaction(tx: ConfirmedTxData): Promise<{ isNew: boolean; facts: TransactionFacts; price: PriceRef | null }> {
+  async applyTransaction(tx: ConfirmedTxData): Promise<{ isNew: boolean; facts: TransactionFacts; price: PriceRef | null; touched: AggregateKey[] }> {
     const b = utcBuckets(tx.block_time);
     const reply = asArray(
       await scripts.transaction.run(this.redis, [
@@ -72,11 +72,12 @@ export class AnalyticsState {
         outputCount: Number(outputs),
       },
       price: parsePrice(reply[2]),
+      touched: strings(reply[3]),
     };
   }
 
   /** Records a block once (the first event fixes its facts); returns the stored facts and its price. */
-  async applyBlock(block: NewBlock): Promise<{ isNew: boolean; facts: BlockFacts; price: PriceRef | null }> {
+  async applyBlock(block: NewBlock): Promise<{ isNew: boolean; facts: BlockFacts; price: PriceRef | null; touched: AggregateKey[] }> {
     const b = utcBuckets(block.time);
     const reply = asArray(
       await scripts.block.run(this.redis, [
@@ -96,14 +97,16 @@ export class AnalyticsState {
         previousHash: String(reply[6]),
       },
       price: parsePrice(reply[7]),
+      touched: strings(reply[8]),
     };
   }
 
-  /** Adds a price point once; returns the blocks it re-prices (their aggregates are already marked dirty). */
-  async applyPrice(point: PriceData): Promise<{ isNew: boolean; repriced: string[] }> {
+  /** Adds a price point once; returns the stored point (the first of its time) and the blocks it prices (aggregates already marked dirty when new). */
+  async applyPrice(point: PriceData): Promise<{ isNew: boolean; stored: PriceRef; repriced: string[]; touched: AggregateKey[] }> {
     const price = toPlainString(decimalOfNumber(point.price_eur));
     const reply = asArray(await scripts.price.run(this.redis, [this.prefix, point.pair, point.time, price, point.source]));
-    return { isNew: reply[0] === 1, repriced: reply.slice(1).map(String) };
+    const stored = parsePrice(`${point.time}|${String(reply[3])}`) as PriceRef;
+    return { isNew: reply[0] === 1, stored, repriced: strings(reply[1]), touched: strings(reply[2]) };
   }
 
   /** The stored facts of a block (null until its block event is processed), its transactions and its price. */
@@ -182,11 +185,22 @@ export class AnalyticsState {
   async dirtyCount(): Promise<number> {
     return this.redis.zcard(`${this.prefix}dirty`);
   }
+
+  /** Which of `keys` are still dirty (not yet written at their latest revision). */
+  async stillDirty(keys: readonly AggregateKey[]): Promise<Set<AggregateKey>> {
+    if (keys.length === 0) return new Set();
+    const scores = await this.redis.zmscore(`${this.prefix}dirty`, ...keys);
+    return new Set(keys.filter((_, i) => scores[i] !== null));
+  }
 }
 
 function asArray(value: unknown): unknown[] {
   if (!Array.isArray(value)) throw new InvariantError('unexpected reply of an analytics script', { value });
   return value;
+}
+
+function strings(value: unknown): string[] {
+  return value === null || value === undefined ? [] : asArray(value).map(String);
 }
 
 function pairs(flat: readonly unknown[]): Map<string, string> {

@@ -1,0 +1,44 @@
+import type { BlockData } from '../../contracts/block-event.js';
+import type { BasicBolt, BasicOutputCollector, Tuple } from '../../runtime/index.js';
+import type { PoolIdentifier } from '../domain/pool-identifier.js';
+import { renderBlockDoc } from '../domain/render-block-doc.js';
+import { blockEarnings } from '../domain/subsidy.js';
+import type { AnalyticsState } from '../state/analytics-state.js';
+import { indexRequest } from './index-request.js';
+import { DIRTY_STREAM } from './streams.js';
+
+/** The part of the analytics state this bolt uses. */
+export type BlockStore = Pick<AnalyticsState, 'applyBlock'>;
+
+/**
+ * Identifies a block's pool, computes reward, subsidy and fees, records the block once in the
+ * state (day and month membership) and emits its `btc-blocks` document, priced with the latest
+ * known point at or before its time, and the aggregates it changed (on `dirty`).
+ * Input: `{ hash, block }` (`BlockData`).
+ */
+export class BlockStateBolt implements BasicBolt {
+  constructor(
+    private readonly store: BlockStore,
+    private readonly pools: PoolIdentifier,
+  ) {}
+
+  async execute(tuple: Tuple, collector: BasicOutputCollector): Promise<void> {
+    const block = tuple.get<BlockData>('block');
+    const { pool } = this.pools.identify({
+      scriptHex: block.coinbase_script_hex,
+      outputAddresses: block.coinbase_outputs.map((o) => o.address),
+    });
+    const earnings = blockEarnings(block.height, block.coinbase_outputs.map((o) => o.value_sat));
+    const result = await this.store.applyBlock({
+      hash: block.hash,
+      previousHash: block.previous_hash,
+      height: block.height,
+      time: block.time,
+      pool,
+      txCount: block.tx_count,
+      ...earnings,
+    });
+    collector.emit(indexRequest('blocks', renderBlockDoc(result.facts, result.price)));
+    for (const agg of result.touched) collector.emit({ agg }, { stream: DIRTY_STREAM });
+  }
+}

@@ -1,0 +1,23 @@
+import type { BasicBolt, BasicOutputCollector, Tuple } from '../../runtime/index.js';
+import { renderBlockDoc } from '../domain/render-block-doc.js';
+import { renderTransactionDoc } from '../domain/render-transaction-doc.js';
+import type { AnalyticsState } from '../state/analytics-state.js';
+import { indexRequest } from './index-request.js';
+
+/** The part of the analytics state this bolt uses. */
+export type BlockSnapshotStore = Pick<AnalyticsState, 'snapshotBlock'>;
+
+/**
+ * Renders a block's document (once its block event is processed) and the documents of every
+ * transaction counted under it, from the state and the price table as they are now.
+ * Input: `{ hash }` from the price bolt's `reprice` stream.
+ */
+export class RepriceBlockBolt implements BasicBolt {
+  constructor(private readonly store: BlockSnapshotStore) {}
+
+  async execute(tuple: Tuple, collector: BasicOutputCollector): Promise<void> {
+    const snapshot = await this.store.snapshotBlock(tuple.get<string>('hash'));
+    if (snapshot.block !== null) collector.emit(indexRequest('blocks', renderBlockDoc(snapshot.block, snapshot.price)));
+    for (const tx of snapshot.transactions) collector.emit(indexRequest('transactions', renderTransactionDoc(tx, snapshot.price)));
+  }
+}

@@ -1,0 +1,8 @@
+/** Stream of aggregate keys whose state changed (`{ agg }`), read by the aggregate render bolt. */
+export const DIRTY_STREAM = 'dirty';
+/** Stream of blocks to re-render after a new price point (`{ hash }`). */
+export const REPRICE_STREAM = 'reprice';
+/** Output fields of `DIRTY_STREAM`. */
+export const DIRTY_FIELDS = ['agg'] as const;
+/** Output fields of `REPRICE_STREAM`. */
+export const REPRICE_FIELDS = ['hash'] as const;

@@ -1,0 +1,115 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { Logger } from 'pino';
+import type { Clock } from '../../runtime/clock.js';
+
+/** One document to write with an external version. */
+export interface BulkItem {
+  index: string;
+  id: string;
+  version: number;
+  doc: Record<string, unknown>;
+}
+
+/**
+ * What became of one item:
+ * - `written`: Elasticsearch stored this version;
+ * - `superseded`: 409, the stored version is the same or newer (a replay, or a newer render won);
+ * - `rejected`: Elasticsearch refuses the document itself (mapping, validation): never retried;
+ * - `unavailable`: 429/5xx or no answer after every retry: the caller replays it later.
+ */
+export type BulkOutcome =
+  | { kind: 'written' | 'superseded' }
+  | { kind: 'rejected' | 'unavailable'; status: number | null; reason: string };
+
+/** Options of `BulkWriter`. */
+export interface BulkWriterOptions {
+  /** Retries of the retriable items of one `write` call (default 5). */
+  retries?: number;
+  /** First backoff delay in ms, doubled per retry with full jitter (default 200). */
+  backoffBaseMs?: number;
+  /** Largest backoff delay in ms (default 10 000). */
+  backoffMaxMs?: number;
+}
+
+const isRetriableStatus = (status: number) => status === 429 || status >= 500;
+
+/**
+ * Writes documents with the bulk API and `version_type: external`, and reports an outcome per
+ * item. Items answered 429 or 5xx, and every item of a request that got no answer, are retried
+ * with exponential backoff and jitter; one bad document never fails the others.
+ */
+export class BulkWriter {
+  private readonly retries: number;
+  private readonly baseMs: number;
+  private readonly maxMs: number;
+
+  constructor(
+    private readonly es: Client,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    options: BulkWriterOptions = {},
+  ) {
+    this.retries = options.retries ?? 5;
+    this.baseMs = options.backoffBaseMs ?? 200;
+    this.maxMs = options.backoffMaxMs ?? 10_000;
+  }
+
+  /** Writes `items`; resolves with one outcome per item, in order. Never throws for an item. */
+  async write(items: readonly BulkItem[]): Promise<BulkOutcome[]> {
+    const outcomes: (BulkOutcome | undefined)[] = new Array(items.length).fill(undefined);
+    let pending = items.map((_, i) => i);
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt > 0) await this.sleep(attempt);
+      const retry: number[] = [];
+      const last = attempt >= this.retries;
+      try {
+        const operations = pending.flatMap((i) => {
+          const item = items[i] as BulkItem;
+          return [{ index: { _index: item.index, _id: item.id, version: item.version, version_type: 'external' as const } }, item.doc];
+        });
+        const response = await this.es.bulk({ operations, refresh: false });
+        response.items.forEach((result, k) => {
+          const i = pending[k] as number;
+          const r = result.index;
+          const status = r?.status ?? 500;
+          if (status === 200 || status === 201) outcomes[i] = { kind: 'written' };
+          else if (status === 409) outcomes[i] = { kind: 'superseded' };
+          else if (isRetriableStatus(status)) {
+            const reason = r?.error?.reason ?? r?.error?.type ?? `status ${status}`;
+            if (last) outcomes[i] = { kind: 'unavailable', status, reason };
+            else retry.push(i);
+          } else {
+            outcomes[i] = { kind: 'rejected', status, reason: `${r?.error?.type ?? 'error'}: ${r?.error?.reason ?? `status ${status}`}` };
+          }
+        });
+      } catch (err) {
+        const status = statusOf(err);
+        if (status !== null && !isRetriableStatus(status)) {
+          for (const i of pending) outcomes[i] = { kind: 'rejected', status, reason: errorText(err) };
+        } else if (last) {
+          for (const i of pending) outcomes[i] = { kind: 'unavailable', status, reason: errorText(err) };
+        } else {
+          this.log.warn({ err, attempt, items: pending.length }, 'bulk request failed; retrying');
+          retry.push(...pending);
+        }
+      }
+      pending = retry;
+    }
+    return outcomes.map((o) => o ?? { kind: 'unavailable', status: null, reason: 'no outcome' });
+  }
+
+  private sleep(attempt: number): Promise<void> {
+    const cap = Math.min(this.maxMs, this.baseMs * 2 ** (attempt - 1));
+    const ms = Math.floor(Math.random() * cap) + 1;
+    return new Promise((resolve) => this.clock.setTimer(ms, resolve));
+  }
+}
+
+function statusOf(err: unknown): number | null {
+  const meta = (err as { meta?: { statusCode?: unknown } } | null)?.meta;
+  return typeof meta?.statusCode === 'number' ? meta.statusCode : null;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

@@ -1,0 +1,101 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/config.js';
+import { BlockEventSchema } from '../contracts/block-event.js';
+import { names } from '../contracts/names.js';
+import { PriceEventSchema } from '../contracts/price-event.js';
+import { TransactionEventSchema } from '../contracts/transaction-event.js';
+import { KafkaSpout, kafkaSpoutOptions, type Logger, systemClock, type Topology, TopologyBuilder } from '../runtime/index.js';
+import { AggregateRenderBolt } from './bolts/aggregate-render-bolt.js';
+import { BlockStateBolt } from './bolts/block-state-bolt.js';
+import { BulkIndexBolt } from './bolts/bulk-index-bolt.js';
+import { INDEX_REQUEST_FIELDS } from './bolts/index-request.js';
+import { PriceStateBolt } from './bolts/price-state-bolt.js';
+import { RepriceBlockBolt } from './bolts/reprice-block-bolt.js';
+import { DIRTY_FIELDS, DIRTY_STREAM, REPRICE_FIELDS, REPRICE_STREAM } from './bolts/streams.js';
+import { TransactionStateBolt } from './bolts/transaction-state-bolt.js';
+import { ValidateBolt } from './bolts/validate-bolt.js';
+import { PoolIdentifier } from './domain/pool-identifier.js';
+import { BulkWriter } from './es/bulk-writer.js';
+import { AnalyticsState } from './state/analytics-state.js';
+import { topologyNames } from './topology-names.js';
+
+/** What the topology's bolts share in one worker process. */
+export interface AnalyticsDeps {
+  config: Config;
+  redis: Redis;
+  es: Client;
+  log: Logger;
+}
+
+const index = [...INDEX_REQUEST_FIELDS];
+
+/**
+ * The Bitcoin analytics DAG:
+ *
+ *   blocks-spout -> validate-blocks -> block-state ---------------------\
+ *   transactions-spout -> validate-transactions -> transaction-state ---+--> index (bulk, ES)
+ *   prices-spout -> validate-prices -> price-state --(reprice)--> reprice-block --/
+ *            block-state, transaction-state, price-state --(dirty)--> aggregates (tick: render, bulk, ES)
+ *
+ * Validate bolts dead-letter bad records; state bolts change the Redis state with atomic scripts
+ * and emit documents; aggregates are coalesced and written on ticks.
+ */
+export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
+  const { config, redis, es, log } = deps;
+  const n = names(config.namespace);
+  const t = topologyNames(n);
+  const a = config.analytics;
+  const state = new AnalyticsState(redis, t.statePrefix);
+  const pools = PoolIdentifier.fromFile(a.poolsFile, a.poolMatchOrder);
+  const writer = new BulkWriter(es, systemClock, log.child({ component: 'bulk-writer' }), {
+    retries: a.indexRetries,
+    backoffBaseMs: config.runtime.backoffBaseMs,
+    backoffMaxMs: config.runtime.backoffMaxMs,
+  });
+  const spout = (feed: 'blocks' | 'transactions' | 'prices') => () =>
+    new KafkaSpout(kafkaSpoutOptions(config, { topic: n.topics[feed], groupId: t.consumerGroups[feed], deadLetterTopic: n.deadLetter[feed] }));
+
+  const b = new TopologyBuilder(t.topology);
+  b.setSpout('blocks-spout', spout('blocks'));
+  b.setSpout('transactions-spout', spout('transactions'), { parallelism: 2 });
+  b.setSpout('prices-spout', spout('prices'));
+
+  b.setBasicBolt('validate-blocks', () => new ValidateBolt({
+    schemaName: 'block event', schema: BlockEventSchema, route: (e) => ({ values: { hash: e.data.hash, block: e.data } }),
+  }), { parallelism: 2, outputs: { default: ['hash', 'block'] } }).shuffleGrouping('blocks-spout');
+  b.setBasicBolt('validate-transactions', () => new ValidateBolt({
+    schemaName: 'transaction event', schema: TransactionEventSchema,
+    // Unconfirmed transactions never count in the results.
+    route: (e) => (e.data.status === 'confirmed' ? { values: { txid: e.data.txid, tx: e.data } } : null),
+  }), { parallelism: 4, outputs: { default: ['txid', 'tx'] } }).shuffleGrouping('transactions-spout');
+  b.setBasicBolt('validate-prices', () => new ValidateBolt({
+    schemaName: 'price event', schema: PriceEventSchema, route: (e) => ({ values: { pair: e.data.pair, point: e.data } }),
+  }), { parallelism: 1, outputs: { default: ['pair', 'point'] } }).shuffleGrouping('prices-spout');
+
+  const stateOutputs = { default: index, [DIRTY_STREAM]: [...DIRTY_FIELDS] };
+  b.setBasicBolt('block-state', () => new BlockStateBolt(state, pools), { parallelism: 2, outputs: stateOutputs })
+    .fieldsGrouping('validate-blocks', ['hash']);
+  b.setBasicBolt('transaction-state', () => new TransactionStateBolt(state), { parallelism: 8, outputs: stateOutputs })
+    .shuffleGrouping('validate-transactions');
+  b.setBasicBolt('price-state', () => new PriceStateBolt(state), {
+    parallelism: 1, outputs: { ...stateOutputs, [REPRICE_STREAM]: [...REPRICE_FIELDS] },
+  }).fieldsGrouping('validate-prices', ['pair']);
+  b.setBasicBolt('reprice-block', () => new RepriceBlockBolt(state), { parallelism: 2, outputs: { default: index } })
+    .fieldsGrouping('price-state', ['hash'], { stream: REPRICE_STREAM });
+
+  b.setBolt('index', () => new BulkIndexBolt({ writer, indices: n.indices, batchSize: a.indexBatchSize }), {
+    parallelism: 4, tickIntervalMs: a.indexLingerMs, maxInFlight: 10 * a.indexBatchSize,
+  })
+    .shuffleGrouping('block-state')
+    .shuffleGrouping('transaction-state')
+    .shuffleGrouping('price-state')
+    .shuffleGrouping('reprice-block');
+  b.setBolt('aggregates', () => new AggregateRenderBolt({
+    store: state, writer, indices: n.indices, batch: a.renderBatch, leaseMs: a.renderLeaseMs,
+  }), { parallelism: 2, tickIntervalMs: a.renderIntervalMs, maxInFlight: 100_000 })
+    .fieldsGrouping('block-state', ['agg'], { stream: DIRTY_STREAM })
+    .fieldsGrouping('transaction-state', ['agg'], { stream: DIRTY_STREAM })
+    .fieldsGrouping('price-state', ['agg'], { stream: DIRTY_STREAM });
+  return b.build();
+}
