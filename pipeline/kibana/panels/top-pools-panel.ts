@@ -8,8 +8,8 @@ export type PoolPeriod = 'day' | 'month';
 export const TOP_POOLS_PER_BUCKET = 10;
 
 const PERIODS: Record<PoolPeriod, { buckets: number; index: (i: Names['indices']) => string; label: string }> = {
-  day: { buckets: 14, index: (i) => i.minersDaily, label: 'UTC day' },
-  month: { buckets: 12, index: (i) => i.minersMonthly, label: 'UTC month' },
+  day: { buckets: 31, index: (i) => i.minersDaily, label: 'UTC day' },
+  month: { buckets: 24, index: (i) => i.minersMonthly, label: 'UTC month' },
 };
 
 function rankedBars(measure: 'btc' | 'eur', label: string): Record<string, unknown> {
