@@ -1,0 +1,65 @@
+import type { Client } from '@elastic/elasticsearch';
+import { INDEX_KEYS, type Names } from '../contracts/names.js';
+import { namespacedTemplates, templateName, TEMPLATES_DIR, type IndexSettings } from './index-templates.js';
+
+/** What `setupIndices` did. */
+export interface IndexSetupResult {
+  templates: string[];
+  created: string[];
+  existing: string[];
+}
+
+/**
+ * Installs (or updates) the composable index templates of the namespace and creates the
+ * indices, empty, where they are missing. Safe to run again at any time.
+ */
+export async function setupIndices(
+  client: Client,
+  names: Names,
+  settings: IndexSettings,
+  options: { templatesDir?: string } = {},
+): Promise<IndexSetupResult> {
+  const templates = namespacedTemplates(names, settings, options.templatesDir ?? TEMPLATES_DIR);
+  const result: IndexSetupResult = { templates: [], created: [], existing: [] };
+  for (const [key, body] of templates) {
+    const name = templateName(names, key);
+    await client.indices.putIndexTemplate({ name, ...body } as Parameters<Client['indices']['putIndexTemplate']>[0]);
+    result.templates.push(name);
+  }
+  for (const key of INDEX_KEYS) {
+    const index = names.indices[key];
+    if (await client.indices.exists({ index })) {
+      result.existing.push(index);
+      continue;
+    }
+    try {
+      await client.indices.create({ index });
+      result.created.push(index);
+    } catch (err) {
+      // Another process created it between the check and the create.
+      if (errorType(err) !== 'resource_already_exists_exception') throw err;
+      result.existing.push(index);
+    }
+  }
+  return result;
+}
+
+/** Every index of the namespace that exists (`${ns}-*`). */
+export async function namespaceIndices(client: Client, names: Names): Promise<string[]> {
+  const rows = await client.cat.indices({ index: `${names.namespace}-*`, format: 'json', h: 'index', expand_wildcards: 'all' });
+  return rows.map((r) => r.index ?? '').filter((i) => i.length > 0).sort();
+}
+
+/** Deletes every index and index template of the namespace. */
+export async function deleteIndices(client: Client, names: Names): Promise<void> {
+  const indices = await namespaceIndices(client, names);
+  if (indices.length > 0) await client.indices.delete({ index: indices, ignore_unavailable: true });
+  for (const key of INDEX_KEYS) {
+    await client.indices.deleteIndexTemplate({ name: templateName(names, key) }, { ignore: [404] });
+  }
+}
+
+function errorType(err: unknown): string | undefined {
+  const body = (err as { meta?: { body?: { error?: { type?: string } } } }).meta?.body;
+  return body?.error?.type;
+}
