@@ -5,8 +5,8 @@ import type { Values } from './types.js';
 
 /** Options of a `KafkaSpout`. */
 export interface KafkaSpoutOptions {
-  /** Brokers, client id, TLS and SASL (`config.kafka`). */
-  kafka: Config['kafka'];
+  /** The configuration (Kafka brokers, TLS, SASL are read from `config.kafka`). */
+  config: Config;
   topic: string;
   /** Consumer group; every spout task of every worker joins it, Kafka spreads the partitions. */
   groupId: string;
@@ -39,7 +39,7 @@ export function kafkaSpoutOptions(
   options: Pick<KafkaSpoutOptions, 'topic' | 'groupId' | 'deadLetterTopic'> & Partial<KafkaSpoutOptions>,
 ): KafkaSpoutOptions {
   return {
-    kafka: config.kafka,
+    config,
     maxPending: config.runtime.maxSpoutPending,
     maxAttempts: config.runtime.maxAttempts,
     backoff: { baseMs: config.runtime.backoffBaseMs, maxMs: config.runtime.backoffMaxMs },

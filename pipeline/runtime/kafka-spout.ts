@@ -1,20 +1,327 @@
-import { InvariantError } from './errors.js';
+import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { createRuntimeKafka } from './connections.js';
+import type { Clock } from './clock.js';
+import { deadLetterRecord } from './dead-letter-record.js';
+import { DeadLetterSchema } from './dead-letter.js';
 import type { KafkaSpoutOptions } from './kafka-spout-options.js';
-import type { Spout, SpoutOutputCollector, TopologyContext } from './types.js';
+import type { TaskMetrics } from './metrics.js';
+import { OffsetManager } from './offset-manager.js';
+import { decideOnFailure } from './replay-decision.js';
+import { isRetriable } from './tuple-failure.js';
+import type { Spout, SpoutOutputCollector, TopologyContext, Values } from './types.js';
 
-/** A spout reading a Kafka topic in a consumer group (implementation in progress). */
+interface Record_ {
+  partition: number;
+  offset: string;
+  message: KafkaMessage;
+  attempt: number;
+  /** True while a tree of this record is in flight. */
+  emitted: boolean;
+}
+
+type Ready = { messageId: string; deadLetter?: { reason: string; error: unknown } };
+
+/**
+ * A spout over one Kafka topic, as a member of a consumer group (one consumer per spout task;
+ * Kafka spreads the partitions over every task of every worker).
+ *
+ * Records are buffered as kafkajs delivers them (the batch handler never blocks) and emitted with
+ * message id `topic/partition/offset`. Per partition only the contiguous prefix of complete offsets
+ * is committed. Fetching pauses while `maxPending` records are buffered or in flight. A failed
+ * record replays with exponential backoff and full jitter; after `maxAttempts`, or at once for a
+ * non-retriable error (a `decode` that throws a `SchemaError`, a bolt's `NonRetriableError`), it is
+ * written to the dead-letter topic and counts as complete, so a poison record never stalls its
+ * partition. On a rebalance every in-flight record is dropped: kafkajs restarts each assigned
+ * partition from its committed offset, so the new owner (maybe this task) replays the rest.
+ */
 export class KafkaSpout implements Spout {
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private admin: Admin | undefined;
+  private collector: SpoutOutputCollector | undefined;
+  private context: TopologyContext | undefined;
+  private log: Logger | undefined;
+  private clock: Clock | undefined;
+  private metrics: TaskMetrics | undefined;
+  private readonly partitions = new Map<number, OffsetManager>();
+  private readonly records = new Map<string, Record_>();
+  private ready: Ready[] = [];
+  private inFlightTrees = 0;
+  private paused = false;
+  private closed = false;
+  private wake: (() => void) | undefined;
+  private readonly timers: (() => void)[] = [];
+  private committing: Promise<void> = Promise.resolve();
+  private generation = 0;
+
   constructor(readonly options: KafkaSpoutOptions) {}
 
-  async open(_context: TopologyContext, _collector: SpoutOutputCollector): Promise<void> {
-    throw new InvariantError('KafkaSpout is not implemented yet');
+  async open(context: TopologyContext, collector: SpoutOutputCollector): Promise<void> {
+    this.context = context;
+    this.collector = collector;
+    this.log = context.log.child({ topic: this.options.topic });
+    this.clock = context.clock;
+    this.metrics = context.metrics;
+    const kafka = createRuntimeKafka(this.options.config, `${context.componentId}-${context.workerId}-${context.taskIndex}`, this.log);
+    this.consumer = kafka.consumer({ groupId: this.options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 20_000, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.admin = kafka.admin();
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => this.onAssignment(event.payload.memberAssignment));
+    await Promise.all([this.consumer.connect(), this.producer.connect(), this.admin.connect()]);
+    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: true,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async (payload) => this.onBatch(payload),
+    });
+    this.every(this.options.commitIntervalMs ?? 500, () => void this.commit());
+    this.every(this.options.lagIntervalMs ?? 5_000, () => void this.measureLag());
   }
 
-  async nextTuple(): Promise<void> {}
+  async nextTuple(): Promise<void> {
+    if (this.ready.length === 0) await this.waitForWork(50);
+    const room = Math.max(0, this.options.maxPending - this.inFlightTrees);
+    let budget = Math.min(room, this.options.emitBatch ?? 200);
+    while (budget > 0 && this.ready.length > 0) {
+      const item = this.ready.shift() as Ready;
+      const rec = this.records.get(item.messageId);
+      if (!rec || rec.emitted) continue;
+      if (item.deadLetter) {
+        await this.deadLetter(item.messageId, rec, item.deadLetter.reason, item.deadLetter.error);
+        continue;
+      }
+      let values: Values;
+      try {
+        values = this.decode(rec);
+      } catch (err) {
+        if (isRetriable(err)) this.log?.warn({ err, messageId: item.messageId }, 'decode failed with a retriable error; dead-lettering');
+        await this.deadLetter(item.messageId, rec, 'record cannot be decoded', err);
+        continue;
+      }
+      rec.emitted = true;
+      this.inFlightTrees += 1;
+      budget -= 1;
+      (this.collector as SpoutOutputCollector).emit(values, { messageId: item.messageId, attempt: rec.attempt });
+    }
+  }
 
-  ack(_messageId: string): void {}
+  ack(messageId: string): void {
+    const rec = this.records.get(messageId);
+    if (!rec || !rec.emitted) return;
+    this.inFlightTrees -= 1;
+    this.completeRecord(messageId, rec);
+  }
 
-  fail(_messageId: string, _reason: unknown): void {}
+  fail(messageId: string, reason: unknown): void {
+    const rec = this.records.get(messageId);
+    if (!rec || !rec.emitted) return;
+    rec.emitted = false;
+    this.inFlightTrees -= 1;
+    const decision = decideOnFailure({ attempt: rec.attempt, maxAttempts: this.options.maxAttempts, error: reason, backoff: this.options.backoff });
+    if (decision.action === 'dead-letter') {
+      this.ready.unshift({ messageId, deadLetter: { reason: decision.reason, error: reason } });
+      this.wake?.();
+      return;
+    }
+    this.log?.warn({ err: reason, messageId, attempt: rec.attempt, delayMs: decision.delayMs }, 'tuple failed; replaying');
+    const generation = this.generation;
+    this.timer(decision.delayMs, () => {
+      if (generation !== this.generation || this.records.get(messageId) !== rec) return;
+      rec.attempt = decision.nextAttempt;
+      this.metrics?.count('replayed');
+      this.ready.push({ messageId });
+      this.wake?.();
+    });
+  }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const cancel of this.timers.splice(0)) cancel();
+    this.wake?.();
+    await this.commit();
+    await this.consumer?.disconnect().catch((err: unknown) => this.log?.warn({ err }, 'consumer disconnect failed'));
+    await this.producer?.disconnect().catch((err: unknown) => this.log?.warn({ err }, 'producer disconnect failed'));
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+
+  /** Records buffered or in flight. */
+  get pending(): number {
+    return this.records.size;
+  }
+
+  /** Whether fetching is paused by backpressure. */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  private onBatch({ batch }: EachBatchPayload): void {
+    const offsets = this.partitions.get(batch.partition);
+    if (!offsets || this.closed) return;
+    for (const message of batch.messages) {
+      const messageId = `${batch.topic}/${batch.partition}/${message.offset}`;
+      if (this.records.has(messageId)) continue;
+      try {
+        offsets.add(message.offset);
+      } catch {
+        continue; // already seen in this generation
+      }
+      this.records.set(messageId, { partition: batch.partition, offset: message.offset, message, attempt: 1, emitted: false });
+      this.ready.push({ messageId });
+    }
+    this.updatePause();
+    this.wake?.();
+  }
+
+  private onAssignment(assignment: Record<string, number[]>): void {
+    const mine = assignment[this.options.topic] ?? [];
+    this.generation += 1;
+    // kafkajs restarts every assigned partition from its committed offset after a join: forget all
+    // in-flight state, including of partitions kept, so nothing is tracked twice.
+    this.partitions.clear();
+    this.records.clear();
+    this.ready = [];
+    this.inFlightTrees = 0;
+    for (const p of mine) this.partitions.set(p, new OffsetManager());
+    this.log?.info({ partitions: mine, generation: this.generation }, 'partitions assigned');
+    this.updatePause();
+  }
+
+  private completeRecord(messageId: string, rec: Record_): void {
+    this.records.delete(messageId);
+    this.partitions.get(rec.partition)?.complete(rec.offset);
+    this.updatePause();
+  }
+
+  private async deadLetter(messageId: string, rec: Record_, reason: string, error: unknown): Promise<void> {
+    const context = this.context as TopologyContext;
+    const letter = DeadLetterSchema.parse(
+      deadLetterRecord({
+        topic: this.options.topic,
+        partition: rec.partition,
+        offset: rec.offset,
+        key: rec.message.key,
+        value: rec.message.value,
+        reason,
+        error,
+        component: context.componentId,
+        attempts: rec.attempt,
+        nowMs: context.clock.nowMs(),
+      }),
+    );
+    try {
+      await (this.producer as Producer).send({
+        topic: this.options.deadLetterTopic,
+        acks: -1,
+        messages: [{ key: rec.message.key, value: JSON.stringify(letter) }],
+      });
+    } catch (err) {
+      this.log?.error({ err, messageId }, 'dead-letter publish failed; retrying');
+      const generation = this.generation;
+      this.timer(this.options.backoff.baseMs, () => {
+        if (generation !== this.generation) return;
+        this.ready.push({ messageId, deadLetter: { reason, error } });
+      });
+      return;
+    }
+    this.log?.warn({ messageId, reason, attempts: rec.attempt, component: letter.component, error: letter.error.name }, 'record dead-lettered');
+    this.metrics?.count('deadLettered');
+    this.completeRecord(messageId, rec);
+  }
+
+  private decode(rec: Record_): Values {
+    if (this.options.decode) return this.options.decode(rec.message, rec.partition);
+    return { key: rec.message.key?.toString('utf8') ?? null, value: rec.message.value?.toString('utf8') ?? null };
+  }
+
+  private updatePause(): void {
+    const consumer = this.consumer;
+    if (!consumer || this.closed) return;
+    const full = this.records.size >= this.options.maxPending;
+    if (full && !this.paused) {
+      this.paused = true;
+      consumer.pause([{ topic: this.options.topic }]);
+      this.log?.debug({ pending: this.records.size }, 'fetching paused');
+    } else if (!full && this.paused) {
+      this.paused = false;
+      consumer.resume([{ topic: this.options.topic }]);
+      this.log?.debug({ pending: this.records.size }, 'fetching resumed');
+    }
+  }
+
+  private commit(): Promise<void> {
+    // One commit at a time, in order.
+    this.committing = this.committing.then(async () => {
+      const consumer = this.consumer;
+      if (!consumer) return;
+      const generation = this.generation;
+      const topics: { topic: string; partition: number; offset: string }[] = [];
+      const managers: [OffsetManager, string][] = [];
+      for (const [partition, offsets] of this.partitions) {
+        const offset = offsets.committable();
+        if (offset === undefined) continue;
+        topics.push({ topic: this.options.topic, partition, offset });
+        managers.push([offsets, offset]);
+      }
+      if (topics.length === 0) return;
+      try {
+        await consumer.commitOffsets(topics);
+        if (generation === this.generation) for (const [m, o] of managers) m.markCommitted(o);
+      } catch (err) {
+        this.log?.warn({ err }, 'offset commit failed; will retry');
+      }
+    });
+    return this.committing;
+  }
+
+  private async measureLag(): Promise<void> {
+    const admin = this.admin;
+    if (!admin || this.partitions.size === 0) return;
+    try {
+      const [ends, committed] = await Promise.all([
+        admin.fetchTopicOffsets(this.options.topic),
+        admin.fetchOffsets({ groupId: this.options.groupId, topics: [this.options.topic] }),
+      ]);
+      const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset === '-1' ? '0' : p.offset)]));
+      for (const end of ends) {
+        if (!this.partitions.has(end.partition)) continue;
+        const lag = BigInt(end.high) - (done.get(end.partition) ?? BigInt(end.low));
+        this.metrics?.setLag(this.options.topic, end.partition, Number(lag < 0n ? 0n : lag));
+      }
+    } catch (err) {
+      this.log?.debug({ err }, 'lag measurement failed');
+    }
+  }
+
+  private waitForWork(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const cancel = (this.clock as Clock).setTimer(ms, () => finish());
+      const finish = () => {
+        cancel();
+        this.wake = undefined;
+        resolve();
+      };
+      this.wake = finish;
+    });
+  }
+
+  private timer(ms: number, fn: () => void): void {
+    const cancel = (this.clock as Clock).setTimer(ms, () => {
+      const i = this.timers.indexOf(cancel);
+      if (i >= 0) this.timers.splice(i, 1);
+      fn();
+    });
+    this.timers.push(cancel);
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const tick = () => {
+      if (this.closed) return;
+      fn();
+      this.timer(ms, tick);
+    };
+    this.timer(ms, tick);
+  }
 }

@@ -1,7 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
+import { createRuntimeRedis } from './connections.js';
 import type { Config } from '../config/config.js';
-import { InvariantError } from './errors.js';
+import type { AckerUpdate } from './acker-store.js';
+import { Batcher } from './batcher.js';
+import { BoltExecutor } from './bolt-executor.js';
+import { bullmqConnection } from './bullmq-connection.js';
+import { BullmqTransport } from './bullmq-transport.js';
+import { systemClock, type Clock } from './clock.js';
+import { parseTransferKey, transferKey, type ExecutorEnv } from './executor-env.js';
+import { runtimeKeys } from './keys.js';
+import { createLogger } from './logger.js';
+import { startMetricsServer } from './metrics-server.js';
+import { RuntimeMetrics } from './metrics.js';
+import { RedisAcker } from './redis-acker.js';
+import { Router } from './router.js';
+import { SpoutExecutor } from './spout-executor.js';
+import { boltTasks, tasksOwnedBy } from './task-assignment.js';
 import type { Topology } from './topology-definition.js';
+import { TupleBatchSchema, type WireTuple } from './wire-tuple.js';
+import { WorkerRegistry } from './worker-registry.js';
 
 /** Options of `runWorker`. */
 export interface RunWorkerOptions {
@@ -11,6 +31,8 @@ export interface RunWorkerOptions {
   log?: Logger;
   /** Install SIGTERM/SIGINT handlers that drain and exit 0; default true. */
   handleSignals?: boolean;
+  /** Longest wait for in-flight trees when draining; default the message timeout. */
+  drainTimeoutMs?: number;
 }
 
 /** A running worker. */
@@ -18,11 +40,222 @@ export interface WorkerHandle {
   readonly workerId: string;
   /** Port of `/metrics` and `/metrics.json`. */
   readonly metricsPort: number;
+  /** Bolt tasks this worker hosts right now, as `component/task`. */
+  ownedTasks(): string[];
+  /** Trees in flight over this worker's spout tasks. */
+  pending(): number;
   /** Drains (stop fetching, wait for in-flight trees, commit), releases tasks and deregisters. */
   stop(): Promise<void>;
 }
 
-/** Starts a worker process hosting spout tasks and a share of the bolt tasks of `topology`. */
-export async function runWorker(_topology: Topology, _options: RunWorkerOptions): Promise<WorkerHandle> {
-  throw new InvariantError('runWorker is not implemented yet');
+interface OwnedTask {
+  executor: BoltExecutor;
+  worker: Worker;
+}
+
+const sleep = (clock: Clock, ms: number) => new Promise<void>((resolve) => clock.setTimer(ms, resolve));
+
+/**
+ * Starts a worker process: its spout tasks (`parallelism` per worker; Kafka spreads partitions)
+ * and the bolt tasks it owns. Ownership of bolt tasks follows rendezvous hashing over the live
+ * workers, and a task is consumed only under its Redis lease, so no task ever runs in two workers.
+ */
+export async function runWorker(topology: Topology, options: RunWorkerOptions): Promise<WorkerHandle> {
+  const { config } = options;
+  const clock = systemClock;
+  const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const log = (options.log ?? createLogger({ name: 'worker', level: config.logLevel })).child({ topology: topology.name, workerId });
+  const keys = runtimeKeys(topology.name);
+  const redis = createRuntimeRedis(config, `${topology.name}:${workerId}`);
+  const connection = bullmqConnection(config, `${topology.name}:${workerId}:bull`);
+  const transport = new BullmqTransport(connection, keys);
+  const acker = new RedisAcker(redis, keys, Math.max(config.runtime.messageTimeoutMs * 2, 60_000));
+  const metrics = new RuntimeMetrics(topology.name, workerId);
+  const registry = new WorkerRegistry(redis, keys, workerId, config.runtime.workerTtlMs);
+  const owned = new Map<string, OwnedTask>();
+  const allTasks = boltTasks(topology);
+
+  const env: ExecutorEnv = {
+    topology,
+    workerId,
+    log,
+    clock,
+    router: new Router(topology, {
+      localTasks: (component) => [...owned.keys()].map(parseTransferKey).filter((t) => t.component === component).map((t) => t.task),
+    }),
+    transfer: new Batcher<WireTuple>({
+      batchSize: config.runtime.batchSize,
+      lingerMs: config.runtime.lingerMs,
+      clock,
+      send: (key, tuples) => transport.send(parseTransferKey(key), tuples),
+    }),
+    acks: new Batcher<AckerUpdate>({ batchSize: 1000, lingerMs: config.runtime.lingerMs, clock, send: (_k, updates) => acker.ack(updates) }),
+    acker,
+    metrics,
+    messageTimeoutMs: config.runtime.messageTimeoutMs,
+    maxSpoutPending: config.runtime.maxSpoutPending,
+  };
+
+  const server = await startMetricsServer(metrics, config.runtime.metricsPort, log);
+  const info = { host: hostname(), port: server.port, pid: process.pid };
+
+  async function startTask(component: string, task: number): Promise<void> {
+    const def = topology.bolts.get(component);
+    if (!def) return;
+    const executor = new BoltExecutor(env, def, task);
+    await executor.start();
+    const worker = new Worker(
+      keys.taskQueue(component, task),
+      async (job) => {
+        const batch = TupleBatchSchema.parse(job.data);
+        await executor.executeBatch(batch.tuples);
+      },
+      { connection, prefix: keys.queuePrefix, concurrency: 1, maxStalledCount: 0, autorun: true },
+    );
+    worker.on('error', (err) => log.warn({ err, component, task }, 'task queue error'));
+    worker.on('failed', (job, err) => log.warn({ err, component, task, jobId: job?.id }, 'tuple batch failed; its trees will time out'));
+    owned.set(transferKey(component, task), { executor, worker });
+    log.info({ component, task }, 'task acquired');
+  }
+
+  async function stopTask(key: string, lost: boolean): Promise<void> {
+    const t = owned.get(key);
+    if (!t) return;
+    owned.delete(key);
+    const { component, task } = parseTransferKey(key);
+    // Lost lease: another worker may already consume the queue, so stop at once.
+    await t.worker.close(lost);
+    await t.executor.stop();
+    if (!lost) await registry.release(component, task).catch((err: unknown) => log.warn({ err }, 'lease release failed'));
+    log.info({ component, task, lost }, 'task released');
+  }
+
+  let reconciling: Promise<void> = Promise.resolve();
+  let draining = false;
+  const reconcile = () => {
+    reconciling = reconciling.then(async () => {
+      try {
+        const live = await registry.heartbeat(info);
+        if (!live.includes(workerId)) live.push(workerId);
+        const desired = new Set(tasksOwnedBy(workerId, live, allTasks).map((t) => transferKey(t.component, t.task)));
+        for (const key of [...owned.keys()]) {
+          const { component, task } = parseTransferKey(key);
+          if (!desired.has(key) && !draining) await stopTask(key, false);
+          else if (!(await registry.renew(component, task))) await stopTask(key, true);
+        }
+        if (draining) return;
+        for (const key of desired) {
+          if (owned.has(key)) continue;
+          const { component, task } = parseTransferKey(key);
+          if (await registry.acquire(component, task)) await startTask(component, task);
+        }
+      } catch (err) {
+        log.warn({ err }, 'heartbeat failed');
+      }
+    });
+    return reconciling;
+  };
+
+  await reconcile();
+  let stopped = false;
+  const loops: Promise<void>[] = [];
+  loops.push(
+    (async () => {
+      while (!stopped) {
+        await sleep(clock, config.runtime.heartbeatMs);
+        if (!stopped) await reconcile();
+      }
+    })(),
+  );
+
+  const spouts: SpoutExecutor[] = [];
+  for (const def of topology.spouts.values()) {
+    for (let task = 0; task < def.parallelism; task += 1) {
+      const executor = new SpoutExecutor(env, def, task, def.parallelism);
+      await executor.open();
+      spouts.push(executor);
+    }
+  }
+  let fetching = true;
+  for (const spout of spouts) {
+    loops.push(
+      (async () => {
+        while (!stopped) {
+          try {
+            const emitted = fetching ? await spout.step() : (await spout.checkTimeouts(), 0);
+            if (emitted === 0) await sleep(clock, fetching ? 2 : 50);
+          } catch (err) {
+            log.error({ err, task: spout.task }, 'spout step failed');
+            await sleep(clock, 100);
+          }
+        }
+      })(),
+    );
+  }
+  loops.push(
+    (async () => {
+      while (!stopped) {
+        try {
+          const done = await acker.takeCompletions(workerId, 1000);
+          if (done.length === 0) {
+            await sleep(clock, 5);
+            continue;
+          }
+          for (const spout of spouts) await spout.complete(done);
+        } catch (err) {
+          log.warn({ err }, 'completion poll failed');
+          await sleep(clock, 200);
+        }
+      }
+    })(),
+  );
+  log.info({ metricsPort: server.port, spoutTasks: spouts.length }, 'worker started');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info({}, 'worker draining');
+      fetching = false;
+      const deadline = clock.monotonicMs() + (options.drainTimeoutMs ?? config.runtime.messageTimeoutMs);
+      while (spouts.some((s) => s.pendingCount > 0) && clock.monotonicMs() < deadline) await sleep(clock, 20);
+      draining = true;
+      for (const spout of spouts) await spout.close().catch((err: unknown) => log.warn({ err }, 'spout close failed'));
+      stopped = true;
+      await Promise.allSettled(loops);
+      await reconciling;
+      for (const key of [...owned.keys()]) await stopTask(key, false);
+      await env.transfer.flush().catch(() => undefined);
+      await env.acks.flush().catch(() => undefined);
+      await registry.deregister().catch((err: unknown) => log.warn({ err }, 'deregister failed'));
+      await transport.close();
+      await server.close();
+      redis.disconnect();
+      log.info({}, 'worker stopped');
+    })());
+
+  if (options.handleSignals ?? true) {
+    const onSignal = (signal: string) => {
+      log.info({ signal }, 'signal received');
+      stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'drain failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+  }
+
+  return {
+    workerId,
+    metricsPort: server.port,
+    ownedTasks: () => [...owned.keys()].map((k) => {
+      const t = parseTransferKey(k);
+      return `${t.component}/${t.task}`;
+    }),
+    pending: () => spouts.reduce((n, s) => n + s.pendingCount, 0),
+    stop,
+  };
 }

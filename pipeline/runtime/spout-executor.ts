@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { AckerInit, Completion } from './acker-store.js';
-import { InvariantError } from './errors.js';
 import { transferKey, type ExecutorEnv } from './executor-env.js';
 import type { TaskMetrics } from './metrics.js';
 import type { SpoutDefinition } from './topology-definition.js';
@@ -28,6 +27,7 @@ export class SpoutExecutor {
   private readonly inits: AckerInit[] = [];
   private readonly outgoing: { key: string; tuple: WireTuple }[] = [];
   private readonly immediate: Completion[] = [];
+  private readonly abandoned: string[] = [];
   private readonly metrics: TaskMetrics;
   private readonly log: Logger;
   private readonly maxPending: number;
@@ -145,7 +145,14 @@ export class SpoutExecutor {
       for (const t of targets) this.outgoing.push({ key: transferKey(t.component, t.task), tuple: { id: newTupleId(), stream, src: this.definition.id, srcTask: this.task, values, origins: [], roots: [] } });
       return;
     }
-    if (this.byMessage.has(messageId)) throw new InvariantError('spout emitted a message id that is still pending', { component: this.definition.id, messageId });
+    const previous = this.byMessage.get(messageId);
+    if (previous !== undefined) {
+      // Re-emitted while an older tree is pending (a Kafka rebalance restarts from the committed
+      // offset): the old tree is abandoned; its late completion finds no pending root.
+      const tree = this.pending.get(previous);
+      if (tree) this.forgetTree(previous, tree);
+      this.abandoned.push(previous);
+    }
     const root = newTupleId();
     const origins = [{ messageId, attempt }];
     this.pending.set(root, { messageId, startedAt: this.env.clock.monotonicMs() });
@@ -166,6 +173,7 @@ export class SpoutExecutor {
 
   /** Registers new trees, then sends their tuples (a tuple never travels before its tree exists). */
   private async flush(): Promise<void> {
+    if (this.abandoned.length > 0) await this.env.acker.forget(this.abandoned.splice(0)).catch(() => undefined);
     if (this.inits.length > 0) {
       try {
         await this.env.acker.init(this.inits.splice(0));

@@ -1,0 +1,77 @@
+import { hostname } from 'node:os';
+import type { TaskMetricsSnapshot, WorkerMetricsSnapshot } from './metrics.js';
+import { createRuntimeRedis } from './connections.js';
+import type { Config } from '../config/config.js';
+import { runtimeKeys } from './keys.js';
+import { WorkerRegistry, type WorkerInfo } from './worker-registry.js';
+
+type Summable = 'emitted' | 'transferred' | 'acked' | 'failed' | 'replayed' | 'deadLettered' | 'executed' | 'pending';
+const SUMMABLE: readonly Summable[] = ['emitted', 'transferred', 'acked', 'failed', 'replayed', 'deadLettered', 'executed', 'pending'];
+
+/** Counters of one component summed over tasks and workers, with the per-worker totals. */
+export interface ComponentTotals {
+  totals: Record<Summable, number>;
+  /** Executed (bolts) or emitted (spouts) tuples per worker id. */
+  byWorker: Record<string, Record<Summable, number>>;
+  /** Largest capacity of any task. */
+  maxCapacity: number;
+  /** Largest p99 of complete latency of any spout task, in ms. */
+  maxCompleteP99: number | null;
+}
+
+/** The whole fleet's numbers. */
+export interface ClusterMetrics {
+  workers: WorkerMetricsSnapshot[];
+  components: Record<string, ComponentTotals>;
+}
+
+const zero = (): Record<Summable, number> => Object.fromEntries(SUMMABLE.map((k) => [k, 0])) as Record<Summable, number>;
+
+/** Sums worker snapshots per component (pure). */
+export function aggregateMetrics(snapshots: readonly WorkerMetricsSnapshot[]): ClusterMetrics {
+  const components: Record<string, ComponentTotals> = {};
+  for (const snap of snapshots) {
+    for (const [component, tasks] of Object.entries(snap.components)) {
+      const c = (components[component] ??= { totals: zero(), byWorker: {}, maxCapacity: 0, maxCompleteP99: null });
+      const w = (c.byWorker[snap.workerId] ??= zero());
+      for (const t of Object.values(tasks) as TaskMetricsSnapshot[]) {
+        for (const k of SUMMABLE) {
+          c.totals[k] += t[k];
+          w[k] += t[k];
+        }
+        c.maxCapacity = Math.max(c.maxCapacity, t.capacity);
+        const p99 = t.completeLatency.p99;
+        if (p99 !== null) c.maxCompleteP99 = Math.max(c.maxCompleteP99 ?? 0, p99);
+      }
+    }
+  }
+  return { workers: [...snapshots], components };
+}
+
+/** Fetches `/metrics.json` of every live worker (unreachable ones are skipped) and sums them. */
+export async function fetchClusterMetrics(workers: readonly WorkerInfo[], timeoutMs = 2_000): Promise<ClusterMetrics> {
+  const me = hostname();
+  const snapshots = await Promise.all(
+    workers.map(async (w) => {
+      const host = w.host === me ? '127.0.0.1' : w.host;
+      try {
+        const res = await fetch(`http://${host}:${w.port}/metrics.json`, { signal: AbortSignal.timeout(timeoutMs) });
+        return res.ok ? ((await res.json()) as WorkerMetricsSnapshot) : undefined;
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+  return aggregateMetrics(snapshots.filter((s): s is WorkerMetricsSnapshot => s !== undefined));
+}
+
+/** Reads the live workers of `topology` from Redis and sums their metrics. */
+export async function readClusterMetrics(config: Config, topology: string): Promise<ClusterMetrics> {
+  const redis = createRuntimeRedis(config, `${topology}:metrics-reader`);
+  try {
+    const registry = new WorkerRegistry(redis, runtimeKeys(topology), 'metrics-reader', config.runtime.workerTtlMs);
+    return await fetchClusterMetrics(await registry.liveWorkers());
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,108 @@
+import type { Redis } from 'ioredis';
+import { InvariantError } from './errors.js';
+import type { AckerInit, AckerStore, AckerUpdate, Completion } from './acker-store.js';
+import type { RuntimeKeys } from './keys.js';
+import type { FailureInfo } from './tuple-failure.js';
+
+// Trees are hashes {o: owner, h: high 32 bits, l: low 32 bits}; Lua's bit library XORs 32-bit halves.
+// Keys are declared in KEYS; the owner's completion list is derived from ARGV[1] (its prefix), so
+// the scripts assume one Redis node (no cluster), as the rest of the runtime does.
+const INIT = `
+local ttl = tonumber(ARGV[1])
+for i, key in ipairs(KEYS) do
+  local x = ARGV[1 + i * 2]
+  redis.call('HSET', key, 'o', ARGV[i * 2], 'h', bit.tobit(tonumber(string.sub(x, 1, 8), 16)), 'l', bit.tobit(tonumber(string.sub(x, 9, 16), 16)))
+  redis.call('PEXPIRE', key, ttl)
+end
+return #KEYS`;
+
+const ACK = `
+local prefix = ARGV[1]
+local ttl = tonumber(ARGV[2])
+local done = 0
+for i, key in ipairs(KEYS) do
+  local t = redis.call('HMGET', key, 'o', 'h', 'l')
+  if t[1] then
+    local x = ARGV[2 + i]
+    local h = bit.bxor(tonumber(t[2]), bit.tobit(tonumber(string.sub(x, 1, 8), 16)))
+    local l = bit.bxor(tonumber(t[3]), bit.tobit(tonumber(string.sub(x, 9, 16), 16)))
+    if h == 0 and l == 0 then
+      redis.call('DEL', key)
+      local list = prefix .. t[1]
+      redis.call('RPUSH', list, 'a' .. string.sub(key, -16))
+      redis.call('PEXPIRE', list, ttl)
+      done = done + 1
+    else
+      redis.call('HSET', key, 'h', h, 'l', l)
+    end
+  end
+end
+return done`;
+
+const FAIL = `
+local prefix = ARGV[1]
+local ttl = tonumber(ARGV[2])
+local n = 0
+for _, key in ipairs(KEYS) do
+  local owner = redis.call('HGET', key, 'o')
+  if owner then
+    redis.call('DEL', key)
+    local list = prefix .. owner
+    redis.call('RPUSH', list, 'f' .. string.sub(key, -16) .. ARGV[3])
+    redis.call('PEXPIRE', list, ttl)
+    n = n + 1
+  end
+end
+return n`;
+
+/** Redis-backed acker store: each call is one Lua script, so it applies atomically. */
+export class RedisAcker implements AckerStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RuntimeKeys,
+    /** Lifetime of records and completion lists, a bound on garbage left by dead workers. */
+    private readonly ttlMs: number,
+  ) {
+    redis.defineCommand('rtAckerInit', { lua: INIT });
+    redis.defineCommand('rtAckerAck', { lua: ACK });
+    redis.defineCommand('rtAckerFail', { lua: FAIL });
+  }
+
+  async init(entries: readonly AckerInit[]): Promise<void> {
+    if (entries.length === 0) return;
+    const argv: string[] = [String(this.ttlMs)];
+    for (const e of entries) argv.push(e.owner, e.xor);
+    await this.call('rtAckerInit', entries.map((e) => this.keys.tree(e.root)), argv);
+  }
+
+  async ack(updates: readonly AckerUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    await this.call('rtAckerAck', updates.map((u) => this.keys.tree(u.root)), [this.keys.donePrefix, String(this.ttlMs), ...updates.map((u) => u.xor)]);
+  }
+
+  async fail(roots: readonly string[], failure: FailureInfo): Promise<void> {
+    if (roots.length === 0) return;
+    await this.call('rtAckerFail', roots.map((r) => this.keys.tree(r)), [this.keys.donePrefix, String(this.ttlMs), JSON.stringify(failure)]);
+  }
+
+  async forget(roots: readonly string[]): Promise<void> {
+    if (roots.length === 0) return;
+    await this.redis.del(...roots.map((r) => this.keys.tree(r)));
+  }
+
+  async takeCompletions(owner: string, max: number): Promise<Completion[]> {
+    const items = await this.redis.lpop(this.keys.done(owner), max);
+    if (!items) return [];
+    return items.map((item) => {
+      const root = item.slice(1, 17);
+      if (item[0] === 'a') return { root, ok: true };
+      return { root, ok: false, failure: JSON.parse(item.slice(17)) as FailureInfo };
+    });
+  }
+
+  private async call(command: string, keys: string[], argv: string[]): Promise<void> {
+    const fn = (this.redis as unknown as Record<string, (n: number, ...args: string[]) => Promise<unknown>>)[command];
+    if (!fn) throw new InvariantError('redis script command not defined', { command });
+    await fn.call(this.redis, keys.length, ...keys, ...argv);
+  }
+}
