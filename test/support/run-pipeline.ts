@@ -1,0 +1,154 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Admin } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import { createElasticsearch } from '../../pipeline/clients/elasticsearch.js';
+import { createKafka } from '../../pipeline/clients/kafka.js';
+import { createRedis } from '../../pipeline/clients/redis.js';
+import { type Config, loadConfig } from '../../pipeline/config/config.js';
+import { type Names, names } from '../../pipeline/contracts/names.js';
+import { systemClock } from '../../pipeline/runtime/clock.js';
+import { createLogger } from '../../pipeline/runtime/logger.js';
+import { runSetup, teardown } from '../../pipeline/setup/index.js';
+import { processingProgress, type ProcessingProgress } from '../../pipeline/topology/processing-progress.js';
+import { EventPublisher } from '../../producers/event-publisher.js';
+import { createKafka as createProducerKafka, KafkaRecordSink } from '../../producers/kafka-record-sink.js';
+import { ProducerMetrics } from '../../producers/producer-metrics.js';
+import { replay, type ReplayStats } from '../../producers/replay.js';
+
+/** Options of `runPipelineOnData`. */
+export interface RunPipelineOptions {
+  /** Directory in the layout of `../shared/data`. */
+  dataDir: string;
+  /** Fresh namespace of the run (topics, indices, Redis keys). */
+  namespace: string;
+  /** Worker processes (default 2). */
+  workers?: number;
+  /** Time allowed until every event is processed (default 600 s). */
+  timeoutMs?: number;
+  /** Called once the events are published, before waiting (e.g. to kill a worker mid-stream). */
+  afterPublish?: (run: PipelineRun) => Promise<void> | void;
+}
+
+/** A pipeline running on a data directory in its own namespace. */
+export interface PipelineRun {
+  namespace: string;
+  names: Names;
+  config: Config;
+  replay: ReplayStats;
+  /** Worker child processes (`cli/worker.ts`). */
+  workers: ChildProcess[];
+  /** Starts one more worker process. */
+  startWorker(): ChildProcess;
+  /** Waits until every record is committed and every aggregate written. */
+  waitUntilProcessed(timeoutMs?: number): Promise<ProcessingProgress>;
+  /** Wall time from the start of publishing to "processed", in ms (set by `runPipelineOnData`). */
+  processedAfterMs: number;
+  /** Stops the workers and deletes the namespace's topics, indices and Redis keys. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+/**
+ * Runs the whole pipeline on `dataDir` in a fresh namespace: sets up its topics and indices,
+ * starts worker processes, publishes the data with the producers' replay code, and resolves
+ * once every event is processed. Shared by the topology's e2e test and the dashboards' test.
+ */
+export async function runPipelineOnData(options: RunPipelineOptions): Promise<PipelineRun> {
+  const env = { ...process.env, NAMESPACE: options.namespace, POOLS_FILE: join(options.dataDir, 'pools', 'pools-v2.json'), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const config = loadConfig(env);
+  const n = names(options.namespace);
+  const log = createLogger({ name: 'run-pipeline', level: env.LOG_LEVEL });
+  await runSetup(config, { namespace: options.namespace });
+  const logDir = join('.run', 'e2e', options.namespace);
+  mkdirSync(logDir, { recursive: true });
+
+  const workers: ChildProcess[] = [];
+  const startWorker = (): ChildProcess => {
+    const out = createWriteStream(join(logDir, `worker-${workers.length}.log`));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/worker.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.pipe(out);
+    child.stderr?.pipe(out);
+    workers.push(child);
+    return child;
+  };
+  for (let i = 0; i < (options.workers ?? 2); i += 1) startWorker();
+
+  const admin = createKafka(config, { clientIdSuffix: 'e2e-progress' }).admin();
+  await admin.connect();
+  const redis = createRedis(config);
+
+  const started = Date.now();
+  const sink = new KafkaRecordSink(createProducerKafka(config, 'e2e-replay'));
+  let stats: ReplayStats;
+  try {
+    const publisher = new EventPublisher({ sink, names: n, component: 'replay', clock: systemClock, log, metrics: new ProducerMetrics() });
+    stats = await replay({ dir: options.dataDir, publisher, clock: systemClock, log, rate: null });
+  } finally {
+    await sink.close();
+  }
+
+  const run: PipelineRun = {
+    namespace: options.namespace,
+    names: n,
+    config,
+    replay: stats,
+    workers,
+    startWorker,
+    processedAfterMs: 0,
+    waitUntilProcessed: (timeoutMs = options.timeoutMs ?? 600_000) => waitUntilProcessed(admin, redis, n, timeoutMs),
+    async stop(stopOptions = {}) {
+      await Promise.all(workers.map((w) => stopChild(w)));
+      if (!stopOptions.keepData) {
+        const es = createElasticsearch(config);
+        try {
+          await teardown(admin, es, n);
+          await deleteKeys(redis, [`${n.redisPrefix}*`, `rt:${n.topology}*`]);
+        } finally {
+          await es.close();
+        }
+      }
+      await admin.disconnect();
+      redis.disconnect();
+    },
+  };
+  await options.afterPublish?.(run);
+  await run.waitUntilProcessed();
+  run.processedAfterMs = Date.now() - started;
+  return run;
+}
+
+/** Polls the topology's progress until it is done; throws with the last progress on timeout. */
+export async function waitUntilProcessed(admin: Admin, redis: Redis, n: Names, timeoutMs: number): Promise<ProcessingProgress> {
+  const deadline = Date.now() + timeoutMs;
+  let last: ProcessingProgress | undefined;
+  let doneTwice = 0;
+  for (;;) {
+    last = await processingProgress(admin, redis, n);
+    // Twice in a row: a tick may be between claiming an aggregate and writing it.
+    doneTwice = last.done && last.records > 0 ? doneTwice + 1 : 0;
+    if (doneTwice >= 2) return last;
+    if (Date.now() > deadline) throw new Error(`pipeline not done after ${timeoutMs} ms: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function deleteKeys(redis: Redis, patterns: string[]): Promise<void> {
+  for (const match of patterns) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  }
+}

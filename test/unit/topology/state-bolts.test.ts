@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { BlockData } from '../../../pipeline/contracts/block-event.js';
+import type { ConfirmedTxData } from '../../../pipeline/contracts/transaction-event.js';
+import { BlockStateBolt, type BlockStore } from '../../../pipeline/topology/bolts/block-state-bolt.js';
+import { PriceStateBolt, type PriceStore } from '../../../pipeline/topology/bolts/price-state-bolt.js';
+import { RepriceBlockBolt, type BlockSnapshotStore } from '../../../pipeline/topology/bolts/reprice-block-bolt.js';
+import { TransactionStateBolt, type TransactionStore } from '../../../pipeline/topology/bolts/transaction-state-bolt.js';
+import { PoolIdentifier } from '../../../pipeline/topology/domain/pool-identifier.js';
+import type { PriceRef } from '../../../pipeline/topology/domain/price-ref.js';
+import { fakeTuple, recordingBasicCollector } from '../../support/fake-tuple.js';
+
+const H = (c: string) => c.repeat(64);
+const PRICE: PriceRef = { t: 1_503_532_800, price: '3400.5', source: 'kraken' };
+
+describe('BlockStateBolt', () => {
+  const block: BlockData = {
+    height: 481_824, hash: H('a'), previous_hash: H('b'), time: 1_503_540_000, tx_count: 3,
+    coinbase_script_hex: Buffer.from('/BTCC/', 'latin1').toString('hex'),
+    coinbase_outputs: [{ n: 0, value_sat: 1_300_000_000, address: null }, { n: 1, value_sat: 0, address: null }],
+  };
+  const pools = new PoolIdentifier([{ id: 1, name: 'BTCC', addresses: [], tags: ['/BTCC/'] }]);
+  it.each([
+    { name: 'first time', isNew: true, price: PRICE, touched: ['hour|x', 'day|y|BTCC', 'month|z|BTCC'], version: PRICE.t + 2, eur: 44206.5 },
+    { name: 'replay, no price yet', isNew: false, price: null, touched: [], version: 1, eur: null },
+  ])('$name', async ({ isNew, price, touched, version, eur }) => {
+    const calls: unknown[] = [];
+    const store: BlockStore = {
+      applyBlock: async (b) => {
+        calls.push(b);
+        return { isNew, facts: b, price, touched };
+      },
+    };
+    const c = recordingBasicCollector();
+    await new BlockStateBolt(store, pools).execute(fakeTuple({ hash: block.hash, block }), c);
+    expect(calls).toEqual([expect.objectContaining({ pool: 'BTCC', rewardSat: 1_300_000_000n, subsidySat: 1_250_000_000n, feesSat: 50_000_000n })]);
+    expect(c.emitted[0]).toMatchObject({ stream: 'default', values: { index: 'blocks', id: H('a'), version, doc: { pool: 'BTCC', reward_eur: eur, fees_sat: 50_000_000 } } });
+    expect(c.emitted.slice(1)).toEqual(touched.map((agg) => ({ stream: 'dirty', values: { agg } })));
+  });
+});
+
+describe('TransactionStateBolt', () => {
+  const tx: ConfirmedTxData = {
+    status: 'confirmed', txid: H('c'), block_height: 1, block_hash: H('a'), block_time: 1_503_540_000, index_in_block: 4, is_coinbase: false,
+    outputs: [{ n: 0, value_sat: 100_000_000, address: null }], output_total_sat: 100_000_000,
+  };
+  it.each([
+    { name: 'new', touched: ['hour|2017-08-24T02:00:00Z'], eur: 3400.5 },
+    { name: 'counted before', touched: [], eur: 3400.5 },
+  ])('$name: always writes its document, reports changed aggregates', async ({ touched, eur }) => {
+    const store: TransactionStore = {
+      applyTransaction: async (t) => ({
+        isNew: touched.length > 0, price: PRICE, touched,
+        facts: { txid: t.txid, blockHash: t.block_hash, blockHeight: t.block_height, blockTime: t.block_time, indexInBlock: t.index_in_block, outputCount: 1, outputTotalSat: 100_000_000n },
+      }),
+    };
+    const c = recordingBasicCollector();
+    await new TransactionStateBolt(store).execute(fakeTuple({ txid: tx.txid, tx }), c);
+    expect(c.emitted[0]).toMatchObject({ values: { index: 'transactions', id: H('c'), doc: { output_total_eur: eur, index_in_block: 4 } } });
+    expect(c.emitted.slice(1).map((e) => e.values.agg)).toEqual(touched);
+  });
+});
+
+describe('PriceStateBolt', () => {
+  it.each([
+    { name: 'new point re-prices two blocks', isNew: true, repriced: [H('a'), H('b')], touched: ['hour|h'] },
+    { name: 'known point: re-emits for crash recovery, changes nothing', isNew: false, repriced: [H('a')], touched: [] },
+  ])('$name', async ({ isNew, repriced, touched }) => {
+    const store: PriceStore = { applyPrice: async () => ({ isNew, stored: { t: 100, price: '1.5', source: 's' }, repriced, touched }) };
+    const c = recordingBasicCollector();
+    await new PriceStateBolt(store).execute(fakeTuple({ pair: 'BTC-EUR', point: { pair: 'BTC-EUR', time: 100, price_eur: 2, source: 'late' } }), c);
+    expect(c.emitted[0]).toEqual({
+      stream: 'default',
+      values: { index: 'prices', id: 'BTC-EUR:100', version: 1, doc: { '@timestamp': '1970-01-01T00:01:40.000Z', pair: 'BTC-EUR', price_eur: 1.5, source: 's' } },
+    });
+    expect(c.emitted.filter((e) => e.stream === 'reprice').map((e) => e.values.hash)).toEqual(repriced);
+    expect(c.emitted.filter((e) => e.stream === 'dirty').map((e) => e.values.agg)).toEqual(touched);
+  });
+});
+
+describe('RepriceBlockBolt', () => {
+  const txs = [0, 1, 2].map((i) => ({ txid: H(String(i)), blockHash: H('a'), blockHeight: 5, blockTime: 1_503_540_000, indexInBlock: i, outputCount: 1, outputTotalSat: 10n }));
+  it.each([
+    { name: 'block known: block and transactions', block: true, expected: ['blocks', 'transactions', 'transactions', 'transactions'] },
+    { name: 'block event not processed yet: transactions only', block: false, expected: ['transactions', 'transactions', 'transactions'] },
+  ])('$name', async ({ block, expected }) => {
+    const store: BlockSnapshotStore = {
+      snapshotBlock: async (hash) => ({
+        block: block ? { hash, previousHash: H('b'), height: 5, time: 1_503_540_000, pool: 'P', txCount: 3, rewardSat: 1n, subsidySat: 0n, feesSat: 1n } : null,
+        transactions: txs,
+        price: PRICE,
+      }),
+    };
+    const c = recordingBasicCollector();
+    await new RepriceBlockBolt(store).execute(fakeTuple({ hash: H('a') }), c);
+    expect(c.emitted.map((e) => e.values.index)).toEqual(expected);
+    expect(c.emitted.every((e) => e.values.version === PRICE.t + 2)).toBe(true);
+  });
+});
