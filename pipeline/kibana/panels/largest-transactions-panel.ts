@@ -22,7 +22,11 @@ export const largestTransactionsPanel: VegaPanelFactory = (indices) => ({
   grid: { w: 48, h: 18 },
   spec: {
     $schema: VEGA_LITE_SCHEMA,
-    title: 'Largest transaction of each hour (newest first)',
+    title: {
+      text: 'Largest transaction of each hour (newest first)',
+      subtitle: `columns: ${COLUMNS.map((c) => c.title).join('  |  ')}`,
+      anchor: 'start',
+    },
     data: {
       url: contextQuery(indices.volumeHourly, {
         size: LARGEST_TRANSACTIONS_ROWS,
@@ -43,7 +47,7 @@ export const largestTransactionsPanel: VegaPanelFactory = (indices) => ({
       y: { field: 'row', type: 'ordinal', axis: null },
     },
     layer: COLUMNS.map((c) => ({
-      mark: { type: 'text', align: c.align, baseline: 'middle', font: 'monospace', ...(c.align === 'right' ? { dx: 0 } : {}) },
+      mark: { type: 'text', align: c.align, baseline: 'middle', font: 'monospace' },
       encoding: {
         x: { value: c.x },
         text: { field: c.field, type: 'nominal', title: c.title },
@@ -57,6 +61,3 @@ export const largestTransactionsPanel: VegaPanelFactory = (indices) => ({
     })),
   },
 });
-
-/** Column headers of the table, in display order (documentation and tests). */
-export const LARGEST_TRANSACTIONS_COLUMNS: readonly string[] = COLUMNS.map((c) => c.title);
