@@ -71,6 +71,11 @@ export class FeedServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Requests served per path, and faults served and pending. */
+  stats(): { requests: Record<string, number>; faultsServed: Record<string, number>; faultsPending: number } {
+    return { requests: Object.fromEntries(this.requests), faultsServed: { ...this.faults.served }, faultsPending: this.faults.pending() };
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://feed.local');
     const path = url.pathname;
@@ -196,9 +201,7 @@ export class FeedServer {
       this.requests.clear();
       return send(res, json({ ok: true }));
     }
-    if (path === '/stats') {
-      return send(res, json({ requests: Object.fromEntries(this.requests), faultsServed: this.faults.served, faultsPending: this.faults.pending() }));
-    }
+    if (path === '/stats') return send(res, json(this.stats()));
     send(res, notFound('unknown control path'));
   }
 }
