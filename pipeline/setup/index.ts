@@ -1,4 +1,4 @@
-export { DEAD_LETTER_PARTITIONS, deleteTopics, namespaceTopics, setupTopics, topicSpecs } from './topics.js';
+export { DEAD_LETTER_PARTITIONS, deleteTopics, namespaceTopics, setupTopics, topicSpecs, waitForReplicas } from './topics.js';
 export type { TopicSettings, TopicSetupResult } from './topics.js';
 export { namespacedTemplates, namespaceTemplate, readIndexTemplate, templateName, TEMPLATE_NAMESPACE, TEMPLATES_DIR } from './index-templates.js';
 export type { IndexSettings, IndexTemplate } from './index-templates.js';

@@ -41,19 +41,39 @@ export interface TopicSetupResult {
   existing: string[];
 }
 
-/** Creates every missing topic of the namespace; existing topics are left as they are. */
-export async function setupTopics(admin: Admin, names: Names, settings: TopicSettings): Promise<TopicSetupResult> {
+/** Creates every missing topic of the namespace and waits until every partition has a leader and a full ISR; existing topics are left as they are. */
+export async function setupTopics(admin: Admin, names: Names, settings: TopicSettings, timeoutMs = 60_000): Promise<TopicSetupResult> {
   const specs = topicSpecs(names, settings);
   const present = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !present.has(s.topic));
   if (missing.length > 0) {
-    // kafkajs resolves false (no error) for topics that another process created meanwhile.
-    await admin.createTopics({ topics: missing, waitForLeaders: true, timeout: 30_000 });
+    // kafkajs resolves false (no error) for topics that another process created meanwhile. Its
+    // own leader wait fails on a freshly formed cluster, hence the wait below.
+    await admin.createTopics({ topics: missing, waitForLeaders: false, timeout: 30_000 });
   }
+  await waitForReplicas(admin, specs.map((s) => s.topic), settings.replicationFactor, timeoutMs);
   return {
     created: missing.map((s) => s.topic),
     existing: specs.filter((s) => present.has(s.topic)).map((s) => s.topic),
   };
+}
+
+/** Waits until every partition of `topics` has a leader and `replicas` in-sync replicas. */
+export async function waitForReplicas(admin: Admin, topics: string[], replicas: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics });
+      const ready = meta.topics.length === topics.length && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0 && p.isr.length >= replicas));
+      if (ready) return;
+    } catch (err) {
+      // Metadata of a topic created a moment ago may not have reached every broker yet.
+      lastError = err;
+    }
+    if (performance.now() > deadline) throw new RetriableError(`partitions of ${topics.join(', ')} not fully replicated`, { cause: lastError });
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** Every topic of the namespace that exists (raw topics, dead-letter topics, anything under `${ns}.`). */
