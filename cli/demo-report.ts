@@ -1,0 +1,56 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { Names } from '../pipeline/contracts/names.js';
+import { btcOf } from '../pipeline/topology/domain/amounts.js';
+import { parseDecimal, toFixedHalfUp } from '../pipeline/topology/domain/decimal.js';
+
+type Row = Record<string, string>;
+
+/** A plain-text table with right-aligned numbers. */
+export function formatTable(title: string, rows: readonly Row[]): string {
+  if (rows.length === 0) return `${title}\n  (no rows)\n`;
+  const columns = Object.keys(rows[0] as Row);
+  const width = (c: string) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length));
+  const line = (cells: (c: string) => string) => columns.map((c) => cells(c)).join('  ');
+  const isNumber = (v: string) => /^-?[\d.,]+$/.test(v);
+  return [
+    title,
+    line((c) => c.padEnd(width(c))),
+    line((c) => '-'.repeat(width(c))),
+    ...rows.map((r) => line((c) => (isNumber(r[c] ?? '') ? (r[c] ?? '').padStart(width(c)) : (r[c] ?? '').padEnd(width(c))))),
+    '',
+  ].join('\n');
+}
+
+const btc = (sats: unknown) => toFixedHalfUp(btcOf(BigInt(Number(sats))), 8);
+const eur = (value: unknown) => (typeof value === 'number' ? toFixedHalfUp(parseDecimal(String(value)), 2) : 'pending');
+
+async function docs(es: Client, index: string, sort: Record<string, 'asc' | 'desc'>[]): Promise<Record<string, any>[]> {
+  await es.indices.refresh({ index });
+  const r = await es.search({ index, size: 10_000, sort: sort as never, query: { match_all: {} } });
+  return r.hits.hits.map((h) => h._source as Record<string, any>);
+}
+
+/** The four results of the analyst: price per block, hourly volume and largest tx, top pools per day and month. */
+export async function resultTables(es: Client, n: Names): Promise<string> {
+  const blocks = await docs(es, n.indices.blocks, [{ height: 'asc' }]);
+  const hours = await docs(es, n.indices.volumeHourly, [{ '@timestamp': 'asc' }]);
+  const days = await docs(es, n.indices.minersDaily, [{ day: 'asc' }, { reward_sat: 'desc' }]);
+  const months = await docs(es, n.indices.minersMonthly, [{ month: 'asc' }, { reward_sat: 'desc' }]);
+  const top = (rows: Record<string, any>[], key: 'day' | 'month') =>
+    rows.map((d) => ({ [key]: d[key], pool: d.pool, blocks: String(d.blocks), reward_btc: btc(d.reward_sat), reward_eur: eur(d.reward_eur) }));
+  return [
+    formatTable(
+      'BTC-EUR price at each block (latest point at or before the block time)',
+      blocks.map((b) => ({ height: String(b.height), time: b['@timestamp'], price_eur: b.price_eur === null ? 'pending' : String(b.price_eur), price_time: b.price_time ?? '-' })),
+    ),
+    formatTable(
+      'Hourly volume and largest transaction',
+      hours.map((h) => ({
+        hour: h.hour, txs: String(h.tx_count), volume_btc: btc(h.volume_sat), volume_eur: eur(h.volume_eur),
+        max_tx: h.max_tx_txid ?? '-', max_btc: h.max_tx_sat === null ? '-' : btc(h.max_tx_sat), max_eur: eur(h.max_tx_eur),
+      })),
+    ),
+    formatTable('Mining pools per UTC day (by reward)', top(days, 'day')),
+    formatTable('Mining pools per UTC month (by reward)', top(months, 'month')),
+  ].join('\n');
+}
