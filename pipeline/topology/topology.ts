@@ -58,34 +58,34 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
 
   const b = new TopologyBuilder(t.topology);
   b.setSpout('blocks-spout', spout('blocks'));
-  b.setSpout('transactions-spout', spout('transactions'), { parallelism: 2 });
+  b.setSpout('transactions-spout', spout('transactions'));
   b.setSpout('prices-spout', spout('prices'));
 
   b.setBasicBolt('validate-blocks', () => new ValidateBolt({
     schemaName: 'block event', schema: BlockEventSchema, route: (e) => ({ values: { hash: e.data.hash, block: e.data } }),
-  }), { parallelism: 2, outputs: { default: ['hash', 'block'] } }).shuffleGrouping('blocks-spout');
+  }), { outputs: { default: ['hash', 'block'] } }).shuffleGrouping('blocks-spout');
   b.setBasicBolt('validate-transactions', () => new ValidateBolt({
     schemaName: 'transaction event', schema: TransactionEventSchema,
     // Unconfirmed transactions never count in the results.
     route: (e) => (e.data.status === 'confirmed' ? { values: { txid: e.data.txid, tx: e.data } } : null),
-  }), { parallelism: 4, outputs: { default: ['txid', 'tx'] } }).shuffleGrouping('transactions-spout');
+  }), { parallelism: 2, outputs: { default: ['txid', 'tx'] } }).shuffleGrouping('transactions-spout');
   b.setBasicBolt('validate-prices', () => new ValidateBolt({
     schemaName: 'price event', schema: PriceEventSchema, route: (e) => ({ values: { pair: e.data.pair, point: e.data } }),
-  }), { parallelism: 1, outputs: { default: ['pair', 'point'] } }).shuffleGrouping('prices-spout');
+  }), { outputs: { default: ['pair', 'point'] } }).shuffleGrouping('prices-spout');
 
   const stateOutputs = { default: index, [DIRTY_STREAM]: [...DIRTY_FIELDS] };
-  b.setBasicBolt('block-state', () => new BlockStateBolt(state, pools), { parallelism: 2, outputs: stateOutputs })
+  b.setBasicBolt('block-state', () => new BlockStateBolt(state, pools), { outputs: stateOutputs })
     .fieldsGrouping('validate-blocks', ['hash']);
-  b.setBasicBolt('transaction-state', () => new TransactionStateBolt(state), { parallelism: 8, outputs: stateOutputs })
+  b.setBasicBolt('transaction-state', () => new TransactionStateBolt(state), { parallelism: 4, outputs: stateOutputs })
     .shuffleGrouping('validate-transactions');
   b.setBasicBolt('price-state', () => new PriceStateBolt(state), {
-    parallelism: 1, outputs: { ...stateOutputs, [REPRICE_STREAM]: [...REPRICE_FIELDS] },
+    outputs: { ...stateOutputs, [REPRICE_STREAM]: [...REPRICE_FIELDS] },
   }).fieldsGrouping('validate-prices', ['pair']);
-  b.setBasicBolt('reprice-block', () => new RepriceBlockBolt(state), { parallelism: 2, outputs: { default: index } })
+  b.setBasicBolt('reprice-block', () => new RepriceBlockBolt(state), { outputs: { default: index } })
     .fieldsGrouping('price-state', ['hash'], { stream: REPRICE_STREAM });
 
   b.setBolt('index', () => new BulkIndexBolt({ writer, indices: n.indices, batchSize: a.indexBatchSize }), {
-    parallelism: 4, tickIntervalMs: a.indexLingerMs, maxInFlight: 10 * a.indexBatchSize,
+    parallelism: 2, tickIntervalMs: a.indexLingerMs, maxInFlight: 10 * a.indexBatchSize,
   })
     .shuffleGrouping('block-state')
     .shuffleGrouping('transaction-state')
@@ -93,7 +93,7 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
     .shuffleGrouping('reprice-block');
   b.setBolt('aggregates', () => new AggregateRenderBolt({
     store: state, writer, indices: n.indices, batch: a.renderBatch, leaseMs: a.renderLeaseMs,
-  }), { parallelism: 2, tickIntervalMs: a.renderIntervalMs, maxInFlight: 100_000 })
+  }), { tickIntervalMs: a.renderIntervalMs, maxInFlight: 100_000 })
     .fieldsGrouping('block-state', ['agg'], { stream: DIRTY_STREAM })
     .fieldsGrouping('transaction-state', ['agg'], { stream: DIRTY_STREAM })
     .fieldsGrouping('price-state', ['agg'], { stream: DIRTY_STREAM });

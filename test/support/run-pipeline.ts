@@ -55,7 +55,15 @@ export interface PipelineRun {
  * once every event is processed. Shared by the topology's e2e test and the dashboards' test.
  */
 export async function runPipelineOnData(options: RunPipelineOptions): Promise<PipelineRun> {
-  const env = { ...process.env, NAMESPACE: options.namespace, POOLS_FILE: join(options.dataDir, 'pools', 'pools-v2.json'), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const env = {
+    // A shared 2-core machine runs the whole stack: fewer tuples in flight, a longer tree timeout.
+    MAX_SPOUT_PENDING: '300',
+    MESSAGE_TIMEOUT_MS: '120000',
+    ...process.env,
+    NAMESPACE: options.namespace,
+    POOLS_FILE: join(options.dataDir, 'pools', 'pools-v2.json'),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
   const config = loadConfig(env);
   const n = names(options.namespace);
   const log = createLogger({ name: 'run-pipeline', level: env.LOG_LEVEL });
