@@ -34,7 +34,8 @@ export const priceEurPanel: VegaPanelFactory = (indices) => ({
       { calculate: 'datum.high.value', as: 'high_eur' },
     ],
     encoding: {
-      x: { field: 'key', type: 'temporal', title: 'UTC hour' },
+      // Buckets are UTC hours: a UTC time unit also makes the axis and tooltips show UTC.
+      x: { field: 'key', type: 'temporal', timeUnit: 'utcyearmonthdatehours', title: 'UTC hour' },
     },
     layer: [
       {
@@ -49,7 +50,7 @@ export const priceEurPanel: VegaPanelFactory = (indices) => ({
         encoding: {
           y: { field: 'close_eur', type: 'quantitative' },
           tooltip: [
-            { field: 'key', type: 'temporal', title: 'hour (UTC)', format: '%Y-%m-%d %H:00' },
+            { field: 'key', type: 'temporal', timeUnit: 'utcyearmonthdatehours', title: 'hour (UTC)', format: '%Y-%m-%d %H:00' },
             { field: 'close_eur', type: 'quantitative', title: 'close EUR', format: ',.2f' },
             { field: 'low_eur', type: 'quantitative', title: 'low EUR', format: ',.2f' },
             { field: 'high_eur', type: 'quantitative', title: 'high EUR', format: ',.2f' },

@@ -17,12 +17,15 @@ function rankedBars(measure: 'btc' | 'eur', label: string): Record<string, unkno
     facet: { row: { field: 'period', type: 'ordinal', sort: 'descending', title: label, header: { labelAngle: 0, labelAlign: 'left' } } },
     spec: {
       width: 260,
+      encoding: {
+        // One datum per pool and period: `max` is its value, and an op that a shared domain accepts.
+        y: { field: 'pool', type: 'nominal', sort: { field: measure, op: 'max', order: 'descending' }, title: null },
+        x: { field: measure, type: 'quantitative', stack: null, title: measure === 'btc' ? 'reward BTC' : 'reward EUR' },
+      },
       layer: [
         {
           mark: { type: 'bar', tooltip: true, color: measure === 'btc' ? '#f7931a' : '#2b6cb0' },
           encoding: {
-            y: { field: 'pool', type: 'nominal', sort: { field: measure, order: 'descending' }, title: null },
-            x: { field: measure, type: 'quantitative', title: measure === 'btc' ? 'reward BTC' : 'reward EUR' },
             tooltip: [
               { field: 'period', type: 'nominal', title: label },
               { field: 'pool', type: 'nominal' },
@@ -34,11 +37,7 @@ function rankedBars(measure: 'btc' | 'eur', label: string): Record<string, unkno
         },
         {
           mark: { type: 'text', align: 'left', dx: 3 },
-          encoding: {
-            y: { field: 'pool', type: 'nominal', sort: { field: measure, order: 'descending' } },
-            x: { field: measure, type: 'quantitative' },
-            text: { field: measure, type: 'quantitative', format: measure === 'btc' ? ',.4f' : ',.0f' },
-          },
+          encoding: { text: { field: measure, type: 'quantitative', format: measure === 'btc' ? ',.4f' : ',.0f' } },
         },
       ],
     },
@@ -91,6 +90,9 @@ export function topPoolsPanel(period: PoolPeriod): (indices: Names['indices']) =
         { calculate: 'datum.p.blocks.value', as: 'blocks' },
       ],
       hconcat: [rankedBars('btc', p.label), rankedBars('eur', p.label)],
+      // Vega-Lite warns that the faceted layers union the pool domain "from different sources"; they
+      // are forks of the same rows, so the warning is noise on the panel.
+      config: { kibana: { hideWarnings: true } },
     },
   });
 }
