@@ -8,7 +8,10 @@ export interface CreateKafkaOptions {
   clientIdSuffix?: string;
   /** Where kafkajs logs go (default: kafkajs's console logger at ERROR). */
   log?: Logger;
-  /** Retries of each kafkajs request (default 8; kafkajs's own default is 5). */
+  /**
+   * Retries of each kafkajs request (default 10, backing off from 300 ms to 30 s: enough to ride
+   * out a broker crash and the leader election after it; kafkajs's own default is 5).
+   */
   retries?: number;
 }
 
@@ -30,7 +33,7 @@ export function kafkaClientConfig(config: Config, options: CreateKafkaOptions = 
     ...(kafka.sasl ? { sasl: { ...kafka.sasl } as KafkaConfig['sasl'] } : {}),
     connectionTimeout: 3_000,
     requestTimeout: 30_000,
-    retry: { retries: options.retries ?? 8, initialRetryTime: 200, maxRetryTime: 10_000 },
+    retry: { retries: options.retries ?? 10, initialRetryTime: 300, maxRetryTime: 30_000 },
     logLevel: KafkaLogLevel.ERROR,
     ...(log
       ? {
