@@ -63,7 +63,12 @@ beforeAll(async () => {
       try {
         const deadline = Date.now() + 120_000;
         for (;;) {
-          const [committed] = await admin.fetchOffsets({ groupId: `${r.names.topology}.transactions`, topics: [r.names.topics.transactions] });
+          const [committed] = await admin
+            .fetchOffsets({ groupId: `${r.names.topology}.transactions`, topics: [r.names.topics.transactions] })
+            .catch((err: { retriable?: boolean }) => {
+              if (err.retriable !== true) throw err;
+              return [];
+            });
           const done = (committed?.partitions ?? []).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0);
           if (done > 0 || Date.now() > deadline) break;
           await new Promise((resolve) => setTimeout(resolve, 200));

@@ -92,6 +92,9 @@ export async function runPipelineOnData(options: RunPipelineOptions): Promise<Pi
   try {
     const publisher = new EventPublisher({ sink, names: n, component: 'replay', clock: systemClock, log, metrics: new ProducerMetrics() });
     stats = await replay({ dir: options.dataDir, publisher, clock: systemClock, log, rate: null });
+  } catch (err) {
+    await Promise.all(workers.map((w) => stopChild(w)));
+    throw err;
   } finally {
     await sink.close();
   }
@@ -120,8 +123,13 @@ export async function runPipelineOnData(options: RunPipelineOptions): Promise<Pi
       redis.disconnect();
     },
   };
-  await options.afterPublish?.(run);
-  await run.waitUntilProcessed();
+  try {
+    await options.afterPublish?.(run);
+    await run.waitUntilProcessed();
+  } catch (err) {
+    await run.stop({ keepData: true });
+    throw err;
+  }
   run.processedAfterMs = Date.now() - started;
   return run;
 }
@@ -132,7 +140,13 @@ export async function waitUntilProcessed(admin: Admin, redis: Redis, n: Names, t
   let last: ProcessingProgress | undefined;
   let doneTwice = 0;
   for (;;) {
-    last = await processingProgress(admin, redis, n);
+    try {
+      last = await processingProgress(admin, redis, n);
+    } catch (err) {
+      // Other tests may kill a broker: a moved group coordinator or leader is retriable.
+      if ((err as { retriable?: unknown }).retriable !== true) throw err;
+      last = { lag: -1, records: 0, dirtyAggregates: -1, done: false };
+    }
     // Twice in a row: a tick may be between claiming an aggregate and writing it.
     doneTwice = last.done && last.records > 0 ? doneTwice + 1 : 0;
     if (doneTwice >= 2) return last;
