@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlockEventSchema } from '../../../pipeline/contracts/block-event.js';
 import { decodeJson } from '../../../pipeline/contracts/envelope.js';
@@ -11,7 +10,8 @@ import { createLogger } from '../../../pipeline/runtime/logger.js';
 import { FeedServer, feedServerEnv } from '../../../producers/feed-server/feed-server.js';
 import { RecordedFeedData } from '../../../producers/feed-server/recorded-feed-data.js';
 import { startProducer, type RunningProducer } from '../../../producers/producer-app.js';
-import { freshNamespace, TestTopics, waitFor } from './kafka-helpers.js';
+import { waitFor } from '../../support/wait-for.js';
+import { deleteNamespaceKeys, freshNamespace, TestTopics } from './kafka-helpers.js';
 
 const SHARED = resolve(import.meta.dirname, '../../../../shared/data');
 const log = createLogger({ name: 'test-live-producers', level: 'warn' });
@@ -40,10 +40,7 @@ describe('live producers against the feed server on ../shared/data', () => {
   afterAll(async () => {
     for (const p of running) await p.stop();
     await server?.close();
-    const redis = new Redis(topics.config.redis.url);
-    const keys = await redis.keys(`${namespace}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
+    await deleteNamespaceKeys(topics.config, namespace);
     await topics?.destroy();
   });
 
@@ -51,11 +48,11 @@ describe('live producers against the feed server on ../shared/data', () => {
     running.push(await startProducer('blocks', topics.config, log, systemClock));
     running.push(await startProducer('prices', topics.config, log, systemClock));
     const n = topics.names;
-    await waitFor(async () => (await topics.count(n.topics.blocks)) >= 17 && (await topics.count(n.topics.prices)) >= 303, 170_000, 'all events');
+    await waitFor(async () => (await topics.count(n.topics.blocks)) >= 17 && (await topics.count(n.topics.prices)) >= 303, { timeoutMs: 170_000, what: 'all events' });
     // Further polls must add nothing: wait until the block poller has polled again past the tip.
     const tipPolls = () => (server.stats().requests['/esplora/blocks/tip/height'] ?? 0);
     const seen = tipPolls();
-    await waitFor(() => tipPolls() >= seen + 3, 30_000, 'three more block polls');
+    await waitFor(() => tipPolls() >= seen + 3, { timeoutMs: 30_000, what: 'three more block polls' });
 
     const blocks = await topics.readAll(n.topics.blocks);
     const txs = await topics.readAll(n.topics.transactions);
@@ -76,7 +73,7 @@ describe('live producers against the feed server on ../shared/data', () => {
     const producer = await startProducer('mempool', topics.config, log, systemClock);
     running.push(producer);
     const n = topics.names;
-    await waitFor(async () => (await topics.count(n.topics.transactions)) >= 15_617 + 30, 60_000, 'mempool events');
+    await waitFor(async () => (await topics.count(n.topics.transactions)) >= 15_617 + 30, { timeoutMs: 60_000, what: 'mempool events' });
     const txs = await topics.readAll(n.topics.transactions);
     const unconfirmed = txs.filter((m) => (decodeJson('tx', TransactionEventSchema, m.value).data.status === 'unconfirmed'));
     expect(unconfirmed.length).toBeGreaterThanOrEqual(30);
