@@ -16,9 +16,11 @@ let run: PipelineRun | undefined;
 let client: Client | undefined;
 
 beforeAll(async () => {
-  run = await runPipelineOnData({ dataDir: DATA_DIR, namespace });
-  client = createElasticsearch(run.config);
-  await client.indices.refresh({ index: INDEX_KEYS.map((k) => run?.names.indices[k] ?? '') });
+  // Keep the handle as soon as the workers run, so that afterAll stops them even if waiting fails.
+  const done = await runPipelineOnData({ dataDir: DATA_DIR, namespace, afterPublish: (started) => void (run = started) });
+  run = done;
+  client = createElasticsearch(done.config);
+  await client.indices.refresh({ index: INDEX_KEYS.map((k) => done.names.indices[k]) });
 });
 
 afterAll(async () => {
