@@ -3,6 +3,18 @@ import { NonRetriableError, RetriableError } from '../pipeline/runtime/errors.js
 /** How a feed request failed. */
 export type FeedFailureKind = 'network' | 'timeout' | 'server-error' | 'rate-limited' | 'client-error';
 
+/** One attempt at a feed request got no HTTP answer (network error or timeout). */
+export class FeedTransportError extends RetriableError {
+  readonly path: string;
+  readonly kind: 'network' | 'timeout';
+
+  constructor(data: { path: string; kind: 'network' | 'timeout' }, options: { cause?: unknown } = {}) {
+    super(`feed request got no answer: ${data.path} (${data.kind})`, options);
+    this.path = data.path;
+    this.kind = data.kind;
+  }
+}
+
 /** A feed request that failed after its retries (or at once, for a 4xx other than 429). */
 export class FeedRequestError extends RetriableError {
   readonly feed: string;

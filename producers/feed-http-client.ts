@@ -1,9 +1,10 @@
-import axios, { type AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
-import type { Clock } from '../pipeline/runtime/clock.js';
-import { backoffDelay, retryAfterMs } from './backoff.js';
-import { FeedRequestError, MalformedResponseError, type FeedFailureKind } from './feed-errors.js';
+import { backoffDelayMs, type Clock } from '../pipeline/runtime/index.js';
+import { AxiosFeedTransport } from './axios-feed-transport.js';
+import { FeedRequestError, FeedTransportError, MalformedResponseError, type FeedFailureKind } from './feed-errors.js';
+import type { FeedTransport } from './feed-transport.js';
 import type { ProducerMetrics } from './producer-metrics.js';
+import { retryAfterMs } from './retry-after.js';
 
 /** The GET calls feed clients make; `FeedHttpClient` in production, a stub in unit tests. */
 export interface FeedGetter {
@@ -28,26 +29,23 @@ export interface FeedHttpClientOptions {
   metrics: ProducerMetrics;
   /** Source of jitter; default `Math.random`. */
   random?: () => number;
+  /** How requests go out; default `AxiosFeedTransport` on `baseUrl`. */
+  transport?: FeedTransport;
 }
 
 /**
  * GET requests to one feed with retries: network errors, timeouts, 5xx and 429 are retried with
  * exponential backoff and jitter (a 429's `Retry-After` is honoured, capped at the backoff
- * maximum); other 4xx fail at once. Each retry is logged at warn and counted; the final failure
+ * maximum); other 4xx fail at once. Delays are the runtime's backoff (exponential, full jitter,
+ * `backoffBaseMs`..`backoffMaxMs`). Each retry is logged at warn and counted; the final failure
  * is a `FeedRequestError` for the caller to log once.
  */
 export class FeedHttpClient implements FeedGetter {
-  private readonly http: AxiosInstance;
+  private readonly transport: FeedTransport;
   private readonly random: () => number;
 
   constructor(private readonly options: FeedHttpClientOptions) {
-    this.http = axios.create({
-      baseURL: options.baseUrl.replace(/\/+$/, ''),
-      responseType: 'arraybuffer',
-      validateStatus: () => true,
-      maxRedirects: 3,
-      transitional: { clarifyTimeoutError: true },
-    });
+    this.transport = options.transport ?? new AxiosFeedTransport(options.baseUrl);
     this.random = options.random ?? Math.random;
   }
 
@@ -79,32 +77,25 @@ export class FeedHttpClient implements FeedGetter {
       let cause: unknown;
       let waitMs: number | null = null;
       try {
-        const response = await this.http.get<ArrayBuffer>(path, {
-          timeout: this.options.timeoutMs,
-          signal: AbortSignal.timeout(this.options.timeoutMs),
-        });
+        const response = await this.transport.get(path, this.options.timeoutMs);
         status = response.status;
-        if (status >= 200 && status < 300) return Buffer.from(response.data);
+        if (status >= 200 && status < 300) return response.body;
         kind = status === 429 ? 'rate-limited' : status >= 500 ? 'server-error' : 'client-error';
-        if (status === 429) waitMs = retryAfterMs(response.headers['retry-after'], this.options.clock.nowMs());
+        if (status === 429) waitMs = retryAfterMs(response.retryAfter, this.options.clock.nowMs());
       } catch (err) {
+        if (!(err instanceof FeedTransportError)) throw err;
         cause = err;
-        kind = isTimeout(err) ? 'timeout' : 'network';
+        kind = err.kind;
       }
       metrics.httpFailures.inc({ feed, kind });
       if (kind === 'client-error' || attempt > retries) {
         throw new FeedRequestError({ feed, path, kind, status, attempts: attempt }, { cause });
       }
-      const backoff = backoffDelay(attempt, { baseMs: this.options.backoffBaseMs, maxMs: this.options.backoffMaxMs }, this.random);
+      const backoff = backoffDelayMs(attempt, { baseMs: this.options.backoffBaseMs, maxMs: this.options.backoffMaxMs }, this.random);
       const delayMs = waitMs === null ? backoff : Math.min(this.options.backoffMaxMs, Math.max(waitMs, backoff));
       metrics.httpRetries.inc({ feed });
       log.warn({ feed, path, kind, status, attempt, delayMs }, 'feed request failed; retrying');
       await new Promise<void>((resolve) => this.options.clock.setTimer(delayMs, resolve));
     }
   }
-}
-
-function isTimeout(err: unknown): boolean {
-  if (axios.isAxiosError(err)) return err.code === 'ETIMEDOUT' || err.code === 'ECONNABORTED' || err.code === 'ERR_CANCELED';
-  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
 }

@@ -29,6 +29,7 @@ export type { DeadLetter } from './dead-letter.js';
 export { KafkaSpout } from './kafka-spout.js';
 export { kafkaSpoutOptions } from './kafka-spout-options.js';
 export type { KafkaSpoutOptions } from './kafka-spout-options.js';
+export { backoffDelayMs } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
 export { runWorker } from './run-worker.js';
 export type { RunWorkerOptions, WorkerHandle } from './run-worker.js';
