@@ -67,7 +67,7 @@ export const EnvSchema = z.object({
 
   FEED_BLOCKS_URL: z.string().url().default('https://mempool.space/api').describe('Esplora-compatible API base URL'),
   FEED_MEMPOOL_URL: z.string().url().default('https://mempool.space/api').describe('mempool recent-transactions API base URL'),
-  PRICE_PROVIDERS: list('kraken,coingecko').describe('price providers, in order of preference'),
+  PRICE_PROVIDERS: list('kraken,coingecko').describe('price providers to poll (kraken, coingecko); each is polled every POLL_PRICES_MS with its own cursor and publishes its own points'),
   KRAKEN_URL: z.string().url().default('https://api.kraken.com').describe('Kraken public API base URL'),
   COINGECKO_URL: z.string().url().default('https://api.coingecko.com/api/v3').describe('CoinGecko API base URL'),
   POLL_BLOCKS_MS: int(30_000, 100, 3_600_000).describe('block tip poll interval'),
