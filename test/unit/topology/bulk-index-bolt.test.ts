@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { names } from '../../../pipeline/contracts/names.js';
+import { NonRetriableError, RetriableError, type TopologyContext } from '../../../pipeline/runtime/index.js';
+import { BulkIndexBolt } from '../../../pipeline/topology/bolts/bulk-index-bolt.js';
+import type { BulkItem, BulkOutcome } from '../../../pipeline/topology/es/bulk-writer.js';
+import { fakeTuple, recordingCollector } from '../../support/fake-tuple.js';
+import { pino } from 'pino';
+
+const context = { log: pino({ level: 'silent' }) } as unknown as TopologyContext;
+const request = (id: string) => ({ index: 'transactions', id, version: 3, doc: { txid: id } });
+
+describe('BulkIndexBolt', () => {
+  it.each([
+    { name: 'written', outcome: { kind: 'written' } as BulkOutcome, acked: true, error: null },
+    { name: '409: a same or newer version is stored', outcome: { kind: 'superseded' } as BulkOutcome, acked: true, error: null },
+    { name: 'rejected document: dead letter', outcome: { kind: 'rejected', status: 400, reason: 'mapper_parsing_exception' } as BulkOutcome, acked: false, error: NonRetriableError },
+    { name: '429/5xx after retries: replay', outcome: { kind: 'unavailable', status: 503, reason: 'busy' } as BulkOutcome, acked: false, error: RetriableError },
+  ])('$name', async ({ outcome, acked, error }) => {
+    const writes: BulkItem[][] = [];
+    const bolt = new BulkIndexBolt({
+      writer: { write: async (items) => { writes.push([...items]); return items.map(() => outcome); } },
+      indices: names('t').indices,
+      batchSize: 2,
+    });
+    const c = recordingCollector();
+    bolt.prepare(context, c);
+    const a = fakeTuple(request('a'));
+    await bolt.execute(a);
+    expect(writes).toHaveLength(0); // buffered until the batch is full or a tick comes
+    expect(c.acked).toEqual([]);
+    const b = fakeTuple(request('b'));
+    await bolt.execute(b);
+    await bolt.cleanup();
+    expect(writes).toEqual([[
+      { index: 't-transactions', id: 'a', version: 3, doc: { txid: 'a' } },
+      { index: 't-transactions', id: 'b', version: 3, doc: { txid: 'b' } },
+    ]]);
+    expect(c.acked).toEqual(acked ? [a.id, b.id] : []);
+    expect(c.failed.map((f) => f.id)).toEqual(acked ? [] : [a.id, b.id]);
+    if (error) expect(c.failed.every((f) => f.err instanceof error)).toBe(true);
+  });
+
+  it('sends a partial buffer on a tick and acks only after the write', async () => {
+    let release: (o: BulkOutcome[]) => void = () => undefined;
+    const bolt = new BulkIndexBolt({
+      writer: { write: () => new Promise((resolve) => { release = resolve; }) },
+      indices: names('t').indices,
+      batchSize: 100,
+    });
+    const c = recordingCollector();
+    bolt.prepare(context, c);
+    const a = fakeTuple(request('a'));
+    await bolt.execute(a);
+    await bolt.execute(fakeTuple({}, '__tick'));
+    expect(c.acked).toEqual([]);
+    release([{ kind: 'written' }]);
+    await bolt.cleanup();
+    expect(c.acked).toEqual([a.id]);
+  });
+});
