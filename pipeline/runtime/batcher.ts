@@ -15,6 +15,8 @@ export class Batcher<T> {
       lingerMs: number;
       clock: Clock;
       send: (key: string, items: T[]) => Promise<void>;
+      /** Receives errors of sends started by the linger timer or the size limit; without it they are rethrown by the next `flush()`. */
+      onError?: (err: unknown) => void;
     },
   ) {}
 
@@ -29,10 +31,14 @@ export class Batcher<T> {
     else if (!group.cancel) group.cancel = this.options.clock.setTimer(this.options.lingerMs, () => this.sendGroup(key));
   }
 
-  /** Sends every buffered group and waits for all sends; rethrows the first send error. */
+  /**
+   * Sends every buffered group and waits for the sends in progress at this moment (not for sends
+   * started later by others, which could keep a busy batcher waiting forever); rethrows the first
+   * send error.
+   */
   async flush(): Promise<void> {
     for (const key of [...this.groups.keys()]) this.sendGroup(key);
-    while (this.sending.size > 0) await Promise.allSettled([...this.sending]);
+    await Promise.allSettled([...this.sending]);
     if (this.firstError !== undefined) {
       const err = this.firstError;
       this.firstError = undefined;
@@ -55,7 +61,8 @@ export class Batcher<T> {
     const p = this.options
       .send(key, group.items)
       .catch((err: unknown) => {
-        if (this.firstError === undefined) this.firstError = err;
+        if (this.options.onError) this.options.onError(err);
+        else if (this.firstError === undefined) this.firstError = err;
       })
       .finally(() => this.sending.delete(p));
     this.sending.add(p);

@@ -66,14 +66,16 @@ export class BoltExecutor {
     this.scheduleTick();
   }
 
-  /** Executes a batch of tuples in order; resolves once their emits and acks are handed to Redis. */
+  /**
+   * Executes a batch of tuples in order. Emits and acks leave through the worker's batchers
+   * (size or linger), not before this resolves: nothing depends on their order, and if the process
+   * dies first the trees time out and replay.
+   */
   async executeBatch(tuples: readonly WireTuple[]): Promise<void> {
     for (const wire of tuples) {
       await this.waitForRoom();
       await this.serial(() => this.executeOne(new RuntimeTuple(wire)));
     }
-    await this.env.transfer.flush();
-    await this.env.acks.flush();
   }
 
   /** Inputs executed but neither acked nor failed. */
@@ -173,11 +175,7 @@ export class BoltExecutor {
     this.cancelTick = this.env.clock.setTimer(interval, () => {
       if (this.stopped) return;
       const tick = new RuntimeTuple({ id: newTupleId(), stream: TICK_STREAM, src: '__system', srcTask: -1, values: {}, origins: [], roots: [] });
-      void this.serial(async () => {
-        await this.executeOne(tick);
-        await this.env.transfer.flush();
-        await this.env.acks.flush();
-      }).catch((err: unknown) => this.log.error({ err }, 'tick failed'));
+      void this.serial(() => this.executeOne(tick)).catch((err: unknown) => this.log.error({ err }, 'tick failed'));
       this.scheduleTick();
     });
   }

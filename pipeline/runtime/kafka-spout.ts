@@ -64,7 +64,7 @@ export class KafkaSpout implements Spout {
     this.clock = context.clock;
     this.metrics = context.metrics;
     const kafka = createRuntimeKafka(this.options.config, `${context.componentId}-${context.workerId}-${context.taskIndex}`, this.log);
-    this.consumer = kafka.consumer({ groupId: this.options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 20_000, allowAutoTopicCreation: false });
+    this.consumer = kafka.consumer({ groupId: this.options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 20_000, maxWaitTimeInMs: 500, allowAutoTopicCreation: false });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     this.admin = kafka.admin();
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => this.onAssignment(event.payload.memberAssignment));
@@ -243,10 +243,12 @@ export class KafkaSpout implements Spout {
     if (full && !this.paused) {
       this.paused = true;
       consumer.pause([{ topic: this.options.topic }]);
+      this.metrics?.setPaused(true);
       this.log?.debug({ pending: this.records.size }, 'fetching paused');
     } else if (!full && this.paused) {
       this.paused = false;
       consumer.resume([{ topic: this.options.topic }]);
+      this.metrics?.setPaused(false);
       this.log?.debug({ pending: this.records.size }, 'fetching resumed');
     }
   }

@@ -3,6 +3,8 @@
  * topologies (or two test runs) never share state.
  */
 export interface RuntimeKeys {
+  /** SCAN pattern matching every Redis key of the topology (queues included). */
+  pattern: string;
   /** BullMQ prefix of the topology's task queues. */
   queuePrefix: string;
   /** BullMQ queue name of one bolt task (BullMQ forbids `:` in names). */
@@ -25,6 +27,7 @@ export interface RuntimeKeys {
 export function runtimeKeys(topology: string): RuntimeKeys {
   const p = `rt:${topology}`;
   return {
+    pattern: `${p}:*`,
     queuePrefix: `${p}:bull`,
     taskQueue: (component, task) => `${component}.${task}`,
     tree: (root) => `${p}:ack:${root}`,

@@ -13,6 +13,8 @@ export interface ComponentTotals {
   totals: Record<Summable, number>;
   /** Executed (bolts) or emitted (spouts) tuples per worker id. */
   byWorker: Record<string, Record<Summable, number>>;
+  /** Spout tasks pausing their fetching right now. */
+  pausedTasks: number;
   /** Largest capacity of any task. */
   maxCapacity: number;
   /** Largest p99 of complete latency of any spout task, in ms. */
@@ -22,34 +24,37 @@ export interface ComponentTotals {
 /** The whole fleet's numbers. */
 export interface ClusterMetrics {
   workers: WorkerMetricsSnapshot[];
+  /** Live workers whose metrics could not be read. */
+  unreachable: string[];
   components: Record<string, ComponentTotals>;
 }
 
 const zero = (): Record<Summable, number> => Object.fromEntries(SUMMABLE.map((k) => [k, 0])) as Record<Summable, number>;
 
 /** Sums worker snapshots per component (pure). */
-export function aggregateMetrics(snapshots: readonly WorkerMetricsSnapshot[]): ClusterMetrics {
+export function aggregateMetrics(snapshots: readonly WorkerMetricsSnapshot[], unreachable: readonly string[] = []): ClusterMetrics {
   const components: Record<string, ComponentTotals> = {};
   for (const snap of snapshots) {
     for (const [component, tasks] of Object.entries(snap.components)) {
-      const c = (components[component] ??= { totals: zero(), byWorker: {}, maxCapacity: 0, maxCompleteP99: null });
+      const c = (components[component] ??= { totals: zero(), byWorker: {}, pausedTasks: 0, maxCapacity: 0, maxCompleteP99: null });
       const w = (c.byWorker[snap.workerId] ??= zero());
       for (const t of Object.values(tasks) as TaskMetricsSnapshot[]) {
         for (const k of SUMMABLE) {
           c.totals[k] += t[k];
           w[k] += t[k];
         }
+        if (t.paused) c.pausedTasks += 1;
         c.maxCapacity = Math.max(c.maxCapacity, t.capacity);
         const p99 = t.completeLatency.p99;
         if (p99 !== null) c.maxCompleteP99 = Math.max(c.maxCompleteP99 ?? 0, p99);
       }
     }
   }
-  return { workers: [...snapshots], components };
+  return { workers: [...snapshots], unreachable: [...unreachable], components };
 }
 
 /** Fetches `/metrics.json` of every live worker (unreachable ones are skipped) and sums them. */
-export async function fetchClusterMetrics(workers: readonly WorkerInfo[], timeoutMs = 2_000): Promise<ClusterMetrics> {
+export async function fetchClusterMetrics(workers: readonly WorkerInfo[], timeoutMs = 5_000): Promise<ClusterMetrics> {
   const me = hostname();
   const snapshots = await Promise.all(
     workers.map(async (w) => {
@@ -62,7 +67,10 @@ export async function fetchClusterMetrics(workers: readonly WorkerInfo[], timeou
       }
     }),
   );
-  return aggregateMetrics(snapshots.filter((s): s is WorkerMetricsSnapshot => s !== undefined));
+  return aggregateMetrics(
+    snapshots.filter((s): s is WorkerMetricsSnapshot => s !== undefined),
+    workers.filter((_, i) => snapshots[i] === undefined).map((w) => w.workerId),
+  );
 }
 
 /** Reads the live workers of `topology` from Redis and sums their metrics. */

@@ -19,6 +19,8 @@ export interface TaskMetricsSnapshot {
   /** Share of the last 10 s spent executing (Storm's capacity). */
   capacity: number;
   pending: number;
+  /** Whether the spout pauses fetching (backpressure). */
+  paused: boolean;
   executeLatency: LatencySnapshot;
   processLatency: LatencySnapshot;
   completeLatency: LatencySnapshot;
@@ -47,11 +49,14 @@ export interface TaskMetrics {
   busy(ms: number): void;
   setPending(n: number): void;
   setLag(topic: string, partition: number, lag: number): void;
+  /** Whether a spout's source fetching is paused by backpressure. */
+  setPaused(paused: boolean): void;
 }
 
 interface TaskState {
   counters: Record<CounterName, number>;
   pending: number;
+  paused: boolean;
   lag: Map<string, number>;
   busy: { at: number; ms: number }[];
 }
@@ -65,6 +70,7 @@ export class RuntimeMetrics {
   private readonly pendingGauge: Gauge<string>;
   private readonly capacityGauge: Gauge<string>;
   private readonly lagGauge: Gauge<string>;
+  private readonly pausedGauge: Gauge<string>;
 
   constructor(
     readonly topology: string,
@@ -103,6 +109,7 @@ export class RuntimeMetrics {
         }
       },
     });
+    this.pausedGauge = new Gauge({ name: 'storm_spout_paused', help: '1 while a spout pauses fetching (backpressure)', labelNames: ['topology', 'component', 'task'], registers: [this.registry] });
     this.lagGauge = new Gauge({ name: 'storm_kafka_lag', help: 'records behind the partition end', labelNames: ['topology', 'component', 'task', 'topic', 'partition'], registers: [this.registry] });
   }
 
@@ -114,6 +121,7 @@ export class RuntimeMetrics {
       state = {
         counters: Object.fromEntries(COUNTERS.map((n) => [n, 0])) as Record<CounterName, number>,
         pending: 0,
+        paused: false,
         lag: new Map(),
         busy: [],
       };
@@ -135,6 +143,10 @@ export class RuntimeMetrics {
       setPending: (n) => {
         s.pending = n;
         this.pendingGauge.set(labels, n);
+      },
+      setPaused: (paused) => {
+        s.paused = paused;
+        this.pausedGauge.set(labels, paused ? 1 : 0);
       },
       setLag: (topic, partition, lag) => {
         s.lag.set(`${topic}/${partition}`, lag);
@@ -168,6 +180,7 @@ export class RuntimeMetrics {
         ...state.counters,
         capacity: this.capacity(state),
         pending: state.pending,
+        paused: state.paused,
         executeLatency: q?.executeLatency ?? empty,
         processLatency: q?.processLatency ?? empty,
         completeLatency: q?.completeLatency ?? empty,

@@ -88,8 +88,10 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
       lingerMs: config.runtime.lingerMs,
       clock,
       send: (key, tuples) => transport.send(parseTransferKey(key), tuples),
+      // The tuples are lost; their trees time out and replay.
+      onError: (err) => log.warn({ err }, 'tuple transfer failed; trees will time out'),
     }),
-    acks: new Batcher<AckerUpdate>({ batchSize: 1000, lingerMs: config.runtime.lingerMs, clock, send: (_k, updates) => acker.ack(updates) }),
+    acks: new Batcher<AckerUpdate>({ batchSize: 1000, lingerMs: config.runtime.lingerMs, clock, send: (_k, updates) => acker.ack(updates), onError: (err) => log.warn({ err }, 'acker update failed; trees will time out') }),
     acker,
     metrics,
     messageTimeoutMs: config.runtime.messageTimeoutMs,

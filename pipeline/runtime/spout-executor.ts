@@ -189,7 +189,6 @@ export class SpoutExecutor {
       this.env.transfer.add(key, tuple);
       this.metrics.count('transferred', 1, tuple.stream);
     }
-    await this.env.transfer.flush();
   }
 
   private forgetTree(root: string, tree: PendingTree): void {
