@@ -133,6 +133,10 @@ export async function down(ctx: StackContext, options: { timeoutMs?: number } = 
  * topics and indices empty.
  */
 export async function reset(ctx: StackContext, config: Config): Promise<SetupResult> {
+  const missing = (await Promise.all(allNodes().map(async (node) => ((await nodeAnswers(node)) ? [] : [node.id])))).flat();
+  if (missing.length > 0) {
+    throw new StackError(`cannot reset: ${missing.join(', ')} not running`, { service: 'stack', hint: 'run npm run stack -- up first' });
+  }
   const local = localStackConfig(config);
   const n = names(local.namespace);
   const admin = createKafka(local, { clientIdSuffix: 'reset' }).admin();
