@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackContext } from './context.js';
 import { esNodeFiles } from './elasticsearch-node.js';
@@ -62,7 +62,11 @@ export interface NodeProcess {
 export function findNodeProcess(ctx: StackContext, node: NodeSpec): NodeProcess {
   const pidFile = nodePidFile(ctx, node);
   let pid = livePid(pidFile);
-  if (pid !== undefined && !isNodeProcess(ctx, node, pid)) pid = undefined;
+  if (pid !== undefined && !isNodeProcess(ctx, node, pid)) {
+    // The pid was reused by an unrelated process after a crash: the file is stale.
+    rmSync(pidFile, { force: true });
+    pid = undefined;
+  }
   const listener = listenerPid(node.port);
   const listening = listener !== undefined && isAlive(listener);
   if (pid !== undefined) return { pid, listening };
