@@ -20,7 +20,7 @@ export function deadLetterRecord(input: {
   const utf8 = input.value === null ? null : input.value.toString('utf8');
   const isText = utf8 !== null && Buffer.from(utf8, 'utf8').equals(input.value as Buffer);
   const name = err instanceof TupleFailedError ? err.errorName : err instanceof Error ? err.name : 'Error';
-  const message = err instanceof TupleFailedError ? err.message : err instanceof Error ? err.message : String(err);
+  const message = err instanceof TupleFailedError ? err.errorMessage : err instanceof Error ? err.message : String(err);
   return {
     kind: 'dead-letter',
     schema_version: 1,

@@ -14,12 +14,15 @@ export class TupleFailedError extends PipelineError {
   readonly component: string;
   readonly task: number;
   readonly errorName: string;
+  /** Message of the bolt's error. */
+  readonly errorMessage: string;
 
   constructor(info: FailureInfo) {
     super(`${info.component}[${info.task}] failed the tuple: ${info.errorName}: ${info.message}`, { retriable: info.retriable });
     this.component = info.component;
     this.task = info.task;
     this.errorName = info.errorName;
+    this.errorMessage = info.message;
   }
 }
 

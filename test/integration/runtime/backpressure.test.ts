@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countedRecords, SampleRun, sampleRecords } from './helpers/sample-run.js';
+import { waitFor } from './helpers/wait-for.js';
+
+const MAX_PENDING = 50;
+
+describe('sample topology, a stalled downstream bolt', () => {
+  // A long timeout: the stall must not turn into replays.
+  const run = new SampleRun({ MAX_SPOUT_PENDING: String(MAX_PENDING), MESSAGE_TIMEOUT_MS: '120000' });
+  const { records, sums } = sampleRecords(1000, 10);
+
+  beforeAll(async () => {
+    await run.setup(2);
+  });
+  afterAll(async () => {
+    await run.cleanup();
+  });
+
+  it('f. keeps pending at most max spout pending, pauses Kafka, and resumes by itself', async () => {
+    await run.stall(true);
+    await run.produce(records);
+    await run.startWorker('w1');
+
+    const seenPending: number[] = [];
+    const sample = async () => {
+      const m = await run.metrics();
+      const spout = m.components.records;
+      if (spout) seenPending.push(spout.totals.pending);
+      return spout;
+    };
+    const stalled = await waitFor('spout at max pending and paused', async () => {
+      const spout = await sample();
+      return spout && spout.totals.pending === MAX_PENDING && spout.pausedTasks === 1 ? spout : undefined;
+    }, 60_000, 100);
+    // Nothing beyond max pending was emitted while nothing completes.
+    expect(stalled?.totals.emitted).toBe(MAX_PENDING);
+    expect(countedRecords(await run.sink())).toBe(0);
+    const lagging = await run.offsets();
+    expect(lagging.every((o) => o.committed === '-1' || BigInt(o.committed) < BigInt(o.high))).toBe(true);
+
+    await run.stall(false);
+    await waitFor('every record counted', async () => {
+      await sample();
+      return countedRecords(await run.sink()) >= records.length;
+    }, 120_000, 100);
+    expect((await run.sink()).sums).toEqual(sums);
+    await waitFor('fetching resumed and offsets committed', async () => {
+      const spout = await sample();
+      const offsets = await run.offsets();
+      return spout?.pausedTasks === 0 && offsets.every((o) => o.committed === o.high);
+    }, 60_000);
+    expect(Math.max(...seenPending)).toBeLessThanOrEqual(MAX_PENDING);
+    const metrics = await run.metrics();
+    expect(metrics.components.records?.totals.failed).toBe(0);
+  });
+});
