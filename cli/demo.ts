@@ -52,8 +52,12 @@ const redis = createRedis(config);
 const deadline = Date.now() + Number(values.timeout) * 1000;
 let doneInARow = 0;
 for (;;) {
-  const progress = await processingProgress(admin, redis, n);
-  doneInARow = progress.done ? doneInARow + 1 : 0;
+  const progress = await processingProgress(admin, redis, n).catch((err: { retriable?: boolean }) => {
+    // A broker restart moves leaders and coordinators: retriable, ask again.
+    if (err.retriable !== true) throw err;
+    return null;
+  });
+  doneInARow = progress?.done === true ? doneInARow + 1 : 0;
   if (doneInARow >= 2) break;
   if (Date.now() > deadline) {
     process.stderr.write(`not done after ${values.timeout} s: ${JSON.stringify(progress)}\n`);
