@@ -79,11 +79,21 @@ export interface StopNodeOptions {
   timeoutMs?: number;
 }
 
-/** Stops one node of this checkout's stack; returns the pid it stopped, or undefined when none ran. */
+/**
+ * Stops one node of this checkout's stack; returns the pid it stopped, or undefined when none ran.
+ * Fails when the node's port is held by a process this checkout did not start.
+ */
 export async function stopNode(kind: ServiceKind, index: number, options: StopNodeOptions = {}): Promise<number | undefined> {
   const ctx = options.ctx ?? defaultStackContext();
   const node = nodeSpec(kind, index);
-  const { pid } = findNodeProcess(ctx, node);
+  const { pid, listening, foreignPid } = findNodeProcess(ctx, node);
+  if (pid === undefined && listening) {
+    // Restarting it from this checkout would use other data (for Kafka another cluster id).
+    throw new StackError(`${node.id} runs (pid ${foreignPid ?? 'unknown'}) but was not started by this checkout`, {
+      service: node.id,
+      hint: 'stop or kill it from the checkout that started the stack',
+    });
+  }
   if (pid === undefined) return undefined;
   await stopProcess(pid, { signal: options.signal ?? 'SIGTERM', timeoutMs: options.timeoutMs ?? 30_000 });
   if (!isAlive(pid)) rmSync(nodePidFile(ctx, node), { force: true });
