@@ -106,12 +106,16 @@ export async function waitForEsGreen(ctx: StackContext, timeoutMs: number): Prom
   });
 }
 
-/** Stops every node of this checkout's stack (SIGTERM, then SIGKILL after `timeoutMs`); returns the nodes it stopped. */
+/**
+ * Stops every node of this checkout's stack (SIGTERM, then SIGKILL after `timeoutMs`); returns the
+ * nodes it stopped. Nodes started by another checkout are left running.
+ */
 export async function down(ctx: StackContext, options: { timeoutMs?: number } = {}): Promise<string[]> {
   const stopped: string[] = [];
   const stopAll = async (nodes: NodeSpec[]) => {
     await Promise.all(
       nodes.map(async (node) => {
+        if (findNodeProcess(ctx, node).pid === undefined) return;
         const pid = await stopNode(node.kind, node.index, { ctx, timeoutMs: options.timeoutMs ?? 30_000 });
         if (pid !== undefined) {
           stopped.push(node.id);
