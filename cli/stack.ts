@@ -11,7 +11,7 @@ const USAGE = `usage: npm run stack -- <command>
   up                 install (first run), start and set up the local stack; idempotent
   down               stop every node (SIGTERM, then SIGKILL after 30 s)
   status             processes, ports, health, topics and indices; exit 1 when not healthy
-  reset              delete every topic, index and Redis key of the namespace, then recreate them empty
+  reset              delete the namespace's topics and indices, FLUSHALL the project's Redis, recreate them empty
   kill <node> [-9]   stop one node (kafka-1..3, es-1..3, redis); -9 sends SIGKILL
   start <node>       start one node and wait until it answers`;
 
