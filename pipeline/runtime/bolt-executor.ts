@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AckerUpdate } from './acker-store.js';
-import { InvariantError } from './errors.js';
+import { InvariantError, RetriableError } from './errors.js';
 import { transferKey, type ExecutorEnv } from './executor-env.js';
 import type { TaskMetrics } from './metrics.js';
 import type { BoltDefinition } from './topology-definition.js';
@@ -96,7 +96,7 @@ export class BoltExecutor {
       }
     });
     const held = [...this.inFlight.values()];
-    for (const entry of held) this.fail(entry.tuple, new InvariantError('bolt task stopped before acking its input'));
+    for (const entry of held) this.fail(entry.tuple, new RetriableError('bolt task stopped before acking its input (moved to another worker)'));
     await this.env.transfer.flush();
     await this.env.acks.flush();
     for (const w of this.roomWaiters.splice(0)) w();

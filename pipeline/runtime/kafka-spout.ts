@@ -81,7 +81,8 @@ export class KafkaSpout implements Spout {
   }
 
   async nextTuple(): Promise<void> {
-    if (this.ready.length === 0) await this.waitForWork(50);
+    // Short: the executor serialises ack/fail behind this call.
+    if (this.ready.length === 0) await this.waitForWork(5);
     const room = Math.max(0, this.options.maxPending - this.inFlightTrees);
     let budget = Math.min(room, this.options.emitBatch ?? 200);
     while (budget > 0 && this.ready.length > 0) {

@@ -17,7 +17,7 @@ describe('sample topology, a worker killed with SIGKILL mid-stream', () => {
     await run.cleanup();
   });
 
-  it('b. loses nothing and counts nothing twice; lost tuples replay within timeout plus backoff', async () => {
+  it('b. loses nothing and counts nothing twice; lost tuples replay within timeout plus backoff', { timeout: 330_000 }, async () => {
     await run.startWorker('w1');
     await run.startWorker('w2');
     await run.produce(records);

@@ -14,7 +14,7 @@ describe('sample topology, a bolt failing 30% of its executions', () => {
     await run.cleanup();
   });
 
-  it('c. processes every record exactly once in the result', async () => {
+  it('c. processes every record exactly once in the result', { timeout: 330_000 }, async () => {
     await run.produce(records);
     await run.startWorker('w1');
     await run.startWorker('w2');

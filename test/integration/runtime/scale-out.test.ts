@@ -15,7 +15,7 @@ describe('sample topology, scaling from 2 to 3 workers mid-stream', () => {
     await run.cleanup();
   });
 
-  it('e. all three workers execute tuples and the fields-grouped result is exact', async () => {
+  it('e. all three workers execute tuples and the fields-grouped result is exact', { timeout: 330_000 }, async () => {
     // Worker ids are free; pick a third one that rendezvous hashing gives a share of the bolt tasks.
     const tasks = boltTasks(keyedSumTopology({ config: run.config, topology: run.topology, topic: run.topic, deadLetterTopic: run.deadLetterTopic, sinkPrefix: run.sinkPrefix }));
     let third = 'w3';
