@@ -10,6 +10,7 @@ import { DeadLetterSchema, type DeadLetter } from '../pipeline/runtime/dead-lett
 import { PipelineError, SchemaError } from '../pipeline/runtime/errors.js';
 import { canonicalJson } from './canonical-json.js';
 import type { ProducerMetrics } from './producer-metrics.js';
+import { RatePacer } from './rate-pacer.js';
 
 /** One Kafka record as the publisher hands it to the sink. */
 export interface OutgoingRecord {
@@ -59,6 +60,8 @@ export interface EventPublisherOptions {
   metrics: ProducerMetrics;
   /** Records per `sink.send` call; default 500. */
   batchSize?: number;
+  /** Valid events per second at most (dead letters are not paced); default null: no limit. */
+  ratePerSecond?: number | null;
 }
 
 /**
@@ -68,9 +71,11 @@ export interface EventPublisherOptions {
  */
 export class EventPublisher {
   private readonly batchSize: number;
+  private readonly pacer: RatePacer;
 
   constructor(private readonly options: EventPublisherOptions) {
-    this.batchSize = options.batchSize ?? 500;
+    this.pacer = new RatePacer(options.ratePerSecond ?? null, options.clock);
+    this.batchSize = this.pacer.batchLimit(options.batchSize ?? 500);
   }
 
   /** Publishes `events` to the raw topic of `feed`; returns how many were valid and written. */
@@ -91,6 +96,7 @@ export class EventPublisher {
     const topic = this.options.names.topics[feed];
     for (let i = 0; i < valid.length; i += this.batchSize) {
       const batch = valid.slice(i, i + this.batchSize);
+      await this.pacer.take(batch.length);
       await this.options.sink.send(topic, batch);
       this.options.metrics.published.inc({ topic }, batch.length);
     }

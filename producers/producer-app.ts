@@ -41,7 +41,7 @@ export async function startProducer(feed: LiveFeed, config: Config, log: Logger,
   redis.on('error', (err) => flog.warn({ err }, 'redis connection error'));
   const sink = new KafkaRecordSink(createKafka(config, component));
   await sink.connect();
-  const publisher = new EventPublisher({ sink, names: n, component, clock, log: flog, metrics });
+  const publisher = new EventPublisher({ sink, names: n, component, clock, log: flog, metrics, ratePerSecond: config.feeds.publishRate });
   const http = (name: string, baseUrl: string) =>
     new FeedHttpClient({
       feed: name,

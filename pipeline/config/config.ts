@@ -77,6 +77,7 @@ export const EnvSchema = z.object({
   HTTP_RETRIES: int(5, 0, 100).describe('retries of one feed request'),
   FEED_BLOCKS_START_HEIGHT: z.coerce.number().int().min(0).optional().describe('first height the block producer publishes on a fresh cursor (default: the tip)'),
   FEED_PRICES_START_TIME: z.coerce.number().int().min(0).optional().describe('price points after this Unix time are published on a fresh cursor (default: one day ago)'),
+  FEED_PUBLISH_RATE: int(0, 0, 1_000_000).describe('events per second each producer publishes at most (0: no limit; the demo\'s --rate)'),
 
   POOLS_FILE: z.string().min(1).default('data/sample/pools/pools-v2.json').describe('mempool.space pools-v2.json used to identify mining pools'),
   POOL_MATCH_ORDER: z
@@ -144,6 +145,8 @@ export interface Config {
     blocksStartHeight?: number;
     /** Price points after this Unix time are published on a fresh cursor; undefined: one day ago. */
     pricesStartTime?: number;
+    /** Events per second each producer publishes at most; null: no limit. */
+    publishRate: number | null;
   };
   analytics: {
     poolsFile: string;
@@ -250,6 +253,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       httpRetries: env.HTTP_RETRIES,
       ...(env.FEED_BLOCKS_START_HEIGHT === undefined ? {} : { blocksStartHeight: env.FEED_BLOCKS_START_HEIGHT }),
       ...(env.FEED_PRICES_START_TIME === undefined ? {} : { pricesStartTime: env.FEED_PRICES_START_TIME }),
+      publishRate: env.FEED_PUBLISH_RATE === 0 ? null : env.FEED_PUBLISH_RATE,
     },
     analytics: {
       poolsFile: env.POOLS_FILE,
