@@ -64,7 +64,9 @@ export async function waitForReplicas(admin: Admin, topics: string[], replicas: 
   let lastError: unknown;
   for (;;) {
     try {
-      const meta = await admin.fetchTopicMetadata({ topics });
+      // Asking for a topic the broker does not know yet makes kafkajs log an error: list first.
+      const listed = new Set(await admin.listTopics());
+      const meta = topics.every((t) => listed.has(t)) ? await admin.fetchTopicMetadata({ topics }) : { topics: [] };
       const ready = meta.topics.length === topics.length && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0 && p.isr.length >= replicas));
       if (ready) return;
     } catch (err) {
