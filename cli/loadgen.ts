@@ -7,8 +7,9 @@ import { EventPublisher } from '../producers/event-publisher.js';
 import { createKafka, KafkaRecordSink } from '../producers/kafka-record-sink.js';
 import { generateLoad } from '../producers/load-generator.js';
 import { ProducerMetrics } from '../producers/producer-metrics.js';
+import { ensureTopics, exitOnConfigError } from '../producers/raw-topics.js';
 
-// npm run loadgen -- --rate N --duration S [--data DIR] [--topic T] [--namespace NS] [--seed K]
+// npm run loadgen -- --rate N --duration S [--data DIR] [--topic T] [--namespace NS] [--seed K] [--create-topics]
 const { values } = parseArgs({
   options: {
     rate: { type: 'string' },
@@ -17,19 +18,22 @@ const { values } = parseArgs({
     topic: { type: 'string' },
     namespace: { type: 'string' },
     seed: { type: 'string', default: '1' },
+    'create-topics': { type: 'boolean', default: false },
   },
 });
 const rate = Number(values.rate);
 const duration = Number(values.duration);
 if (!(rate > 0) || !(duration > 0)) {
-  process.stderr.write('usage: npm run loadgen -- --rate TX_PER_SECOND --duration SECONDS [--data DIR] [--topic T] [--namespace NS]\n');
+  process.stderr.write('usage: npm run loadgen -- --rate TX_PER_SECOND --duration SECONDS [--data DIR] [--topic T] [--namespace NS] [--create-topics]\n');
   process.exit(2);
 }
 const config = loadConfig(values.namespace === undefined ? process.env : { ...process.env, NAMESPACE: values.namespace });
 const log = createLogger({ name: 'loadgen', level: config.logLevel });
 const base = names(config.namespace);
 const target = { ...base, topics: { ...base.topics, transactions: values.topic ?? base.topics.transactions } };
-const sink = new KafkaRecordSink(createKafka(config, 'loadgen'));
+const kafka = createKafka(config, 'loadgen');
+await ensureTopics(kafka, config, base, [target.topics.transactions, target.deadLetter.transactions], { create: values['create-topics'] }).catch(exitOnConfigError);
+const sink = new KafkaRecordSink(kafka);
 const publisher = new EventPublisher({ sink, names: target, component: 'loadgen', clock: systemClock, log, metrics: new ProducerMetrics() });
 try {
   const stats = await generateLoad({ dir: values.data, publisher, clock: systemClock, log, rate, durationSeconds: duration, seed: Number(values.seed) });

@@ -1,12 +1,20 @@
 import type { Clock } from '../pipeline/runtime/clock.js';
 
 /**
- * Holds a producer to at most `ratePerSecond` events per second on average, measured on the
- * monotonic clock from the first event; `null` means no limit.
+ * How far behind its schedule a pacer may fall and still catch up. After a longer stall (a broker
+ * electing leaders for a fresh topic, a big block to decode) the schedule restarts from now: the
+ * events lost to the stall are not sent in a burst above the rate.
+ */
+export const MAX_CATCH_UP_MS = 100;
+
+/**
+ * Holds a producer to at most `ratePerSecond` events per second, measured on the monotonic clock;
+ * `null` means no limit. Each batch gets its slot on a schedule; a batch late by up to
+ * `MAX_CATCH_UP_MS` goes at once, a later one restarts the schedule, so no window of a second
+ * holds much more than the rate.
  */
 export class RatePacer {
-  private startMs: number | null = null;
-  private sent = 0;
+  private nextDueMs: number | null = null;
 
   constructor(
     private readonly ratePerSecond: number | null,
@@ -21,10 +29,10 @@ export class RatePacer {
   /** Waits until `count` more events may go out. */
   async take(count: number): Promise<void> {
     if (this.ratePerSecond === null) return;
-    this.startMs ??= this.clock.monotonicMs();
-    const dueMs = this.startMs + (this.sent * 1000) / this.ratePerSecond;
-    this.sent += count;
-    const waitMs = dueMs - this.clock.monotonicMs();
+    const now = this.clock.monotonicMs();
+    const due = this.nextDueMs === null ? now : Math.max(this.nextDueMs, now - MAX_CATCH_UP_MS);
+    this.nextDueMs = due + (count * 1000) / this.ratePerSecond;
+    const waitMs = due - now;
     if (waitMs > 0) await new Promise<void>((resolve) => this.clock.setTimer(waitMs, resolve));
   }
 }
