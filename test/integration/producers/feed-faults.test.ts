@@ -44,7 +44,7 @@ describe('producers against a feed server that fails (5xx, timeouts, 429, malfor
   });
 
   afterAll(async () => {
-    for (const p of processes) await p.kill('SIGTERM');
+    for (const p of processes) await p.stop();
     await server?.close();
     await deleteNamespaceKeys(topics.config, namespace);
     await topics?.destroy();

@@ -46,7 +46,7 @@ describe('block producer killed with SIGKILL midway and restarted', () => {
   });
 
   afterAll(async () => {
-    for (const p of processes) await p.kill('SIGTERM');
+    for (const p of processes) await p.stop();
     await server?.close();
     redis?.disconnect();
     await deleteNamespaceKeys(topics.config, namespace);

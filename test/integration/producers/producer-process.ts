@@ -56,6 +56,18 @@ export class ProducerProcess {
     await this.exited;
   }
 
+  /** Stops the process as pm2 does: SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+  async stop(graceMs = 20_000): Promise<void> {
+    if (!this.alive()) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    try {
+      await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Exit signal (e.g. `SIGKILL`) or null. */
   get signalCode(): NodeJS.Signals | null {
     return this.child.signalCode;
