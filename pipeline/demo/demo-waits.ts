@@ -1,0 +1,85 @@
+import type { Admin } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Names } from '../contracts/names.js';
+import { PipelineError } from '../runtime/errors.js';
+import { processingProgress, type ProcessingProgressByTopic } from '../topology/processing-progress.js';
+import { topologyNames } from '../topology/topology-names.js';
+import { type FeedTarget, publishingProgress, type PublishingProgress } from './feed-target.js';
+import type { ProducerPolls } from './producer-polls.js';
+
+/** The demo did not reach a stage before its deadline. */
+export class DemoTimeoutError extends PipelineError {
+  constructor(
+    readonly stage: 'publishing' | 'processing',
+    readonly last: unknown,
+  ) {
+    super(`demo not done ${stage} before the deadline`);
+  }
+}
+
+/** What the waits need: clients, names, the producers' poll queues, a logger for progress lines, a deadline (epoch ms). */
+export interface DemoWaitOptions {
+  admin: Admin;
+  redis: Redis;
+  names: Names;
+  polls: ProducerPolls;
+  log: Logger;
+  deadlineMs: number;
+  /** Poll interval; default 1 s. */
+  intervalMs?: number;
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until the producers' cursors reach `target` (every recorded event is in the raw topics)
+ * and both the block and the price producer have completed a poll since `sinceMs` (so a second
+ * demo, whose cursors are already there, still sees the restarted producers look and find nothing).
+ */
+export async function waitUntilPublished(target: FeedTarget, sinceMs: number, options: DemoWaitOptions): Promise<PublishingProgress> {
+  const { redis, names, polls, log, deadlineMs, intervalMs = 1_000 } = options;
+  for (;;) {
+    const progress = await publishingProgress(redis, names, target);
+    const polled = { blocks: await polls.lastCompleted('blocks'), prices: await polls.lastCompleted('prices') };
+    const polledSince = Object.values(polled).every((t) => t !== null && t >= sinceMs);
+    if (progress.done && polledSince) return progress;
+    if (Date.now() > deadlineMs) throw new DemoTimeoutError('publishing', { ...progress, polled });
+    log.info(
+      { blockHeight: progress.blocks?.height ?? null, tipHeight: target.tip?.height ?? null, priceCursors: progress.prices, lastPrices: target.priceCursors, polledSince },
+      'waiting for the producers',
+    );
+    await pause(intervalMs);
+  }
+}
+
+/**
+ * Waits until the topology's consumer groups are running (a member on every raw topic: the workers
+ * are up), have committed every record of the raw topics, and every dirty aggregate is written.
+ * Retriable Kafka errors (a broker restarting moves leaders and coordinators) are retried.
+ */
+export async function waitUntilProcessed(options: DemoWaitOptions): Promise<ProcessingProgressByTopic> {
+  const { admin, redis, names, log, deadlineMs, intervalMs = 1_000 } = options;
+  const groupIds = Object.values(topologyNames(names).consumerGroups);
+  let last: (ProcessingProgressByTopic & { groupsStable: boolean }) | null = null;
+  for (;;) {
+    try {
+      const { groups } = await admin.describeGroups(groupIds);
+      const groupsStable = groups.length === groupIds.length && groups.every((g) => g.state === 'Stable' && g.members.length > 0);
+      last = { ...(await processingProgress(admin, redis, names)), groupsStable };
+    } catch (err) {
+      if ((err as { retriable?: unknown }).retriable !== true) throw err;
+      log.warn({ err }, 'progress not readable; retrying');
+    }
+    if (last?.done === true && last.groupsStable) return last;
+    if (Date.now() > deadlineMs) throw new DemoTimeoutError('processing', last);
+    if (last !== null) {
+      const { lag, records, dirtyAggregates, topics, groupsStable } = last;
+      log.info(
+        { lag, records, dirtyAggregates, lagByTopic: Object.fromEntries(Object.entries(topics).map(([k, v]) => [k, v.lag])), workersJoined: groupsStable },
+        'waiting for the topology',
+      );
+    }
+    await pause(intervalMs);
+  }
+}
