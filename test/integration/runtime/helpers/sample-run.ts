@@ -154,6 +154,47 @@ export class SampleRun {
     return letters;
   }
 
+  /**
+   * Sums and counts per key of what the topic really holds, read with a plain consumer
+   * (independent of the runtime). A producer retry across a broker restart can write a record
+   * twice; each copy is a record the topology must count.
+   */
+  async topicContents(): Promise<{ records: number; sums: Record<string, number>; counts: Record<string, number> }> {
+    const ends = await (this.admin as Admin).fetchTopicOffsets(this.topic);
+    const total = ends.reduce((n, e) => n + Number(BigInt(e.high) - BigInt(e.low)), 0);
+    const consumer = this.kafka.consumer({ groupId: `rt-it-${this.id}-check-${randomBytes(3).toString('hex')}` });
+    const sums: Record<string, number> = {};
+    const counts: Record<string, number> = {};
+    let seen = 0;
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen += 1;
+        try {
+          const r = JSON.parse(message.value?.toString('utf8') ?? '') as SampleRecord;
+          if (r.poison) return;
+          sums[r.key] = (sums[r.key] ?? 0) + r.amount;
+          counts[r.key] = (counts[r.key] ?? 0) + 1;
+        } catch {
+          // not JSON: dead-lettered by the topology, counted nowhere
+        }
+      },
+    });
+    try {
+      await waitFor('the whole topic read', () => seen >= total, 60_000);
+    } finally {
+      await consumer.disconnect();
+    }
+    return { records: total, sums, counts };
+  }
+
+  /** A one-line account of the run for failure messages. */
+  async describe(): Promise<string> {
+    const m = await this.metrics().catch(() => undefined);
+    return JSON.stringify({ counted: countedRecords(await this.sink()), spout: m?.components.records?.totals, unreachable: m?.unreachable });
+  }
+
   /** Committed offset and end offset per partition of the topic. */
   async offsets(): Promise<{ partition: number; committed: string; high: string }[]> {
     const admin = this.admin as Admin;
