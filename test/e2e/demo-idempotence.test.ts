@@ -1,0 +1,127 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import type { Client } from '@elastic/elasticsearch';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createElasticsearch } from '../../pipeline/clients/elasticsearch.js';
+import { createKafka } from '../../pipeline/clients/kafka.js';
+import { createRedis } from '../../pipeline/clients/redis.js';
+import { loadConfig } from '../../pipeline/config/config.js';
+import { names } from '../../pipeline/contracts/names.js';
+import { PIPELINE_APPS, pm2Processes } from '../../pipeline/demo/pipeline-apps.js';
+import { freePort } from '../../pipeline/demo/port-probe.js';
+import { teardown } from '../../pipeline/setup/index.js';
+import { RecordedFeedData } from '../../producers/feed-server/recorded-feed-data.js';
+
+/**
+ * `npm run demo` on the sample shipped in the repo, twice in a row, in a fresh namespace and its own
+ * pm2 home: the first run ends with every recorded block and transaction in Elasticsearch and the
+ * apps running; the second changes no document (same `_version`, `_seq_no`, `_primary_term` for
+ * every document of every index), although the apps restart and the mempool producer keeps
+ * publishing unconfirmed transactions meanwhile.
+ */
+
+const DATA_DIR = 'data/sample';
+const namespace = `e2edemo${Math.random().toString(36).slice(2, 8)}`;
+const n = names(namespace);
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  NAMESPACE: namespace,
+  PM2_HOME: resolve('.run', 'e2e', namespace, 'pm2'),
+  LOG_LEVEL: 'warn',
+  // A shared 2-core machine runs the whole stack: fewer tuples in flight, a longer tree timeout.
+  MAX_SPOUT_PENDING: '300',
+  MESSAGE_TIMEOUT_MS: '120000',
+};
+const config = loadConfig(env);
+let feedPort: number;
+let es: Client;
+let redis: Redis;
+
+function runDemo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/demo.ts', '--data', DATA_DIR, '--feed-port', String(feedPort), '--timeout', '800'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.once('error', fail);
+    child.once('exit', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** `_version:_seq_no:_primary_term` of every document of the namespace's indices, by index and id. */
+async function versions(): Promise<Map<string, string>> {
+  const index = `${namespace}-*`;
+  await es.indices.refresh({ index });
+  const out = new Map<string, string>();
+  let response = await es.search({ index, size: 5000, scroll: '1m', version: true, seq_no_primary_term: true, query: { match_all: {} } });
+  while (response.hits.hits.length > 0) {
+    for (const h of response.hits.hits) out.set(`${h._index}/${h._id}`, `${h._version}:${h._seq_no}:${h._primary_term}`);
+    response = await es.scroll({ scroll_id: response._scroll_id as string, scroll: '1m' });
+  }
+  return out;
+}
+
+async function deleteKeys(match: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+beforeAll(async () => {
+  feedPort = await freePort();
+  es = createElasticsearch(config);
+  redis = createRedis(config);
+});
+
+afterAll(async () => {
+  const require = createRequire(import.meta.url);
+  spawnSync(process.execPath, [require.resolve('pm2/bin/pm2'), 'kill'], { env, stdio: 'ignore' });
+  const admin = createKafka(config, { clientIdSuffix: 'e2e-demo-teardown' }).admin();
+  await admin.connect();
+  try {
+    await teardown(admin, es, n);
+    for (const match of [`${n.redisPrefix}*`, `rt:${n.topology}*`, `${n.producerQueuePrefix}:*`]) await deleteKeys(match);
+  } finally {
+    await admin.disconnect();
+    await es.close();
+    redis.disconnect();
+  }
+});
+
+describe('npm run demo', () => {
+  it('processes the sample through the feed server, producers and workers; a second run changes no document', async () => {
+    const data = await RecordedFeedData.load(DATA_DIR);
+
+    const first = await runDemo();
+    expect(first.stderr).not.toMatch(/not done/);
+    expect(first.code).toBe(0);
+    for (const title of ['BTC-EUR price at each block', 'Hourly volume and largest transaction', 'Mining pools per UTC day', 'Mining pools per UTC month']) {
+      expect(first.stdout).toContain(title);
+    }
+    const before = await versions();
+    const ids = (index: string) => [...before.keys()].filter((k) => k.startsWith(`${index}/`)).map((k) => k.slice(index.length + 1));
+    expect(ids(n.indices.blocks).sort()).toEqual(data.blocks.map((b) => b.hash).sort());
+    expect(ids(n.indices.transactions)).toHaveLength(data.blocks.reduce((s, b) => s + b.txCount, 0));
+    expect(ids(n.indices.prices).length).toBeGreaterThan(0);
+
+    const running = pm2Processes(env).filter((p) => PIPELINE_APPS.includes(p.name));
+    expect(new Set(running.map((p) => p.name))).toEqual(new Set(PIPELINE_APPS));
+    expect(running.every((p) => p.status === 'online')).toBe(true);
+
+    const second = await runDemo();
+    expect(second.code).toBe(0);
+    const after = await versions();
+    expect(after.size).toBe(before.size);
+    const changed = [...after].filter(([key, version]) => before.get(key) !== version).map(([key]) => key);
+    expect(changed).toEqual([]);
+  });
+});
