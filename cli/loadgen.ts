@@ -4,7 +4,8 @@ import { names } from '../pipeline/contracts/names.js';
 import { systemClock } from '../pipeline/runtime/clock.js';
 import { createLogger } from '../pipeline/runtime/logger.js';
 import { EventPublisher } from '../producers/event-publisher.js';
-import { createKafka, KafkaRecordSink } from '../producers/kafka-record-sink.js';
+import { createKafka } from '../pipeline/clients/kafka.js';
+import { KafkaRecordSink } from '../producers/kafka-record-sink.js';
 import { generateLoad } from '../producers/load-generator.js';
 import { ProducerMetrics } from '../producers/producer-metrics.js';
 import { ensureTopics, exitOnConfigError } from '../producers/raw-topics.js';
@@ -31,7 +32,7 @@ const config = loadConfig(values.namespace === undefined ? process.env : { ...pr
 const log = createLogger({ name: 'loadgen', level: config.logLevel });
 const base = names(config.namespace);
 const target = { ...base, topics: { ...base.topics, transactions: values.topic ?? base.topics.transactions } };
-const kafka = createKafka(config, 'loadgen');
+const kafka = createKafka(config, { clientIdSuffix: 'loadgen', log });
 await ensureTopics(kafka, config, base, [target.topics.transactions, target.deadLetter.transactions], { create: values['create-topics'] }).catch(exitOnConfigError);
 const sink = new KafkaRecordSink(kafka);
 const publisher = new EventPublisher({ sink, names: target, component: 'loadgen', clock: systemClock, log, metrics: new ProducerMetrics() });

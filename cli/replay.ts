@@ -4,7 +4,8 @@ import { names } from '../pipeline/contracts/names.js';
 import { systemClock } from '../pipeline/runtime/clock.js';
 import { createLogger } from '../pipeline/runtime/logger.js';
 import { EventPublisher } from '../producers/event-publisher.js';
-import { createKafka, KafkaRecordSink } from '../producers/kafka-record-sink.js';
+import { createKafka } from '../pipeline/clients/kafka.js';
+import { KafkaRecordSink } from '../producers/kafka-record-sink.js';
 import { ProducerMetrics } from '../producers/producer-metrics.js';
 import { ensureTopics, exitOnConfigError } from '../producers/raw-topics.js';
 import { replay } from '../producers/replay.js';
@@ -25,7 +26,7 @@ if (rate !== null && !(rate > 0)) {
 const config = loadConfig(values.namespace === undefined ? process.env : { ...process.env, NAMESPACE: values.namespace });
 const log = createLogger({ name: 'replay', level: config.logLevel });
 const n = names(config.namespace);
-const kafka = createKafka(config, 'replay');
+const kafka = createKafka(config, { clientIdSuffix: 'replay', log });
 await ensureTopics(kafka, config, n, [...Object.values(n.topics), ...Object.values(n.deadLetter)], { create: values['create-topics'] }).catch(exitOnConfigError);
 const sink = new KafkaRecordSink(kafka);
 const publisher = new EventPublisher({ sink, names: n, component: 'replay', clock: systemClock, log, metrics: new ProducerMetrics() });

@@ -1,18 +1,5 @@
-import { Kafka, logLevel, type Producer, type SASLOptions } from 'kafkajs';
-import type { Config } from '../pipeline/config/config.js';
+import type { Kafka, Producer } from 'kafkajs';
 import type { OutgoingRecord, RecordSink } from './event-publisher.js';
-
-/** Builds the kafkajs client from the configuration. */
-export function createKafka(config: Config, clientSuffix: string): Kafka {
-  return new Kafka({
-    clientId: `${config.kafka.clientId}-${clientSuffix}`,
-    brokers: config.kafka.brokers,
-    ssl: config.kafka.ssl,
-    ...(config.kafka.sasl ? { sasl: config.kafka.sasl as SASLOptions } : {}),
-    logLevel: logLevel.NOTHING,
-    retry: { initialRetryTime: 200, retries: 10 },
-  });
-}
 
 /**
  * A `RecordSink` on an idempotent kafkajs producer: acks from all in-sync replicas, one request

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../pipeline/config/config.js';
 import { names } from '../pipeline/contracts/names.js';
@@ -10,7 +9,9 @@ import { EsploraClient } from './esplora-client.js';
 import { EventBuilder } from './event-builder.js';
 import { EventPublisher } from './event-publisher.js';
 import { FeedHttpClient } from './feed-http-client.js';
-import { createKafka, KafkaRecordSink } from './kafka-record-sink.js';
+import { createKafka } from '../pipeline/clients/kafka.js';
+import { createRedis } from '../pipeline/clients/redis.js';
+import { KafkaRecordSink } from './kafka-record-sink.js';
 import { KrakenPriceProvider } from './kraken-price-provider.js';
 import { MempoolFeed, RedisSeenSet } from './mempool-feed.js';
 import { PollScheduler } from './poll-scheduler.js';
@@ -37,9 +38,9 @@ export async function startProducer(feed: LiveFeed, config: Config, log: Logger,
   const component = `producer-${feed}`;
   const flog = log.child({ component });
   const metrics = new ProducerMetrics();
-  const redis = new Redis(config.redis.url, { ...(config.redis.password ? { password: config.redis.password } : {}), maxRetriesPerRequest: null });
+  const redis = createRedis(config, { bullmq: true, connectionName: component });
   redis.on('error', (err) => flog.warn({ err }, 'redis connection error'));
-  const sink = new KafkaRecordSink(createKafka(config, component));
+  const sink = new KafkaRecordSink(createKafka(config, { clientIdSuffix: component, log }));
   await sink.connect();
   const publisher = new EventPublisher({ sink, names: n, component, clock, log: flog, metrics, ratePerSecond: config.feeds.publishRate });
   const http = (name: string, baseUrl: string) =>

@@ -185,11 +185,11 @@ describe('analytics topology on the recorded data', () => {
 async function runAgain(r: PipelineRun) {
   const { replay } = await import('../../producers/replay.js');
   const { EventPublisher } = await import('../../producers/event-publisher.js');
-  const { KafkaRecordSink, createKafka: createProducerKafka } = await import('../../producers/kafka-record-sink.js');
+  const { KafkaRecordSink } = await import('../../producers/kafka-record-sink.js');
   const { ProducerMetrics } = await import('../../producers/producer-metrics.js');
   const { systemClock, createLogger } = await import('../../pipeline/runtime/index.js');
   const log = createLogger({ name: 'e2e-replay-again', level: 'warn' });
-  const sink = new KafkaRecordSink(createProducerKafka(r.config, 'e2e-again'));
+  const sink = new KafkaRecordSink(createKafka(r.config, { clientIdSuffix: 'e2e-again' }));
   try {
     const publisher = new EventPublisher({ sink, names: r.names, component: 'replay', clock: systemClock, log, metrics: new ProducerMetrics() });
     return await replay({ dir: DATA_DIR, publisher, clock: systemClock, log, rate: null });

@@ -13,7 +13,7 @@ import { createLogger } from '../../pipeline/runtime/logger.js';
 import { runSetup, teardown } from '../../pipeline/setup/index.js';
 import { processingProgress, type ProcessingProgress } from '../../pipeline/topology/processing-progress.js';
 import { EventPublisher } from '../../producers/event-publisher.js';
-import { createKafka as createProducerKafka, KafkaRecordSink } from '../../producers/kafka-record-sink.js';
+import { KafkaRecordSink } from '../../producers/kafka-record-sink.js';
 import { ProducerMetrics } from '../../producers/producer-metrics.js';
 import { replay, type ReplayStats } from '../../producers/replay.js';
 
@@ -87,7 +87,7 @@ export async function runPipelineOnData(options: RunPipelineOptions): Promise<Pi
   const redis = createRedis(config);
 
   const started = Date.now();
-  const sink = new KafkaRecordSink(createProducerKafka(config, 'e2e-replay'));
+  const sink = new KafkaRecordSink(createKafka(config, { clientIdSuffix: 'e2e-replay' }));
   let stats: ReplayStats;
   try {
     const publisher = new EventPublisher({ sink, names: n, component: 'replay', clock: systemClock, log, metrics: new ProducerMetrics() });

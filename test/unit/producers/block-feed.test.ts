@@ -11,7 +11,7 @@ import { EventBuilder } from '../../../producers/event-builder.js';
 import { EventPublisher } from '../../../producers/event-publisher.js';
 import { ProducerMetrics } from '../../../producers/producer-metrics.js';
 import { buildChain, FakeEsplora, type ChainBlock } from './fake-esplora.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../../../pipeline/runtime/testing/fake-clock.js';
 import { MemorySink } from './memory-sink.js';
 import { rawBlockHex, rawHeights, SAMPLE_DIR } from './recorded-data.js';
 

@@ -15,7 +15,7 @@ import { MempoolFeed, type SeenSet } from '../../../producers/mempool-feed.js';
 import { MemoryPriceCursorStore, PriceFeed } from '../../../producers/price-feed.js';
 import type { PriceProvider } from '../../../producers/price-provider.js';
 import { ProducerMetrics } from '../../../producers/producer-metrics.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../../../pipeline/runtime/testing/fake-clock.js';
 import { MemorySink } from './memory-sink.js';
 import { fixedJson } from './recorded-api-getter.js';
 import { rawBlockHex, rawHeights, SAMPLE_DIR, SHARED_DIR } from './recorded-data.js';
