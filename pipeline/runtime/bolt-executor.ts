@@ -122,7 +122,9 @@ export class BoltExecutor {
   }
 
   private emit(values: Values, stream: string, anchors: readonly Tuple[]): void {
-    if (this.stopped) throw new InvariantError('emit after the bolt task stopped', { component: this.definition.id });
+    // The task moved away (its lease was lost) while an execution was still running: fail that
+    // input so that the tree replays on the new owner.
+    if (this.stopped) throw new RetriableError('bolt task stopped during execution (moved to another worker)');
     const anchorStates: InFlight[] = [];
     for (const a of anchors) {
       const state = this.inFlight.get(a.id);

@@ -4,7 +4,7 @@ import { waitFor } from './helpers/wait-for.js';
 
 const TIMEOUT_MS = 8_000;
 const BACKOFF_MAX_MS = 1_000;
-const WORKER_TTL_MS = 1_500;
+const WORKER_TTL_MS = 3_000;
 
 describe('sample topology, a worker killed with SIGKILL mid-stream', () => {
   const run = new SampleRun({ MESSAGE_TIMEOUT_MS: String(TIMEOUT_MS), BACKOFF_MAX_MS: String(BACKOFF_MAX_MS), WORKER_TTL_MS: String(WORKER_TTL_MS), MAX_SPOUT_PENDING: '500' });

@@ -21,7 +21,9 @@ const BASE_ENV: WorkerEnv = {
   BACKOFF_BASE_MS: '100',
   BACKOFF_MAX_MS: '1000',
   WORKER_HEARTBEAT_MS: '300',
-  WORKER_TTL_MS: '1500',
+  // Generous: on a loaded 2-core machine the event loop can lag by seconds, and a lost lease
+  // forces a task to move.
+  WORKER_TTL_MS: '3000',
   TRANSPORT_BATCH_SIZE: '50',
   TRANSPORT_LINGER_MS: '5',
 };
