@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
+import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createElasticsearch } from '../../pipeline/clients/elasticsearch.js';
 import { createKafka } from '../../pipeline/clients/kafka.js';
@@ -30,14 +31,12 @@ const env: NodeJS.ProcessEnv = {
   NAMESPACE: namespace,
   PM2_HOME: resolve('.run', 'e2e', namespace, 'pm2'),
   LOG_LEVEL: 'warn',
-  // A shared 2-core machine runs the whole stack: fewer tuples in flight, a longer tree timeout.
-  MAX_SPOUT_PENDING: '300',
-  MESSAGE_TIMEOUT_MS: '120000',
 };
 const config = loadConfig(env);
 let feedPort: number;
 let es: Client;
 let redis: Redis;
+let admin: Admin;
 
 function runDemo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
@@ -67,6 +66,15 @@ async function versions(): Promise<Map<string, string>> {
   return out;
 }
 
+/** Records in the namespace's dead-letter topics. */
+async function deadLetters(): Promise<number> {
+  let count = 0;
+  for (const topic of Object.values(n.deadLetter)) {
+    for (const p of await admin.fetchTopicOffsets(topic)) count += Number(p.high) - Number(p.low);
+  }
+  return count;
+}
+
 async function deleteKeys(match: string): Promise<void> {
   let cursor = '0';
   do {
@@ -80,13 +88,13 @@ beforeAll(async () => {
   feedPort = await freePort();
   es = createElasticsearch(config);
   redis = createRedis(config);
+  admin = createKafka(config, { clientIdSuffix: 'e2e-demo' }).admin();
+  await admin.connect();
 });
 
 afterAll(async () => {
   const require = createRequire(import.meta.url);
   spawnSync(process.execPath, [require.resolve('pm2/bin/pm2'), 'kill'], { env, stdio: 'ignore' });
-  const admin = createKafka(config, { clientIdSuffix: 'e2e-demo-teardown' }).admin();
-  await admin.connect();
   try {
     await teardown(admin, es, n);
     for (const match of [`${n.redisPrefix}*`, `rt:${n.topology}*`, `${n.producerQueuePrefix}:*`]) await deleteKeys(match);
@@ -112,6 +120,7 @@ describe('npm run demo', () => {
     expect(ids(n.indices.blocks).sort()).toEqual(data.blocks.map((b) => b.hash).sort());
     expect(ids(n.indices.transactions)).toHaveLength(data.blocks.reduce((s, b) => s + b.txCount, 0));
     expect(ids(n.indices.prices).length).toBeGreaterThan(0);
+    expect(await deadLetters()).toBe(0);
 
     const running = pm2Processes(env).filter((p) => PIPELINE_APPS.includes(p.name));
     expect(new Set(running.map((p) => p.name))).toEqual(new Set(PIPELINE_APPS));
