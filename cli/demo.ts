@@ -52,10 +52,6 @@ const env: NodeJS.ProcessEnv = {
   // Short polls so that the demo starts at once; the producers still publish in their own order.
   POLL_BLOCKS_MS: '2000',
   POLL_PRICES_MS: '2000',
-  // The whole backlog arrives at once on a small machine that also runs the stack: fewer tuples in
-  // flight per spout and a longer tree timeout, or trees time out and replay over and over.
-  MAX_SPOUT_PENDING: '300',
-  MESSAGE_TIMEOUT_MS: '120000',
   ...process.env,
   DEMO_DATA: dataDir,
   DEMO_FEED_PORT: String(feedPort),

@@ -54,8 +54,8 @@ export const EnvSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6380').describe('Redis URL (rediss:// for TLS)'),
   REDIS_PASSWORD: optional().describe('Redis password (overrides the URL)'),
 
-  MESSAGE_TIMEOUT_MS: int(30_000, 100, 3_600_000).describe('a spout tuple not fully acked within this is replayed'),
-  MAX_SPOUT_PENDING: int(2_000, 1, 1_000_000).describe('un-acked tuples per spout task before fetching pauses'),
+  MESSAGE_TIMEOUT_MS: int(120_000, 100, 3_600_000).describe('a spout tuple not fully acked within this is replayed (sized for a backlog on a small machine: a tree waits behind pending ones and a bulk write)'),
+  MAX_SPOUT_PENDING: int(300, 1, 1_000_000).describe('un-acked tuples per spout task before fetching pauses (with 2,000 on 2 cores, a backlog times out and replays over and over)'),
   MAX_ATTEMPTS: int(5, 1, 100).describe('attempts before a tuple goes to the dead-letter topic'),
   BACKOFF_BASE_MS: int(200, 1, 600_000).describe('first replay delay; doubles per attempt, with jitter'),
   BACKOFF_MAX_MS: int(30_000, 1, 3_600_000).describe('largest replay delay'),

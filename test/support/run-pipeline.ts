@@ -56,9 +56,6 @@ export interface PipelineRun {
  */
 export async function runPipelineOnData(options: RunPipelineOptions): Promise<PipelineRun> {
   const env = {
-    // A shared 2-core machine runs the whole stack: fewer tuples in flight, a longer tree timeout.
-    MAX_SPOUT_PENDING: '300',
-    MESSAGE_TIMEOUT_MS: '120000',
     ...process.env,
     NAMESPACE: options.namespace,
     POOLS_FILE: join(options.dataDir, 'pools', 'pools-v2.json'),
