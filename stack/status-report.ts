@@ -1,3 +1,5 @@
+// kafkajs is CommonJS and its ConfigResourceTypes is not a named ESM export.
+import kafkajs from 'kafkajs';
 import type { Config } from '../pipeline/config/config.js';
 import { names } from '../pipeline/contracts/names.js';
 import { createElasticsearch } from '../pipeline/clients/elasticsearch.js';
@@ -29,6 +31,8 @@ export interface TopicStatus {
   replicas: number;
   /** Smallest in-sync replica count over the partitions. */
   minIsr: number;
+  /** The topic's `min.insync.replicas` setting (null when it could not be read). */
+  minInsyncReplicas: number | null;
   messages: number;
 }
 
@@ -66,6 +70,13 @@ async function topicStatus(config: Config): Promise<TopicStatus[]> {
     const topics = await namespaceTopics(admin, names(config.namespace));
     if (topics.length === 0) return [];
     const meta = await admin.fetchTopicMetadata({ topics });
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name, configNames: ['min.insync.replicas'] })),
+    });
+    const minInsync = new Map(
+      described.resources.map((r) => [r.resourceName, r.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue]),
+    );
     const rows: TopicStatus[] = [];
     for (const t of meta.topics) {
       const offsets = await admin.fetchTopicOffsets(t.name);
@@ -74,6 +85,7 @@ async function topicStatus(config: Config): Promise<TopicStatus[]> {
         partitions: t.partitions.length,
         replicas: Math.max(0, ...t.partitions.map((p) => p.replicas.length)),
         minIsr: Math.min(...t.partitions.map((p) => p.isr.length)),
+        minInsyncReplicas: minInsync.has(t.name) ? Number(minInsync.get(t.name)) : null,
         messages: offsets.reduce((sum, o) => sum + (Number(o.high) - Number(o.low)), 0),
       });
     }
@@ -155,9 +167,9 @@ export function formatStatus(status: StackStatus): string {
   );
   if (status.topics) {
     lines.push('');
-    lines.push('TOPIC                          PARTITIONS  REPLICAS  MIN-ISR  MESSAGES');
+    lines.push('TOPIC                          PARTITIONS  REPLICAS  IN-SYNC  MIN.INSYNC  MESSAGES');
     for (const t of status.topics) {
-      lines.push(`${t.topic.padEnd(30)} ${String(t.partitions).padEnd(11)} ${String(t.replicas).padEnd(9)} ${String(t.minIsr).padEnd(8)} ${t.messages}`);
+      lines.push(`${t.topic.padEnd(30)} ${String(t.partitions).padEnd(11)} ${String(t.replicas).padEnd(9)} ${String(t.minIsr).padEnd(8)} ${String(t.minInsyncReplicas ?? '?').padEnd(11)} ${t.messages}`);
     }
   }
   if (status.indices) {

@@ -30,7 +30,7 @@ describe('npm run stack', () => {
     expect(status.redis).toMatchObject({ pong: true, maxmemoryPolicy: 'noeviction', appendonly: 'yes' });
     const n = names(config.namespace);
     for (const feed of RAW_FEEDS) {
-      expect(status.topics?.find((t) => t.topic === n.topics[feed])).toMatchObject({ partitions: 9, replicas: 3, minIsr: 3 });
+      expect(status.topics?.find((t) => t.topic === n.topics[feed])).toMatchObject({ partitions: 9, replicas: 3, minIsr: 3, minInsyncReplicas: 2 });
     }
     expect(status.indices?.map((i) => i.index)).toEqual(expect.arrayContaining(Object.values(n.indices)));
     const text = formatStatus(status);
