@@ -25,3 +25,17 @@ export function localStackConfig(config: Config): Config {
     redis: { url: `redis://${HOST}:${redisNode().port}` },
   };
 }
+
+/**
+ * Whether `config` points at the local stack (every Kafka broker, Elasticsearch node and Redis
+ * endpoint is one of the stack's); `npm start` only starts the stack when it does.
+ */
+export function usesLocalStack(config: Config): boolean {
+  const local = localStackConfig(config);
+  const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+  return (
+    sameSet(config.kafka.brokers, local.kafka.brokers) &&
+    sameSet(config.elasticsearch.nodes.map((u) => u.replace(/\/$/, '')), local.elasticsearch.nodes) &&
+    config.redis.url.replace(/\/$/, '') === local.redis.url
+  );
+}
