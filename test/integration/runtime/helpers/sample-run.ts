@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { expect } from 'vitest';
 import { loadConfig, type Config } from '../../../../pipeline/config/config.js';
 import { readClusterMetrics, runtimeKeys, type ClusterMetrics, type DeadLetter } from '../../../../pipeline/runtime/index.js';
 import { sampleSinkKeys, type SampleRecord } from '../../../../pipeline/runtime/testing/sample/keyed-sum-topology.js';
@@ -192,6 +193,30 @@ export class SampleRun {
   }
 
   /** A one-line account of the run for failure messages. */
+  /**
+   * Waits until the sink has counted every record the topic holds, then checks that the sink
+   * equals the topic's contents, and the sent sums when the topic holds no duplicate. The topic is
+   * the reference because a producer retry across a broker hiccup can store a record twice, and
+   * the sink counts each stored record (offset) once.
+   */
+  async expectSinkMatchesTopic(
+    sent: { records: readonly unknown[]; sums: Record<string, number> },
+    options: { timeoutMs: number; intervalMs?: number; onPoll?: () => Promise<unknown> },
+  ): Promise<void> {
+    const topic = await this.topicContents();
+    expect(topic.records).toBeGreaterThanOrEqual(sent.records.length);
+    await waitFor('every record counted', async () => {
+      await options.onPoll?.();
+      return countedRecords(await this.sink()) >= topic.records;
+    }, options.timeoutMs, options.intervalMs).catch(async (err: unknown) => {
+      throw new Error(`${String(err)}: ${await this.describe()}`);
+    });
+    const sink = await this.sink();
+    expect(sink.counts).toEqual(topic.counts);
+    expect(sink.sums).toEqual(topic.sums);
+    if (topic.records === sent.records.length) expect(sink.sums).toEqual(sent.sums);
+  }
+
   async describe(): Promise<string> {
     const m = await this.metrics().catch(() => undefined);
     return JSON.stringify({ counted: countedRecords(await this.sink()), spout: m?.components.records?.totals, unreachable: m?.unreachable });
