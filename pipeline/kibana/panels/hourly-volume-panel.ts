@@ -1,6 +1,5 @@
-import { VEGA_LITE_SCHEMA, contextQuery, type VegaPanelFactory } from './vega-panel.js';
-
-const hour = { field: 'key', type: 'temporal', timeUnit: 'utcyearmonthdatehours', title: 'UTC hour' } as const;
+import { hourlyBars, hourlyBuckets } from './hourly-bars.js';
+import { VEGA_LITE_SCHEMA, type VegaPanelFactory } from './vega-panel.js';
 
 /**
  * Hourly volume in BTC and in EUR (bars) and the hourly transaction count, from the
@@ -15,23 +14,12 @@ export const hourlyVolumePanel: VegaPanelFactory = (indices) => ({
   spec: {
     $schema: VEGA_LITE_SCHEMA,
     title: 'Hourly on-chain volume and transaction count',
-    data: {
-      url: contextQuery(indices.volumeHourly, {
-        size: 0,
-        aggs: {
-          hours: {
-            date_histogram: { field: '@timestamp', fixed_interval: '1h', min_doc_count: 1 },
-            aggs: {
-              tx_count: { sum: { field: 'tx_count' } },
-              volume_sat: { sum: { field: 'volume_sat' } },
-              volume_btc: { sum: { field: 'volume_btc' } },
-              volume_eur: { sum: { field: 'volume_eur' } },
-            },
-          },
-        },
-      }),
-      format: { property: 'aggregations.hours.buckets' },
-    },
+    data: hourlyBuckets(indices.volumeHourly, {
+      tx_count: { sum: { field: 'tx_count' } },
+      volume_sat: { sum: { field: 'volume_sat' } },
+      volume_btc: { sum: { field: 'volume_btc' } },
+      volume_eur: { sum: { field: 'volume_eur' } },
+    }),
     transform: [
       { calculate: 'datum.volume_sat.value / 1e8', as: 'btc' },
       { calculate: 'datum.volume_eur.value', as: 'eur' },
@@ -39,42 +27,9 @@ export const hourlyVolumePanel: VegaPanelFactory = (indices) => ({
     ],
     resolve: { scale: { x: 'shared' } },
     vconcat: [
-      {
-        height: 110,
-        mark: { type: 'bar', tooltip: true, color: '#f7931a' },
-        encoding: {
-          x: { ...hour, axis: { title: null, labels: false } },
-          y: { field: 'btc', type: 'quantitative', title: 'volume BTC' },
-          tooltip: [
-            { ...hour, format: '%Y-%m-%d %H:00' },
-            { field: 'btc', type: 'quantitative', title: 'BTC', format: ',.8f' },
-          ],
-        },
-      },
-      {
-        height: 110,
-        mark: { type: 'bar', tooltip: true, color: '#2b6cb0' },
-        encoding: {
-          x: { ...hour, axis: { title: null, labels: false } },
-          y: { field: 'eur', type: 'quantitative', title: 'volume EUR' },
-          tooltip: [
-            { ...hour, format: '%Y-%m-%d %H:00' },
-            { field: 'eur', type: 'quantitative', title: 'EUR', format: ',.2f' },
-          ],
-        },
-      },
-      {
-        height: 80,
-        mark: { type: 'bar', tooltip: true, color: '#718096' },
-        encoding: {
-          x: hour,
-          y: { field: 'txs', type: 'quantitative', title: 'transactions' },
-          tooltip: [
-            { ...hour, format: '%Y-%m-%d %H:00' },
-            { field: 'txs', type: 'quantitative', title: 'transactions', format: ',d' },
-          ],
-        },
-      },
+      hourlyBars({ height: 110, color: '#f7931a', timeAxis: false, y: { field: 'btc', axisTitle: 'volume BTC', title: 'BTC', format: ',.8f' } }),
+      hourlyBars({ height: 110, color: '#2b6cb0', timeAxis: false, y: { field: 'eur', axisTitle: 'volume EUR', title: 'EUR', format: ',.2f' } }),
+      hourlyBars({ height: 80, color: '#718096', timeAxis: true, y: { field: 'txs', axisTitle: 'transactions', title: 'transactions', format: ',d' } }),
     ],
   },
 });

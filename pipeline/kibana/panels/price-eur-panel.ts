@@ -1,4 +1,5 @@
-import { VEGA_LITE_SCHEMA, contextQuery, type VegaPanelFactory } from './vega-panel.js';
+import { hourField, hourlyBuckets } from './hourly-bars.js';
+import { VEGA_LITE_SCHEMA, type VegaPanelFactory } from './vega-panel.js';
 
 /**
  * BTC price in EUR over time: per UTC hour, the last price point of the hour (the price in force
@@ -12,30 +13,18 @@ export const priceEurPanel: VegaPanelFactory = (indices) => ({
   spec: {
     $schema: VEGA_LITE_SCHEMA,
     title: 'BTC price in EUR (hourly close, low-high band)',
-    data: {
-      url: contextQuery(indices.prices, {
-        size: 0,
-        aggs: {
-          hours: {
-            date_histogram: { field: '@timestamp', fixed_interval: '1h', min_doc_count: 1 },
-            aggs: {
-              close: { top_hits: { size: 1, sort: [{ '@timestamp': { order: 'desc' } }], _source: ['price_eur'] } },
-              low: { min: { field: 'price_eur' } },
-              high: { max: { field: 'price_eur' } },
-            },
-          },
-        },
-      }),
-      format: { property: 'aggregations.hours.buckets' },
-    },
+    data: hourlyBuckets(indices.prices, {
+      close: { top_hits: { size: 1, sort: [{ '@timestamp': { order: 'desc' } }], _source: ['price_eur'] } },
+      low: { min: { field: 'price_eur' } },
+      high: { max: { field: 'price_eur' } },
+    }),
     transform: [
       { calculate: 'datum.close.hits.hits[0]._source.price_eur', as: 'close_eur' },
       { calculate: 'datum.low.value', as: 'low_eur' },
       { calculate: 'datum.high.value', as: 'high_eur' },
     ],
     encoding: {
-      // Buckets are UTC hours: a UTC time unit also makes the axis and tooltips show UTC.
-      x: { field: 'key', type: 'temporal', timeUnit: 'utcyearmonthdatehours', title: 'UTC hour' },
+      x: hourField(),
     },
     layer: [
       {
@@ -50,7 +39,7 @@ export const priceEurPanel: VegaPanelFactory = (indices) => ({
         encoding: {
           y: { field: 'close_eur', type: 'quantitative' },
           tooltip: [
-            { field: 'key', type: 'temporal', timeUnit: 'utcyearmonthdatehours', title: 'hour (UTC)', format: '%Y-%m-%d %H:00' },
+            { ...hourField('hour (UTC)'), format: '%Y-%m-%d %H:00' },
             { field: 'close_eur', type: 'quantitative', title: 'close EUR', format: ',.2f' },
             { field: 'low_eur', type: 'quantitative', title: 'low EUR', format: ',.2f' },
             { field: 'high_eur', type: 'quantitative', title: 'high EUR', format: ',.2f' },
