@@ -98,3 +98,20 @@ export type MinersDailyDoc = z.infer<typeof MinersDailyDocSchema>;
 /** `btc-miners-monthly`, id `<month>:<pool>`. */
 export const MinersMonthlyDocSchema = z.object({ ...minerFields, month: z.string().regex(/^\d{4}-\d{2}$/) }).strict();
 export type MinersMonthlyDoc = z.infer<typeof MinersMonthlyDocSchema>;
+
+/**
+ * `btc-pending-transactions`, id = txid. `@timestamp` is the earliest time a producer saw the
+ * transaction unconfirmed (the mempool feed carries no time of its own). Never part of the results.
+ */
+export const PendingTransactionDocSchema = z
+  .object({
+    '@timestamp': UtcIsoSchema,
+    txid: Hash,
+    output_total_sat: SatsSchema,
+    output_total_btc: z.number(),
+    fee_sat: SatsSchema,
+    vsize: z.number().int().positive(),
+    fee_rate_sat_vb: z.number().nonnegative(),
+  })
+  .strict();
+export type PendingTransactionDoc = z.infer<typeof PendingTransactionDocSchema>;

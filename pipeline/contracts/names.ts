@@ -23,6 +23,7 @@ export interface Names {
     volumeHourly: string;
     minersDaily: string;
     minersMonthly: string;
+    pendingTransactions: string;
   };
   /** Prefix of every Redis key the application (not the runtime) writes. */
   redisPrefix: string;
@@ -49,7 +50,7 @@ export const RAW_FEEDS: readonly RawFeed[] = ['blocks', 'transactions', 'prices'
 
 /** Index keys in a fixed order. */
 export type IndexKey = keyof Names['indices'];
-export const INDEX_KEYS: readonly IndexKey[] = ['prices', 'blocks', 'transactions', 'volumeHourly', 'minersDaily', 'minersMonthly'];
+export const INDEX_KEYS: readonly IndexKey[] = ['prices', 'blocks', 'transactions', 'volumeHourly', 'minersDaily', 'minersMonthly', 'pendingTransactions'];
 
 /** Index file stem in `es-templates/` for each index key. */
 export const INDEX_SUFFIX: Readonly<Record<IndexKey, string>> = {
@@ -59,6 +60,7 @@ export const INDEX_SUFFIX: Readonly<Record<IndexKey, string>> = {
   volumeHourly: 'volume-hourly',
   minersDaily: 'miners-daily',
   minersMonthly: 'miners-monthly',
+  pendingTransactions: 'pending-transactions',
 };
 
 /** Builds every name of the application under `namespace`. */
@@ -76,6 +78,7 @@ export function names(namespace: string): Names {
       volumeHourly: index('volumeHourly'),
       minersDaily: index('minersDaily'),
       minersMonthly: index('minersMonthly'),
+      pendingTransactions: index('pendingTransactions'),
     },
     redisPrefix: `${ns}:app:`,
     topology: `${ns}-analytics`,

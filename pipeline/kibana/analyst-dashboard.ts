@@ -2,6 +2,7 @@ import { INDEX_KEYS, names, type IndexKey } from '../contracts/names.js';
 import type { SavedObject } from './saved-object.js';
 import { hourlyVolumePanel } from './panels/hourly-volume-panel.js';
 import { largestTransactionsPanel } from './panels/largest-transactions-panel.js';
+import { pendingVolumePanel } from './panels/pending-volume-panel.js';
 import { priceEurPanel } from './panels/price-eur-panel.js';
 import { topPoolsPanel } from './panels/top-pools-panel.js';
 import type { VegaPanel } from './panels/vega-panel.js';
@@ -37,6 +38,7 @@ const DATA_VIEW_NAMES: Readonly<Record<IndexKey, string>> = {
   volumeHourly: 'Hourly volume',
   minersDaily: 'Miner rewards per day',
   minersMonthly: 'Miner rewards per month',
+  pendingTransactions: 'Pending transactions',
 };
 
 /** Columns of the recent-blocks saved search. */
@@ -161,7 +163,7 @@ function layout(panels: readonly PanelRef[]): { panelsJSON: string; references: 
 /** The Vega panels of the dashboard, in layout order. */
 export function analystPanels(namespace: string): VegaPanel[] {
   const indices = names(namespace).indices;
-  return [priceEurPanel, hourlyVolumePanel, largestTransactionsPanel, topPoolsPanel('day'), topPoolsPanel('month')].map((f) => f(indices));
+  return [priceEurPanel, hourlyVolumePanel, largestTransactionsPanel, topPoolsPanel('day'), topPoolsPanel('month'), pendingVolumePanel].map((f) => f(indices));
 }
 
 /** Every saved object of the analyst dashboard for the indices of `namespace` (default `btc`). */
@@ -177,7 +179,7 @@ export function buildAnalystSavedObjects(namespace = 'btc'): SavedObject[] {
     attributes: {
       title: DASHBOARD_TITLE,
       description:
-        'BTC price in EUR, hourly on-chain volume and largest transaction, and mining pool earnings per day and month, from the btc-stream pipeline.',
+        'BTC price in EUR, hourly on-chain volume and largest transaction, mining pool earnings per day and month, and the pending (unconfirmed) volume, from the btc-stream pipeline.',
       panelsJSON,
       optionsJSON: JSON.stringify({ useMargins: true, syncColors: false, syncCursor: true, syncTooltips: false, hidePanelTitles: false }),
       version: 1,

@@ -12,7 +12,8 @@ import { BulkIndexBolt } from './bolts/bulk-index-bolt.js';
 import { INDEX_REQUEST_FIELDS } from './bolts/index-request.js';
 import { PriceStateBolt } from './bolts/price-state-bolt.js';
 import { RepriceBlockBolt } from './bolts/reprice-block-bolt.js';
-import { DIRTY_FIELDS, DIRTY_STREAM, REPRICE_FIELDS, REPRICE_STREAM } from './bolts/streams.js';
+import { DIRTY_FIELDS, DIRTY_STREAM, PENDING_STREAM, REPRICE_FIELDS, REPRICE_STREAM } from './bolts/streams.js';
+import { routeTransaction } from './bolts/transaction-route.js';
 import { TransactionStateBolt } from './bolts/transaction-state-bolt.js';
 import { ValidateBolt } from './bolts/validate-bolt.js';
 import { PoolIdentifier } from './domain/pool-identifier.js';
@@ -35,6 +36,7 @@ const index = [...INDEX_REQUEST_FIELDS];
  *
  *   blocks-spout -> validate-blocks -> block-state ---------------------\
  *   transactions-spout -> validate-transactions -> transaction-state ---+--> index (bulk, ES)
+ *                               \--(pending: unconfirmed)-------------------/
  *   prices-spout -> validate-prices -> price-state --(reprice)--> reprice-block --/
  *            block-state, transaction-state, price-state --(dirty)--> aggregates (tick: render, bulk, ES)
  *
@@ -65,10 +67,8 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
     schemaName: 'block event', schema: BlockEventSchema, route: (e) => ({ values: { hash: e.data.hash, block: e.data } }),
   }), { outputs: { default: ['hash', 'block'] } }).shuffleGrouping('blocks-spout');
   b.setBasicBolt('validate-transactions', () => new ValidateBolt({
-    schemaName: 'transaction event', schema: TransactionEventSchema,
-    // Unconfirmed transactions never count in the results.
-    route: (e) => (e.data.status === 'confirmed' ? { values: { txid: e.data.txid, tx: e.data } } : null),
-  }), { parallelism: 2, outputs: { default: ['txid', 'tx'] } }).shuffleGrouping('transactions-spout');
+    schemaName: 'transaction event', schema: TransactionEventSchema, route: routeTransaction,
+  }), { parallelism: 2, outputs: { default: ['txid', 'tx'], [PENDING_STREAM]: index } }).shuffleGrouping('transactions-spout');
   b.setBasicBolt('validate-prices', () => new ValidateBolt({
     schemaName: 'price event', schema: PriceEventSchema, route: (e) => ({ values: { pair: e.data.pair, point: e.data } }),
   }), { outputs: { default: ['pair', 'point'] } }).shuffleGrouping('prices-spout');
@@ -90,7 +90,8 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
     .shuffleGrouping('block-state')
     .shuffleGrouping('transaction-state')
     .shuffleGrouping('price-state')
-    .shuffleGrouping('reprice-block');
+    .shuffleGrouping('reprice-block')
+    .shuffleGrouping('validate-transactions', { stream: PENDING_STREAM });
   b.setBolt('aggregates', () => new AggregateRenderBolt({
     store: state, writer, indices: n.indices, batch: a.renderBatch, leaseMs: a.renderLeaseMs,
   }), { tickIntervalMs: a.renderIntervalMs, maxInFlight: 100_000 })

@@ -5,11 +5,13 @@ import { INDEX_KEYS, INDEX_SUFFIX, names, type IndexKey } from '../../../pipelin
 import { parseSavedObjectsNdjson } from '../../../pipeline/kibana/saved-object.js';
 import { resolveVegaQuery, vegaQueries, type TimeRange } from '../../../pipeline/kibana/vega-query.js';
 import { ANALYST_NDJSON } from '../../../pipeline/kibana/write-analyst-ndjson.js';
+import { earliestSightings, pendingSightings } from '../../support/pending-sightings.js';
 
 /**
  * Runs every Elasticsearch query of the shipped dashboard export on a namespace's indices and
- * compares the answers with `../shared/data/expected/ground_truth.json`. Shared by the integration
- * test (documents written from the expected results) and the e2e test (documents written by the pipeline).
+ * compares the answers with `../shared/data/expected/ground_truth.json`, and the pending view with
+ * the mempool sightings of `test/support/pending-sightings.ts`. Shared by the integration test
+ * (documents written from the expected results) and the e2e test (documents written by the pipeline).
  */
 
 /** Where the recorded data and its expected results live, relative to the repository root. */
@@ -75,7 +77,14 @@ export function dashboardQueryTests(context: () => { namespace: string; search: 
 
   it('covers every visualization of the dashboard export', () => {
     expect([...visualizations.keys()].sort()).toEqual(
-      ['btc-analyst-hourly-volume', 'btc-analyst-largest-transactions', 'btc-analyst-price-eur', 'btc-analyst-top-pools-daily', 'btc-analyst-top-pools-monthly'].sort(),
+      [
+        'btc-analyst-hourly-volume',
+        'btc-analyst-largest-transactions',
+        'btc-analyst-pending-volume',
+        'btc-analyst-price-eur',
+        'btc-analyst-top-pools-daily',
+        'btc-analyst-top-pools-monthly',
+      ].sort(),
     );
   });
 
@@ -125,6 +134,24 @@ export function dashboardQueryTests(context: () => { namespace: string; search: 
       expect(h._source.max_tx_sat).toBe(expected.max_tx.output_total_sat);
       expect(h._source.max_tx_btc).toBeCloseTo(expected.max_tx.output_total_sat / 1e8, 8);
       expect(Math.abs(h._source.max_tx_eur - expected.max_tx.eur)).toBeLessThanOrEqual(EUR_TOLERANCE);
+    }
+  });
+
+  it('pending volume: per hour of earliest sighting, each transaction once: count, output sum, fees, vsize', async () => {
+    const buckets = (await run('btc-analyst-pending-volume')).aggregations.hours.buckets as any[];
+    const expected = new Map<string, { txs: number; sat: number; fee: number; vsize: number }>();
+    for (const { entry, atMs } of earliestSightings(pendingSightings(DATA_DIR)).values()) {
+      const h = expected.get(hourKey(atMs)) ?? { txs: 0, sat: 0, fee: 0, vsize: 0 };
+      expected.set(hourKey(atMs), { txs: h.txs + 1, sat: h.sat + entry.value, fee: h.fee + entry.fee, vsize: h.vsize + entry.vsize });
+    }
+    expect(expected.size).toBeGreaterThan(1);
+    expect(buckets.map((b) => hourKey(b.key)).sort()).toEqual([...expected.keys()].sort());
+    for (const b of buckets) {
+      const e = expected.get(hourKey(b.key));
+      expect(b.doc_count).toBe(e?.txs);
+      expect(b.volume_sat.value).toBe(e?.sat);
+      expect(b.fee_sat.value).toBe(e?.fee);
+      expect(b.vsize.value).toBe(e?.vsize);
     }
   });
 
@@ -200,12 +227,28 @@ function contractDocuments(namespace: string): { index: string; id: string; doc:
       }
     }
   }
+  for (const { entry, atMs } of earliestSightings(pendingSightings(DATA_DIR)).values()) {
+    docs.push({
+      index: indexNames.pendingTransactions,
+      id: entry.txid,
+      doc: {
+        '@timestamp': new Date(atMs).toISOString(),
+        txid: entry.txid,
+        output_total_sat: entry.value,
+        output_total_btc: entry.value / 1e8,
+        fee_sat: entry.fee,
+        vsize: entry.vsize,
+        fee_rate_sat_vb: entry.fee / entry.vsize,
+      },
+    });
+  }
   return docs;
 }
 
 /**
  * Creates the namespace's indices with the mappings of `es-templates/` and writes documents in the
- * shape of the index contract, built from the expected results and the price points (no pipeline).
+ * shape of the index contract, built from the expected results, the price points and the mempool
+ * sightings (no pipeline).
  */
 export async function indexContractDocuments(client: Client, namespace: string): Promise<void> {
   const indexNames = names(namespace).indices;

@@ -11,11 +11,12 @@ import { decodeBlock } from '../../../producers/block-decoder.js';
 import { EventBuilder } from '../../../producers/event-builder.js';
 import { EventPublisher } from '../../../producers/event-publisher.js';
 import { FeedRequestError, MalformedResponseError } from '../../../producers/feed-errors.js';
-import { MempoolFeed, type SeenSet } from '../../../producers/mempool-feed.js';
+import { MempoolFeed } from '../../../producers/mempool-feed.js';
 import { MemoryPriceCursorStore, PriceFeed } from '../../../producers/price-feed.js';
 import type { PriceProvider } from '../../../producers/price-provider.js';
 import { ProducerMetrics } from '../../../producers/producer-metrics.js';
 import { FakeClock } from '../../../pipeline/runtime/testing/fake-clock.js';
+import { memorySeenSet } from '../../support/memory-seen-set.js';
 import { MemorySink } from './memory-sink.js';
 import { fixedJson } from './recorded-api-getter.js';
 import { rawBlockHex, rawHeights, SAMPLE_DIR, SHARED_DIR } from './recorded-data.js';
@@ -84,14 +85,10 @@ describe('EventPublisher: invalid events go to the dead-letter topic, never to a
 
 describe('MempoolFeed on the recorded mempool.space /mempool/recent sample', () => {
   const sample = JSON.parse(readFileSync(join(SHARED_DIR, 'samples/mempool-space_mempool_recent.json'), 'utf8')) as { data: Record<string, unknown>[] };
-  const seenSet = (): SeenSet => {
-    const seen = new Set<string>();
-    return { unseen: async (txids) => txids.filter((t) => !seen.has(t)), add: async (txids) => void txids.forEach((t) => seen.add(t)) };
-  };
 
   it('publishes each recorded entry once as an unconfirmed transaction, first seen now', async () => {
     const { clock, sink, metrics, publisher, builder } = setup('producer-mempool');
-    const feed = new MempoolFeed({ http: fixedJson(sample.data), seen: seenSet(), builder, publisher, clock, metrics });
+    const feed = new MempoolFeed({ http: fixedJson(sample.data), seen: memorySeenSet(), builder, publisher, clock, metrics });
     expect(sample.data.length).toBeGreaterThan(0);
     expect(await feed.poll()).toBe(sample.data.length);
     const events = sink.on(n.topics.transactions);
@@ -109,7 +106,7 @@ describe('MempoolFeed on the recorded mempool.space /mempool/recent sample', () 
   it('dead-letters an entry that does not validate and publishes the others', async () => {
     const { clock, sink, metrics, publisher, builder } = setup('producer-mempool');
     const broken = { ...sample.data[0], txid: 'zz', vsize: 0 };
-    const feed = new MempoolFeed({ http: fixedJson([broken, ...sample.data.slice(1)]), seen: seenSet(), builder, publisher, clock, metrics });
+    const feed = new MempoolFeed({ http: fixedJson([broken, ...sample.data.slice(1)]), seen: memorySeenSet(), builder, publisher, clock, metrics });
     expect(await feed.poll()).toBe(sample.data.length - 1);
     const dead = letters(sink, n.deadLetter.transactions);
     expect(dead).toHaveLength(1);
@@ -119,7 +116,7 @@ describe('MempoolFeed on the recorded mempool.space /mempool/recent sample', () 
 
   it('dead-letters a body that is not a list (malformed feed response) and publishes nothing', async () => {
     const { clock, sink, metrics, publisher, builder } = setup('producer-mempool');
-    const feed = new MempoolFeed({ http: fixedJson({ message: 'Too Many Requests' }), seen: seenSet(), builder, publisher, clock, metrics });
+    const feed = new MempoolFeed({ http: fixedJson({ message: 'Too Many Requests' }), seen: memorySeenSet(), builder, publisher, clock, metrics });
     expect(await feed.poll()).toBe(0);
     expect(sink.on(n.topics.transactions)).toEqual([]);
     const dead = letters(sink, n.deadLetter.transactions);

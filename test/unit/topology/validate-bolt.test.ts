@@ -14,7 +14,7 @@ const bolt = new ValidateBolt({
 describe('ValidateBolt', () => {
   it.each([
     ['valid', '{"kind":"x","n":3,"status":"ok"}', [{ stream: 'default', values: { n: 3 } }]],
-    ['valid but routed nowhere (e.g. unconfirmed)', '{"kind":"x","n":3,"status":"skip"}', []],
+    ['valid but routed nowhere', '{"kind":"x","n":3,"status":"skip"}', []],
   ])('%s: emits', (_name, value, emitted) => {
     const c = recordingBasicCollector();
     bolt.execute(fakeTuple({ key: 'k', value }), c);
