@@ -30,7 +30,27 @@ async function docs(es: Client, index: string, sort: Record<string, 'asc' | 'des
   return r.hits.hits.map((h) => h._source as Record<string, any>);
 }
 
-/** The four results of the analyst: price per block, hourly volume and largest tx, top pools per day and month. */
+/** Per UTC hour first seen: unconfirmed transactions, their output sum and fees (the pending panel's query). */
+async function pendingHours(es: Client, index: string): Promise<Row[]> {
+  await es.indices.refresh({ index });
+  const r = await es.search({
+    index,
+    size: 0,
+    aggs: {
+      hours: {
+        date_histogram: { field: '@timestamp', fixed_interval: '1h', min_doc_count: 1 },
+        aggs: { volume_sat: { sum: { field: 'output_total_sat' } }, fee_sat: { sum: { field: 'fee_sat' } } },
+      },
+    },
+  });
+  const buckets = (r.aggregations as Record<string, any>).hours.buckets as Record<string, any>[];
+  return buckets.map((b) => ({ hour_first_seen: `${new Date(b.key).toISOString().slice(0, 13)}:00:00Z`, txs: String(b.doc_count), pending_btc: btc(b.volume_sat.value), fees_btc: btc(b.fee_sat.value) }));
+}
+
+/**
+ * The four results of the analyst (price per block, hourly volume and largest tx, top pools per day
+ * and month), then the pending (unconfirmed) volume seen so far.
+ */
 export async function resultTables(es: Client, n: Names): Promise<string> {
   const blocks = await docs(es, n.indices.blocks, [{ height: 'asc' }]);
   const hours = await docs(es, n.indices.volumeHourly, [{ '@timestamp': 'asc' }]);
@@ -52,5 +72,6 @@ export async function resultTables(es: Client, n: Names): Promise<string> {
     ),
     formatTable('Mining pools per UTC day (by reward)', top(days, 'day')),
     formatTable('Mining pools per UTC month (by reward)', top(months, 'month')),
+    formatTable('Pending (unconfirmed) volume by UTC hour first seen (never part of the results)', await pendingHours(es, n.indices.pendingTransactions)),
   ].join('\n');
 }
