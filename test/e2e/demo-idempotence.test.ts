@@ -14,6 +14,7 @@ import { PIPELINE_APPS, pm2Processes } from '../../pipeline/demo/pipeline-apps.j
 import { freePort } from '../../pipeline/demo/port-probe.js';
 import { teardown } from '../../pipeline/setup/index.js';
 import { RecordedFeedData } from '../../producers/feed-server/recorded-feed-data.js';
+import { deleteKeys } from '../support/delete-keys.js';
 
 /**
  * `npm run demo` on the sample shipped in the repo, twice in a row, in a fresh namespace and its own
@@ -75,15 +76,6 @@ async function deadLetters(): Promise<number> {
   return count;
 }
 
-async function deleteKeys(match: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-}
-
 beforeAll(async () => {
   feedPort = await freePort();
   es = createElasticsearch(config);
@@ -97,7 +89,7 @@ afterAll(async () => {
   spawnSync(process.execPath, [require.resolve('pm2/bin/pm2'), 'kill'], { env, stdio: 'ignore' });
   try {
     await teardown(admin, es, n);
-    for (const match of [`${n.redisPrefix}*`, `rt:${n.topology}*`, `${n.producerQueuePrefix}:*`]) await deleteKeys(match);
+    await deleteKeys(redis, [`${n.redisPrefix}*`, `rt:${n.topology}*`, `${n.producerQueuePrefix}:*`]);
   } finally {
     await admin.disconnect();
     await es.close();

@@ -16,6 +16,7 @@ import { EventPublisher } from '../../producers/event-publisher.js';
 import { KafkaRecordSink } from '../../producers/kafka-record-sink.js';
 import { ProducerMetrics } from '../../producers/producer-metrics.js';
 import { replay, type ReplayStats } from '../../producers/replay.js';
+import { deleteKeys } from './delete-keys.js';
 
 /** Options of `runPipelineOnData`. */
 export interface RunPipelineOptions {
@@ -159,15 +160,4 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   await exited;
   clearTimeout(timer);
-}
-
-async function deleteKeys(redis: Redis, patterns: string[]): Promise<void> {
-  for (const match of patterns) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  }
 }

@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import { loadConfig, type Config } from '../../../../pipeline/config/config.js';
 import { readClusterMetrics, runtimeKeys, type ClusterMetrics, type DeadLetter } from '../../../../pipeline/runtime/index.js';
 import { sampleSinkKeys, type SampleRecord } from '../../../../pipeline/runtime/testing/sample/keyed-sum-topology.js';
+import { deleteKeys } from '../../../support/delete-keys.js';
 import { waitFor } from './wait-for.js';
 
 const WORKER = fileURLToPath(new URL('../fixtures/worker.ts', import.meta.url));
@@ -243,14 +244,7 @@ export class SampleRun {
       await this.admin.deleteGroups([`${this.topology}-records`]).catch(() => undefined);
       await this.admin.disconnect();
     }
-    for (const pattern of [runtimeKeys(this.topology).pattern, `${this.sinkPrefix}:*`]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await this.redis.del(...keys);
-      } while (cursor !== '0');
-    }
+    await deleteKeys(this.redis, [runtimeKeys(this.topology).pattern, `${this.sinkPrefix}:*`]);
     this.redis.disconnect();
   }
 }
