@@ -2,6 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Names } from '../pipeline/contracts/names.js';
 import { btcOf } from '../pipeline/topology/domain/amounts.js';
 import { parseDecimal, toFixedHalfUp } from '../pipeline/topology/domain/decimal.js';
+import { utcBuckets } from '../pipeline/topology/domain/utc-buckets.js';
 
 type Row = Record<string, string>;
 
@@ -30,7 +31,7 @@ async function docs(es: Client, index: string, sort: Record<string, 'asc' | 'des
   return r.hits.hits.map((h) => h._source as Record<string, any>);
 }
 
-/** Per UTC hour first seen: unconfirmed transactions, their output sum and fees (the pending panel's query). */
+/** Per UTC hour first seen: unconfirmed transactions, their output sum and fees (the pending panel's buckets). */
 async function pendingHours(es: Client, index: string): Promise<Row[]> {
   await es.indices.refresh({ index });
   const r = await es.search({
@@ -44,7 +45,7 @@ async function pendingHours(es: Client, index: string): Promise<Row[]> {
     },
   });
   const buckets = (r.aggregations as Record<string, any>).hours.buckets as Record<string, any>[];
-  return buckets.map((b) => ({ hour_first_seen: `${new Date(b.key).toISOString().slice(0, 13)}:00:00Z`, txs: String(b.doc_count), pending_btc: btc(b.volume_sat.value), fees_btc: btc(b.fee_sat.value) }));
+  return buckets.map((b) => ({ hour_first_seen: utcBuckets(b.key / 1000).hour, txs: String(b.doc_count), pending_btc: btc(b.volume_sat.value), fees_btc: btc(b.fee_sat.value) }));
 }
 
 /**
