@@ -1,23 +1,49 @@
-import type { Kafka, Producer } from 'kafkajs';
+import { type Admin, type Kafka, type PartitionMetadata, Partitioners, type Producer } from 'kafkajs';
 import type { OutgoingRecord, RecordSink } from './event-publisher.js';
+
+/** Options of `KafkaRecordSink`. */
+export interface KafkaRecordSinkOptions {
+  /** How long a topic's partition list is reused before it is fetched again, in ms (default 30 000). */
+  metadataMaxAgeMs?: number;
+  /** Milliseconds since an arbitrary origin, for the metadata cache (default `performance.now`). */
+  monotonicMs?: () => number;
+}
 
 /**
  * A `RecordSink` on an idempotent kafkajs producer: acks from all in-sync replicas, one request
- * in flight (what kafkajs needs to keep the idempotent sequence in order), sends serialised.
+ * in flight per broker (what kafkajs needs to keep the idempotent sequence in order), sends
+ * serialised.
+ *
+ * Each `send` is split into one kafkajs `send` per partition, the partition chosen by kafkajs's
+ * default (Java-compatible murmur2) partitioner, so a key lands where it always did. The split is
+ * what makes a broker crash lossless: kafkajs's `sendMessages` remembers, per broker, that a
+ * request succeeded, and when a retry after a broker failure finds the failed partitions' new
+ * leader among the brokers that already answered, it skips them and resolves as if they had been
+ * written (kafkajs 2.2.4, `createProducerRequests`: `brokersWithoutResponse`). With one partition
+ * per call there is one leader per call, and a retry always goes to the new leader.
  */
 export class KafkaRecordSink implements RecordSink {
   private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+  private readonly metadata = new Map<string, { partitions: PartitionMetadata[]; fetchedAt: number }>();
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
   private connected = false;
   private tail: Promise<void> = Promise.resolve();
 
-  constructor(kafka: Kafka) {
+  constructor(kafka: Kafka, options: KafkaRecordSinkOptions = {}) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.admin = kafka.admin();
+    this.maxAgeMs = options.metadataMaxAgeMs ?? 30_000;
+    this.now = options.monotonicMs ?? (() => performance.now());
   }
 
   /** Connects the producer; idempotent. */
   async connect(): Promise<void> {
     if (this.connected) return;
     await this.producer.connect();
+    await this.admin.connect();
     this.connected = true;
   }
 
@@ -25,7 +51,12 @@ export class KafkaRecordSink implements RecordSink {
     if (records.length === 0) return Promise.resolve();
     const run = async () => {
       await this.connect();
-      await this.producer.send({ topic, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value })) });
+      const perPartition = this.split(topic, await this.partitions(topic), records);
+      await Promise.all(
+        [...perPartition].map(([partition, messages]) =>
+          this.producer.send({ topic, acks: -1, messages: messages.map((r) => ({ key: r.key, value: r.value, partition })) }),
+        ),
+      );
     };
     const next = this.tail.then(run, run);
     this.tail = next.catch(() => undefined);
@@ -35,7 +66,29 @@ export class KafkaRecordSink implements RecordSink {
   /** Flushes and disconnects. */
   async close(): Promise<void> {
     await this.tail;
-    if (this.connected) await this.producer.disconnect();
+    if (this.connected) await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
     this.connected = false;
+  }
+
+  /** Groups records by the partition kafkajs's default partitioner gives them, keeping their order. */
+  private split(topic: string, partitionMetadata: PartitionMetadata[], records: readonly OutgoingRecord[]): Map<number, OutgoingRecord[]> {
+    const groups = new Map<number, OutgoingRecord[]>();
+    for (const record of records) {
+      const partition = this.partitioner({ topic, partitionMetadata, message: { key: record.key, value: record.value } });
+      const group = groups.get(partition);
+      if (group) group.push(record);
+      else groups.set(partition, [record]);
+    }
+    return groups;
+  }
+
+  /** The topic's partitions, fetched at most every `metadataMaxAgeMs`. */
+  private async partitions(topic: string): Promise<PartitionMetadata[]> {
+    const cached = this.metadata.get(topic);
+    if (cached && this.now() - cached.fetchedAt < this.maxAgeMs) return cached.partitions;
+    const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    const partitions = topics.find((t) => t.name === topic)?.partitions ?? [];
+    this.metadata.set(topic, { partitions, fetchedAt: this.now() });
+    return partitions;
   }
 }
