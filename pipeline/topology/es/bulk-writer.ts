@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Logger } from 'pino';
+import { classifyBulkItemFailure, classifyRequestError } from '../../clients/elasticsearch-failure.js';
 import type { Clock } from '../../runtime/clock.js';
 
 /** One document to write with an external version. */
@@ -15,7 +16,8 @@ export interface BulkItem {
  * - `written`: Elasticsearch stored this version;
  * - `superseded`: 409, the stored version is the same or newer (a replay, or a newer render won);
  * - `rejected`: Elasticsearch refuses the document itself (mapping, validation): never retried;
- * - `unavailable`: 429/5xx or no answer after every retry: the caller replays it later.
+ * - `unavailable`: the cluster could not take it (no connection, timeout, 429, 5xx, blocks,
+ *   unavailable shards; see `classifyBulkItemFailure`) after every retry: the caller replays it later.
  */
 export type BulkOutcome =
   | { kind: 'written' | 'superseded' }
@@ -31,12 +33,11 @@ export interface BulkWriterOptions {
   backoffMaxMs?: number;
 }
 
-const isRetriableStatus = (status: number) => status === 429 || status >= 500;
-
 /**
  * Writes documents with the bulk API and `version_type: external`, and reports an outcome per
- * item. Items answered 429 or 5xx, and every item of a request that got no answer, are retried
- * with exponential backoff and jitter; one bad document never fails the others.
+ * item. Items the cluster could not take, and every item of a request that failed as a whole, are
+ * retried with exponential backoff and jitter; one bad document never fails the others. Only a
+ * document Elasticsearch itself rejects is `rejected`; an unreachable cluster never is.
  */
 export class BulkWriter {
   private readonly retries: number;
@@ -74,22 +75,23 @@ export class BulkWriter {
           const status = r?.status ?? 500;
           if (status === 200 || status === 201) outcomes[i] = { kind: 'written' };
           else if (status === 409) outcomes[i] = { kind: 'superseded' };
-          else if (isRetriableStatus(status)) {
-            const reason = r?.error?.reason ?? r?.error?.type ?? `status ${status}`;
-            if (last) outcomes[i] = { kind: 'unavailable', status, reason };
+          else {
+            const failure = classifyBulkItemFailure(status, r?.error);
+            const reason = `${failure.type}: ${failure.reason}`;
+            if (!failure.retriable) outcomes[i] = { kind: 'rejected', status, reason };
+            else if (last) outcomes[i] = { kind: 'unavailable', status, reason };
             else retry.push(i);
-          } else {
-            outcomes[i] = { kind: 'rejected', status, reason: `${r?.error?.type ?? 'error'}: ${r?.error?.reason ?? `status ${status}`}` };
           }
         });
       } catch (err) {
-        const status = statusOf(err);
-        if (status !== null && !isRetriableStatus(status)) {
-          for (const i of pending) outcomes[i] = { kind: 'rejected', status, reason: errorText(err) };
+        const failure = classifyRequestError(err);
+        const reason = `${failure.type}: ${failure.reason}`;
+        if (!failure.retriable) {
+          for (const i of pending) outcomes[i] = { kind: 'rejected', status: failure.status, reason };
         } else if (last) {
-          for (const i of pending) outcomes[i] = { kind: 'unavailable', status, reason: errorText(err) };
+          for (const i of pending) outcomes[i] = { kind: 'unavailable', status: failure.status, reason };
         } else {
-          this.log.warn({ err, attempt, items: pending.length }, 'bulk request failed; retrying');
+          this.log.warn({ err, attempt, items: pending.length, status: failure.status }, 'bulk request failed; retrying');
           retry.push(...pending);
         }
       }
@@ -103,13 +105,4 @@ export class BulkWriter {
     const ms = Math.floor(Math.random() * cap) + 1;
     return new Promise((resolve) => this.clock.setTimer(ms, resolve));
   }
-}
-
-function statusOf(err: unknown): number | null {
-  const meta = (err as { meta?: { statusCode?: unknown } } | null)?.meta;
-  return typeof meta?.statusCode === 'number' ? meta.statusCode : null;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
