@@ -56,7 +56,7 @@ export const EnvSchema = z.object({
 
   MESSAGE_TIMEOUT_MS: int(120_000, 100, 3_600_000).describe('a spout tuple not fully acked within this is replayed (sized for a backlog on a small machine: a tree waits behind pending ones and a bulk write)'),
   MAX_SPOUT_PENDING: int(300, 1, 1_000_000).describe('un-acked tuples per spout task before fetching pauses (with 2,000 on 2 cores, a backlog times out and replays over and over)'),
-  MAX_ATTEMPTS: int(5, 1, 100).describe('attempts before a tuple goes to the dead-letter topic'),
+  MAX_ATTEMPTS: int(0, 0, 1_000_000).describe('attempts before a record whose failures are all retriable goes to the dead-letter topic; 0 (default): never, it replays with backoff until the service it waits for is back (a retriable failure is an unavailable service, never bad input)'),
   BACKOFF_BASE_MS: int(200, 1, 600_000).describe('first replay delay; doubles per attempt, with jitter'),
   BACKOFF_MAX_MS: int(30_000, 1, 3_600_000).describe('largest replay delay'),
   TRANSPORT_BATCH_SIZE: int(100, 1, 10_000).describe('tuples per BullMQ job'),
@@ -121,7 +121,8 @@ export interface Config {
   runtime: {
     messageTimeoutMs: number;
     maxSpoutPending: number;
-    maxAttempts: number;
+    /** Null: retriable failures replay for ever. */
+    maxAttempts: number | null;
     backoffBaseMs: number;
     backoffMaxMs: number;
     batchSize: number;
@@ -231,7 +232,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     runtime: {
       messageTimeoutMs: env.MESSAGE_TIMEOUT_MS,
       maxSpoutPending: env.MAX_SPOUT_PENDING,
-      maxAttempts: env.MAX_ATTEMPTS,
+      maxAttempts: env.MAX_ATTEMPTS === 0 ? null : env.MAX_ATTEMPTS,
       backoffBaseMs: env.BACKOFF_BASE_MS,
       backoffMaxMs: env.BACKOFF_MAX_MS,
       batchSize: env.TRANSPORT_BATCH_SIZE,

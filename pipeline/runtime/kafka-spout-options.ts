@@ -20,8 +20,11 @@ export interface KafkaSpoutOptions {
   decode?: (message: KafkaMessage, partition: number) => Values;
   /** Records fetched but not complete per spout task before the consumer pauses (`config.runtime.maxSpoutPending`). */
   maxPending: number;
-  /** Attempts before a record is dead-lettered (`config.runtime.maxAttempts`). */
-  maxAttempts: number;
+  /**
+   * Attempts before a record whose failures are all retriable is dead-lettered
+   * (`config.runtime.maxAttempts`); null: never, it replays with backoff until it succeeds.
+   */
+  maxAttempts: number | null;
   /** Replay delays (`config.runtime.backoffBaseMs` / `backoffMaxMs`). */
   backoff: BackoffOptions;
   /** Where a group without committed offsets starts; default true (earliest). */

@@ -29,8 +29,9 @@ type Ready = { messageId: string; deadLetter?: { reason: string; error: unknown 
  * Records are buffered as kafkajs delivers them (the batch handler never blocks) and emitted with
  * message id `topic/partition/offset`. Per partition only the contiguous prefix of complete offsets
  * is committed. Fetching pauses while `maxPending` records are buffered or in flight. A failed
- * record replays with exponential backoff and full jitter; after `maxAttempts`, or at once for a
- * non-retriable error (a `decode` that throws a `SchemaError`, a bolt's `NonRetriableError`), it is
+ * record replays with exponential backoff and full jitter, for ever by default (a retriable failure
+ * means a service is missing, not that the record is bad); after `maxAttempts` if one is set, or at
+ * once for a non-retriable error (a `decode` that throws a `SchemaError`, a bolt's `NonRetriableError`), it is
  * written to the dead-letter topic and counts as complete, so a poison record never stalls its
  * partition. On a rebalance every in-flight record is dropped: kafkajs restarts each assigned
  * partition from its committed offset, so the new owner (maybe this task) replays the rest.

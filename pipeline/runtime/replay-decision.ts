@@ -7,16 +7,19 @@ export type ReplayDecision = { action: 'replay'; delayMs: number; nextAttempt: n
 /**
  * Decides between a replay (with exponential backoff and full jitter) and the dead-letter topic:
  * dead-letter at once when the error is not retriable, or when `attempt` reached `maxAttempts`.
+ * With `maxAttempts` null (the default of the runtime, as Storm's Kafka spout retries forever) a
+ * retriable failure always replays: it means the record is valid and a service is not there yet.
  */
 export function decideOnFailure(options: {
   /** The attempt that failed (1 = first delivery). */
   attempt: number;
-  maxAttempts: number;
+  /** Attempts before a retriable failure is dead-lettered; null: never. */
+  maxAttempts: number | null;
   error: unknown;
   backoff: BackoffOptions;
   random?: () => number;
 }): ReplayDecision {
   if (!isRetriable(options.error)) return { action: 'dead-letter', reason: 'non-retriable error' };
-  if (options.attempt >= options.maxAttempts) return { action: 'dead-letter', reason: `failed ${options.attempt} attempts` };
+  if (options.maxAttempts !== null && options.attempt >= options.maxAttempts) return { action: 'dead-letter', reason: `failed ${options.attempt} attempts` };
   return { action: 'replay', delayMs: backoffDelayMs(options.attempt, options.backoff, options.random), nextAttempt: options.attempt + 1 };
 }

@@ -8,7 +8,7 @@ import { AckTracker } from './ack-tracker.js';
 export interface FeederSpoutOptions {
   tracker?: AckTracker;
   /** Replays failed messages like the Kafka spout; when omitted failures are only recorded. */
-  replay?: { maxAttempts: number; backoff: BackoffOptions; random?: () => number };
+  replay?: { maxAttempts: number | null; backoff: BackoffOptions; random?: () => number };
   /** Stream of the emitted tuples; default `default`. */
   stream?: string;
 }

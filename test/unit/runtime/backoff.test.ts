@@ -30,9 +30,19 @@ describe('decideOnFailure', () => {
     expect(decideOnFailure({ attempt: 3, maxAttempts: 3, error: new Error('x'), backoff })).toEqual({ action: 'dead-letter', reason: 'failed 3 attempts' });
   });
 
+  it('without a limit, replays a retriable failure for ever (an unavailable service is not bad input)', () => {
+    for (const attempt of [5, 100, 10_000]) {
+      for (const error of [new RetriableError('no living connections'), new Error('ECONNRESET')]) {
+        expect(decideOnFailure({ attempt, maxAttempts: null, error, backoff, random: () => 0.5 })).toEqual({ action: 'replay', delayMs: 500, nextAttempt: attempt + 1 });
+      }
+    }
+    expect(decideOnFailure({ attempt: 1, maxAttempts: null, error: new RetriableError('x'), backoff, random: () => 0.5 }).action).toBe('replay');
+  });
+
   it('dead-letters a non-retriable error at once', () => {
     for (const error of [new NonRetriableError('bad'), new SchemaError('tx', [{ path: 'a', message: 'missing' }])]) {
       expect(decideOnFailure({ attempt: 1, maxAttempts: 5, error, backoff }).action).toBe('dead-letter');
+      expect(decideOnFailure({ attempt: 1, maxAttempts: null, error, backoff }).action).toBe('dead-letter');
     }
   });
 });
