@@ -10,7 +10,7 @@ import { EventBuilder } from './event-builder.js';
 import { EventPublisher } from './event-publisher.js';
 import { FeedHttpClient } from './feed-http-client.js';
 import { createKafka } from '../pipeline/clients/kafka.js';
-import { createRedis } from '../pipeline/clients/redis.js';
+import { bullmqConnection, createRedis } from '../pipeline/clients/redis.js';
 import { KafkaRecordSink } from './kafka-record-sink.js';
 import { KrakenPriceProvider } from './kraken-price-provider.js';
 import { MempoolFeed, RedisSeenSet } from './mempool-feed.js';
@@ -98,16 +98,10 @@ export async function startProducer(feed: LiveFeed, config: Config, log: Logger,
     everyMs = config.feeds.pollPricesMs;
   }
 
-  const url = new URL(config.redis.url);
   const scheduler = new PollScheduler({
     feed,
     prefix: n.producerQueuePrefix,
-    connection: {
-      host: url.hostname,
-      port: Number(url.port || 6379),
-      ...(config.redis.password ? { password: config.redis.password } : {}),
-      ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
-    },
+    connection: bullmqConnection(config, `${component}:poll`),
     everyMs,
     poll,
     log: flog,

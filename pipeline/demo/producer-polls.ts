@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { bullmqConnection } from '../clients/redis.js';
 import type { Config } from '../config/config.js';
 import type { Names } from '../contracts/names.js';
 
@@ -32,17 +33,7 @@ export class ProducerPolls {
   private queue(feed: PolledFeed): Queue {
     let queue = this.queues.get(feed);
     if (queue === undefined) {
-      const url = new URL(this.config.redis.url);
-      const password = this.config.redis.password ?? (url.password || undefined);
-      queue = new Queue(feed, {
-        prefix: this.names.producerQueuePrefix,
-        connection: {
-          host: url.hostname,
-          port: Number(url.port || 6379),
-          ...(password === undefined ? {} : { password }),
-          ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
-        },
-      });
+      queue = new Queue(feed, { prefix: this.names.producerQueuePrefix, connection: bullmqConnection(this.config, `demo:${feed}`) });
       this.queues.set(feed, queue);
     }
     return queue;

@@ -7,7 +7,7 @@ import type { Config } from '../config/config.js';
 import type { AckerUpdate } from './acker-store.js';
 import { Batcher } from './batcher.js';
 import { BoltExecutor } from './bolt-executor.js';
-import { bullmqConnection } from './bullmq-connection.js';
+import { bullmqConnection } from '../clients/redis.js';
 import { BullmqTransport } from './bullmq-transport.js';
 import { systemClock, type Clock } from './clock.js';
 import { parseTransferKey, transferKey, type ExecutorEnv } from './executor-env.js';
