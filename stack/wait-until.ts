@@ -7,24 +7,37 @@ export interface WaitUntilOptions {
   intervalMs?: number;
   /** Says what was awaited, for the timeout error. */
   what?: string;
+  /**
+   * Which errors of the check count as "not yet" (default: every error, e.g. a service that is
+   * still starting). An error it refuses is thrown at once: a wrong request never waits out the
+   * deadline.
+   */
+  retryIf?: (err: unknown) => boolean;
 }
 
 /** The awaited condition did not hold in time; `lastError` is the last failure of the check. */
 export class WaitTimeoutError extends Error {
   readonly what: string;
   readonly timeoutMs: number;
+  readonly attempts: number;
 
-  constructor(what: string, timeoutMs: number, lastError: unknown) {
-    super(`timed out after ${timeoutMs} ms waiting for ${what}`, lastError === undefined ? undefined : { cause: lastError });
+  constructor(what: string, timeoutMs: number, attempts: number, lastError: unknown) {
+    super(
+      `timed out after ${timeoutMs} ms (${attempts} checks) waiting for ${what}${lastError instanceof Error ? `; last error: ${lastError.message}` : ''}`,
+      lastError === undefined ? undefined : { cause: lastError },
+    );
     this.name = 'WaitTimeoutError';
     this.what = what;
     this.timeoutMs = timeoutMs;
+    this.attempts = attempts;
   }
 }
 
 /**
  * Polls `check` until it returns a value other than false/undefined/null and returns that value.
- * A check that throws counts as "not yet"; its last error becomes the timeout error's cause.
+ * A check that throws an error `retryIf` accepts counts as "not yet"; its last error becomes the
+ * timeout error's cause. The one poller of the project: the stack, the commands and the tests
+ * wait with it.
  */
 export async function waitUntil<T>(
   check: () => T | Promise<T>,
@@ -32,14 +45,17 @@ export async function waitUntil<T>(
 ): Promise<Exclude<T, false | undefined | null>> {
   const deadline = performance.now() + options.timeoutMs;
   let lastError: unknown;
+  let attempts = 0;
   for (;;) {
+    attempts += 1;
     try {
       const value = await check();
       if (value !== false && value !== undefined && value !== null) return value as Exclude<T, false | undefined | null>;
     } catch (err) {
+      if (options.retryIf && !options.retryIf(err)) throw err;
       lastError = err;
     }
-    if (performance.now() >= deadline) throw new WaitTimeoutError(options.what ?? 'a condition', options.timeoutMs, lastError);
+    if (performance.now() >= deadline) throw new WaitTimeoutError(options.what ?? 'a condition', options.timeoutMs, attempts, lastError);
     await sleep(options.intervalMs ?? 250);
   }
 }

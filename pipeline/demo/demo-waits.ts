@@ -2,6 +2,7 @@ import type { Admin } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Names } from '../contracts/names.js';
+import { isTransientError } from '../clients/transient-error.js';
 import { PipelineError } from '../runtime/errors.js';
 import { processingProgress, type ProcessingProgressByTopic } from '../topology/processing-progress.js';
 import { topologyNames } from '../topology/topology-names.js';
@@ -39,16 +40,23 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export async function waitUntilPublished(target: FeedTarget, sinceMs: number, options: DemoWaitOptions): Promise<PublishingProgress> {
   const { redis, names, polls, log, deadlineMs, intervalMs = 1_000 } = options;
+  let last: unknown = null;
   for (;;) {
-    const progress = await publishingProgress(redis, names, target);
-    const polled = { blocks: await polls.lastCompleted('blocks'), prices: await polls.lastCompleted('prices') };
-    const polledSince = Object.values(polled).every((t) => t !== null && t >= sinceMs);
-    if (progress.done && polledSince) return progress;
-    if (Date.now() > deadlineMs) throw new DemoTimeoutError('publishing', { ...progress, polled });
-    log.info(
-      { blockHeight: progress.blocks?.height ?? null, tipHeight: target.tip?.height ?? null, priceCursors: progress.prices, lastPrices: target.priceCursors, polledSince },
-      'waiting for the producers',
-    );
+    try {
+      const progress = await publishingProgress(redis, names, target);
+      const polled = { blocks: await polls.lastCompleted('blocks'), prices: await polls.lastCompleted('prices') };
+      const polledSince = Object.values(polled).every((t) => t !== null && t >= sinceMs);
+      if (progress.done && polledSince) return progress;
+      last = { ...progress, polled };
+      log.info(
+        { blockHeight: progress.blocks?.height ?? null, tipHeight: target.tip?.height ?? null, priceCursors: progress.prices, lastPrices: target.priceCursors, polledSince },
+        'waiting for the producers',
+      );
+    } catch (err) {
+      if (!isTransientError(err)) throw err;
+      log.warn({ err }, 'publishing progress not readable; retrying');
+    }
+    if (Date.now() > deadlineMs) throw new DemoTimeoutError('publishing', last);
     await pause(intervalMs);
   }
 }
@@ -56,7 +64,8 @@ export async function waitUntilPublished(target: FeedTarget, sinceMs: number, op
 /**
  * Waits until the topology's consumer groups are running (a member on every raw topic: the workers
  * are up), have committed every record of the raw topics, and every dirty aggregate is written.
- * Retriable Kafka errors (a broker restarting moves leaders and coordinators) are retried.
+ * Transient errors (a broker restarting moves leaders and coordinators; Redis or Elasticsearch
+ * restarting) are retried until the deadline.
  */
 export async function waitUntilProcessed(options: DemoWaitOptions): Promise<ProcessingProgressByTopic> {
   const { admin, redis, names, log, deadlineMs, intervalMs = 1_000 } = options;
@@ -68,7 +77,7 @@ export async function waitUntilProcessed(options: DemoWaitOptions): Promise<Proc
       const groupsStable = groups.length === groupIds.length && groups.every((g) => g.state === 'Stable' && g.members.length > 0);
       last = { ...(await processingProgress(admin, redis, names)), groupsStable };
     } catch (err) {
-      if ((err as { retriable?: unknown }).retriable !== true) throw err;
+      if (!isTransientError(err)) throw err;
       log.warn({ err }, 'progress not readable; retrying');
     }
     if (last?.done === true && last.groupsStable) return last;

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createElasticsearch } from '../../pipeline/clients/elasticsearch.js';
 import { createKafka } from '../../pipeline/clients/kafka.js';
 import { RAW_FEEDS } from '../../pipeline/contracts/names.js';
 import { DeadLetterSchema } from '../../pipeline/runtime/index.js';
+import { allDocs, expectBlocks, expectHours, expectPools, expectTransactionsAndPrices, readGroundTruth } from '../support/ground-truth.js';
 import { type PipelineRun, runPipelineOnData } from '../support/run-pipeline.js';
 
 /**
@@ -15,17 +15,7 @@ import { type PipelineRun, runPipelineOnData } from '../support/run-pipeline.js'
  */
 
 const DATA_DIR = '../shared/data';
-const EUR = 0.01;
-const truth = JSON.parse(readFileSync(`${DATA_DIR}/expected/ground_truth.json`, 'utf8')) as GroundTruth;
-
-interface Ranking { pool: string; n_blocks: number; reward_sat: number; reward_eur: number }
-interface GroundTruth {
-  price_points: { count: number };
-  blocks: { height: number; hash: string; n_tx: number; pool: string; coinbase_reward_sat: number; total_fees_sat: number; coinbase_reward_eur: number }[];
-  hours: Record<string, { n_tx: number; volume_sat: number; volume_eur: number; max_tx: { txid: string; output_total_sat: number; eur: number } | null }>;
-  miners_per_day: Record<string, { ranking: Ranking[] }>;
-  miners_per_month: Record<string, { ranking: Ranking[] }>;
-}
+const truth = readGroundTruth(DATA_DIR);
 
 const namespace = `e2e${Math.random().toString(36).slice(2, 8)}`;
 const GARBAGE = ['this is not json', '{"kind":"block","schema_version":1}', '{"kind":"price","schema_version":1,"data":{"pair":"BTC-EUR"}}'];
@@ -33,16 +23,7 @@ let run: PipelineRun;
 let es: Client;
 let killedPid: number | undefined;
 
-async function all(index: string): Promise<Map<string, { source: Record<string, any>; seqNo: number; version: number }>> {
-  await es.indices.refresh({ index });
-  const out = new Map<string, { source: Record<string, any>; seqNo: number; version: number }>();
-  let response = await es.search({ index, size: 5000, scroll: '1m', seq_no_primary_term: true, version: true, query: { match_all: {} } });
-  while (response.hits.hits.length > 0) {
-    for (const h of response.hits.hits) out.set(h._id as string, { source: h._source as Record<string, any>, seqNo: h._seq_no as number, version: h._version as number });
-    response = await es.scroll({ scroll_id: response._scroll_id as string, scroll: '1m' });
-  }
-  return out;
-}
+const all = (index: string) => allDocs(es, index);
 
 beforeAll(async () => {
   run = await runPipelineOnData({
@@ -97,52 +78,13 @@ describe('analytics topology on the recorded data', () => {
     expect(run.workers[0]?.signalCode).toBe('SIGKILL');
   });
 
-  it('indexes every block with its pool, reward and fees', async () => {
-    const docs = await all(run.names.indices.blocks);
-    expect(docs.size).toBe(truth.blocks.length);
-    for (const b of truth.blocks) {
-      const d = docs.get(b.hash)?.source;
-      expect(d, `block ${b.height}`).toBeDefined();
-      expect({ height: d?.height, pool: d?.pool, reward: d?.reward_sat, fees: d?.fees_sat, txs: d?.tx_count }).toEqual({
-        height: b.height, pool: b.pool, reward: b.coinbase_reward_sat, fees: b.total_fees_sat, txs: b.n_tx,
-      });
-      expect(Math.abs((d?.reward_eur as number) - b.coinbase_reward_eur)).toBeLessThanOrEqual(EUR);
-    }
-  });
+  it('indexes every block with its pool, reward and fees', () => expectBlocks(es, run.names, truth));
 
-  it('indexes every transaction and every price point', async () => {
-    const txs = await all(run.names.indices.transactions);
-    expect(txs.size).toBe(truth.blocks.reduce((s, b) => s + b.n_tx, 0));
-    expect([...txs.values()].every((t) => t.source.output_total_eur !== null)).toBe(true);
-    expect((await all(run.names.indices.prices)).size).toBe(truth.price_points.count);
-  });
+  it('indexes every transaction and every price point', () => expectTransactionsAndPrices(es, run.names, truth));
 
-  it('gives every hour its count, volume and largest transaction', async () => {
-    const docs = await all(run.names.indices.volumeHourly);
-    expect([...docs.keys()].sort()).toEqual(Object.keys(truth.hours).sort());
-    for (const [hour, h] of Object.entries(truth.hours)) {
-      const d = docs.get(hour)?.source as Record<string, any>;
-      expect({ n: d.tx_count, sat: d.volume_sat, max: d.max_tx_txid, maxSat: d.max_tx_sat }, hour).toEqual({
-        n: h.n_tx, sat: h.volume_sat, max: h.max_tx?.txid ?? null, maxSat: h.max_tx?.output_total_sat ?? null,
-      });
-      expect(Math.abs(d.volume_eur - h.volume_eur), hour).toBeLessThanOrEqual(EUR);
-      if (h.max_tx) expect(Math.abs(d.max_tx_eur - h.max_tx.eur), hour).toBeLessThanOrEqual(EUR);
-    }
-  });
+  it('gives every hour its count, volume and largest transaction', () => expectHours(es, run.names, truth));
 
-  it.each([
-    ['day', 'minersDaily', 'miners_per_day'],
-    ['month', 'minersMonthly', 'miners_per_month'],
-  ] as const)('gives every pool its %s reward', async (_period, indexKey, truthKey) => {
-    const docs = await all(run.names.indices[indexKey]);
-    const expected = Object.entries(truth[truthKey]).flatMap(([bucket, m]) => m.ranking.map((r) => ({ id: `${bucket}:${r.pool}`, r })));
-    expect([...docs.keys()].sort()).toEqual(expected.map((e) => e.id).sort());
-    for (const { id, r } of expected) {
-      const d = docs.get(id)?.source as Record<string, any>;
-      expect({ blocks: d.blocks, sat: d.reward_sat }, id).toEqual({ blocks: r.n_blocks, sat: r.reward_sat });
-      expect(Math.abs(d.reward_eur - r.reward_eur), id).toBeLessThanOrEqual(EUR);
-    }
-  });
+  it.each(['day', 'month'] as const)('gives every pool its %s reward', (period) => expectPools(es, run.names, truth, period));
 
   it('dead-letters the garbage record of each raw topic with a reason', async () => {
     const consumer = createKafka(run.config, { clientIdSuffix: 'e2e-dlq' }).consumer({ groupId: `${namespace}-dlq-check` });

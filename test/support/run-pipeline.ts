@@ -5,6 +5,7 @@ import type { Admin } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { createElasticsearch } from '../../pipeline/clients/elasticsearch.js';
 import { createKafka } from '../../pipeline/clients/kafka.js';
+import { isTransientError } from '../../pipeline/clients/transient-error.js';
 import { createRedis } from '../../pipeline/clients/redis.js';
 import { type Config, loadConfig } from '../../pipeline/config/config.js';
 import { type Names, names } from '../../pipeline/contracts/names.js';
@@ -28,6 +29,8 @@ export interface RunPipelineOptions {
   workers?: number;
   /** Time allowed until every event is processed (default 600 s). */
   timeoutMs?: number;
+  /** Environment of the workers on top of the test's (e.g. `ES_NODES` through a proxy). */
+  workerEnv?: Record<string, string>;
   /** Called once the events are published, before waiting (e.g. to kill a worker mid-stream). */
   afterPublish?: (run: PipelineRun) => Promise<void> | void;
 }
@@ -70,9 +73,10 @@ export async function runPipelineOnData(options: RunPipelineOptions): Promise<Pi
   mkdirSync(logDir, { recursive: true });
 
   const workers: ChildProcess[] = [];
+  const workerEnv = { ...env, ...options.workerEnv };
   const startWorker = (): ChildProcess => {
     const out = createWriteStream(join(logDir, `worker-${workers.length}.log`));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/worker.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/worker.ts'], { env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     workers.push(child);
@@ -142,7 +146,7 @@ export async function waitUntilProcessed(admin: Admin, redis: Redis, n: Names, t
       last = await processingProgress(admin, redis, n);
     } catch (err) {
       // Other tests may kill a broker: a moved group coordinator or leader is retriable.
-      if ((err as { retriable?: unknown }).retriable !== true) throw err;
+      if (!isTransientError(err)) throw err;
       last = { lag: -1, records: 0, dirtyAggregates: -1, done: false };
     }
     // Twice in a row: a tick may be between claiming an aggregate and writing it.
