@@ -1,12 +1,8 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { BlockEventSchema } from '../pipeline/contracts/block-event.js';
 import type { BlockDoc, MinersDailyDoc, MinersMonthlyDoc, PriceDoc, TransactionDoc, VolumeHourlyDoc } from '../pipeline/contracts/documents.js';
-import { decodeJson } from '../pipeline/contracts/envelope.js';
 import { type Names, RAW_FEEDS, type RawFeed } from '../pipeline/contracts/names.js';
-import { PriceEventSchema } from '../pipeline/contracts/price-event.js';
-import { type ConfirmedTxData, TransactionEventSchema } from '../pipeline/contracts/transaction-event.js';
-import { SchemaError } from '../pipeline/runtime/errors.js';
+import type { ConfirmedTxData } from '../pipeline/contracts/transaction-event.js';
 import { decimalOfNumber, toPlainString } from '../pipeline/topology/domain/decimal.js';
 import type { PoolIdentifier } from '../pipeline/topology/domain/pool-identifier.js';
 import type { PriceRef } from '../pipeline/topology/domain/price-ref.js';
@@ -16,7 +12,8 @@ import { type MinerBlockPart, renderMinerDoc } from '../pipeline/topology/domain
 import { renderTransactionDoc } from '../pipeline/topology/domain/render-transaction-doc.js';
 import { blockEarnings } from '../pipeline/topology/domain/subsidy.js';
 import { utcBuckets } from '../pipeline/topology/domain/utc-buckets.js';
-import { readTopicsToEnd, type TopicEnds, type TopicRecord } from './raw-topic-reader.js';
+import { parseRawRecord } from './raw-contracts.js';
+import { readTopicsToEnd, type TopicEnds } from './raw-topic-reader.js';
 
 /**
  * An independent recount of what Elasticsearch must hold, made from the raw topics alone (never
@@ -109,7 +106,7 @@ export async function recountRawTopics(options: RecountOptions): Promise<Recount
       const feed = feedOf.get(record.topic) as RawFeed;
       feeds[feed].records += 1;
       if (feed === 'prices') {
-        const event = parseRecord(record, 'price event', PriceEventSchema);
+        const event = parseRawRecord('prices', record.value);
         if (event === null) feeds.prices.invalid += 1;
         else if (points.has(event.data.time)) feeds.prices.duplicates += 1;
         else {
@@ -117,7 +114,7 @@ export async function recountRawTopics(options: RecountOptions): Promise<Recount
           feeds.prices.unique += 1;
         }
       } else {
-        const event = parseRecord(record, 'block event', BlockEventSchema);
+        const event = parseRawRecord('blocks', record.value);
         if (event === null) feeds.blocks.invalid += 1;
         else if (blockFacts.has(event.data.hash)) feeds.blocks.duplicates += 1;
         else {
@@ -154,7 +151,7 @@ export async function recountRawTopics(options: RecountOptions): Promise<Recount
   const endsB = await readTopicsToEnd(kafka, [n.topics.transactions], async (records) => {
     for (const record of records) {
       feeds.transactions.records += 1;
-      const event = parseRecord(record, 'transaction event', TransactionEventSchema);
+      const event = parseRawRecord('transactions', record.value);
       if (event === null) {
         feeds.transactions.invalid += 1;
         continue;
@@ -243,16 +240,6 @@ export async function recountRawTopics(options: RecountOptions): Promise<Recount
     minersDaily: minersOf<MinersDailyDoc>('day'),
     minersMonthly: minersOf<MinersMonthlyDoc>('month'),
   };
-}
-
-/** The record's event, or null when it is not valid (the topology dead-letters such records). */
-function parseRecord<T>(record: TopicRecord, schemaName: string, schema: Parameters<typeof decodeJson<T>>[1]): T | null {
-  try {
-    return decodeJson(schemaName, schema, record.value);
-  } catch (err) {
-    if (err instanceof SchemaError) return null;
-    throw err;
-  }
 }
 
 /** `t -> the latest point with point.t <= t`, or null before the first point. */

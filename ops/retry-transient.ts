@@ -1,24 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errors as esErrors } from '@elastic/elasticsearch';
-import kafkajs from 'kafkajs';
 import type { Logger } from 'pino';
-import { classifyRequestError } from '../pipeline/clients/elasticsearch-failure.js';
-import { backoffDelayMs } from '../pipeline/runtime/backoff.js';
-
-// kafkajs is CommonJS and spreads its error classes into its exports: named imports do not resolve.
-const { KafkaJSNumberOfRetriesExceeded } = kafkajs;
-
-/**
- * Whether `err` means "a service is not reachable or not ready now" rather than "this will never
- * work": a Kafka error flagged retriable (a moved coordinator or leader, a broker restarting) or
- * whose client retries ran out on such errors, and an Elasticsearch failure classified retriable
- * (no connection, a timeout, 429, 5xx, unavailable shards).
- */
-export function isTransient(err: unknown): boolean {
-  if (err instanceof KafkaJSNumberOfRetriesExceeded) return true;
-  if (err instanceof esErrors.ElasticsearchClientError) return classifyRequestError(err).retriable;
-  return (err as { retriable?: unknown } | null)?.retriable === true;
-}
+import { isTransientError } from '../pipeline/clients/transient-error.js';
+import { backoffDelayMs } from '../pipeline/runtime/index.js';
 
 /** A transient failure that lasted past the deadline. */
 export class TransientTimeoutError extends Error {
@@ -41,7 +24,7 @@ export interface RetryTransientOptions {
 }
 
 /**
- * Runs `action`, retrying transient failures (`isTransient`) with capped exponential backoff
+ * Runs `action`, retrying transient failures (`isTransientError`: a service unreachable or not ready) with capped exponential backoff
  * (0.5 s doubling up to 10 s) until the deadline; anything else is rethrown at once. Each retry
  * is logged once with the error under `err`.
  */
@@ -50,7 +33,7 @@ export async function retryTransient<T>(action: () => Promise<T>, options: Retry
     try {
       return await action();
     } catch (err) {
-      if (!isTransient(err)) throw err;
+      if (!isTransientError(err)) throw err;
       if (Date.now() >= options.deadlineMs) throw new TransientTimeoutError(options.what, { cause: err });
       options.log.warn({ err, what: options.what, attempt }, 'service unavailable; retrying');
       await sleep(Math.max(100, backoffDelayMs(attempt, { baseMs: 500, maxMs: 10_000 })));
