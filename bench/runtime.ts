@@ -2,8 +2,8 @@
 // -> idempotent Redis sink) on the real stack, with 1 and with 2 worker processes.
 // Usage: npx tsx bench/runtime.ts [--records N] [--workers 1,2]
 import { parseArgs } from 'node:util';
-import { countedRecords, SampleRun, sampleRecords } from '../test/integration/runtime/helpers/sample-run.js';
-import { waitFor } from '../test/integration/runtime/helpers/wait-for.js';
+import { countedRecords, SampleRun, sampleRecords } from './sample-run.js';
+import { waitUntil } from '../stack/wait-until.js';
 
 /** One measurement. */
 export interface RuntimeBenchResult {
@@ -25,11 +25,11 @@ export async function benchRuntime(workers: number, records: number): Promise<Ru
     await run.setup(6);
     for (let i = 1; i <= workers; i += 1) await run.startWorker(`bench-${i}`);
     // Let every spout join the group before the clock starts.
-    await waitFor('every spout in the group', async () => (await run.metrics()).workers.length === workers, 60_000);
+    await waitUntil(async () => (await run.metrics()).workers.length === workers, { what: 'every spout in the group', timeoutMs: 60_000 });
     const { records: data } = sampleRecords(records, 100);
     const started = performance.now();
     await run.produce(data);
-    await waitFor('every record counted', async () => countedRecords(await run.sink()) >= records, 600_000, 50);
+    await waitUntil(async () => countedRecords(await run.sink()) >= records, { what: 'every record counted', timeoutMs: 600_000, intervalMs: 50 });
     const seconds = (performance.now() - started) / 1000;
     const metrics = await run.metrics();
     const p50s = metrics.workers.flatMap((w) => Object.values(w.components.records ?? {}).map((t) => t.completeLatency.p50 ?? 0));

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createLogger } from '../pipeline/runtime/logger.js';
+import { createLogger } from '../pipeline/runtime/index.js';
 import { FaultSchema } from '../producers/feed-server/fault-plan.js';
 import { FeedServer, feedServerEnv } from '../producers/feed-server/feed-server.js';
 import { RecordedFeedData } from '../producers/feed-server/recorded-feed-data.js';

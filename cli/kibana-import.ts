@@ -5,7 +5,7 @@ import { parseImportOptions } from '../pipeline/kibana/import-options.js';
 import { importSavedObjects } from '../pipeline/kibana/import-saved-objects.js';
 import { KibanaImportError } from '../pipeline/kibana/kibana-import-error.js';
 import { ANALYST_NDJSON } from '../pipeline/kibana/write-analyst-ndjson.js';
-import { ConfigError, SchemaError } from '../pipeline/runtime/errors.js';
+import { ConfigError, SchemaError } from '../pipeline/runtime/index.js';
 
 // npm run kibana:import -- --url URL [--api-key K | --user U --password P] [--file F.ndjson] [--space S] [--timeout MS]
 // Prints one line per saved object and exits 1 on any error.

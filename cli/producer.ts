@@ -1,6 +1,6 @@
 import { loadConfig } from '../pipeline/config/config.js';
-import { systemClock } from '../pipeline/runtime/clock.js';
-import { createLogger } from '../pipeline/runtime/logger.js';
+import { systemClock } from '../pipeline/runtime/index.js';
+import { createLogger } from '../pipeline/runtime/index.js';
 import { LIVE_FEEDS, startProducer, type LiveFeed } from '../producers/producer-app.js';
 
 // Entry of the pm2 apps producer-blocks, producer-mempool, producer-prices:

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../pipeline/config/config.js';
 import { names } from '../pipeline/contracts/names.js';
-import { systemClock } from '../pipeline/runtime/clock.js';
-import { createLogger } from '../pipeline/runtime/logger.js';
+import { systemClock } from '../pipeline/runtime/index.js';
+import { createLogger } from '../pipeline/runtime/index.js';
 import { EventPublisher } from '../producers/event-publisher.js';
 import { createKafka } from '../pipeline/clients/kafka.js';
 import { KafkaRecordSink } from '../producers/kafka-record-sink.js';

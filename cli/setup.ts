@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../pipeline/config/config.js';
-import { createLogger } from '../pipeline/runtime/logger.js';
+import { createLogger } from '../pipeline/runtime/index.js';
 import { runSetup } from '../pipeline/setup/run-setup.js';
 
 // npm run setup [-- --namespace NS]: creates the topics, index templates and indices on the

@@ -1,5 +1,5 @@
 import { loadConfig } from '../pipeline/config/config.js';
-import { ConfigError } from '../pipeline/runtime/errors.js';
+import { ConfigError } from '../pipeline/runtime/index.js';
 import { defaultStackContext } from '../stack/default-context.js';
 import { parseNodeId } from '../stack/layout.js';
 import { startNode, stopNode } from '../stack/nodes.js';

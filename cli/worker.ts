@@ -1,5 +1,6 @@
 import { createElasticsearch } from '../pipeline/clients/elasticsearch.js';
 import { createRedis } from '../pipeline/clients/redis.js';
+import { runtimeConnections } from '../pipeline/clients/runtime-connections.js';
 import { loadConfig } from '../pipeline/config/config.js';
 import { createLogger, runWorker } from '../pipeline/runtime/index.js';
 import { buildAnalyticsTopology } from '../pipeline/topology/topology.js';
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const redis = createRedis(config, { connectionName: 'analytics-state' });
   const es = createElasticsearch(config);
   const topology = buildAnalyticsTopology({ config, redis, es, log });
-  const worker = await runWorker(topology, { config, log });
+  const worker = await runWorker(topology, { runtime: config.runtime, connections: runtimeConnections(config), log });
   log.info({ workerId: worker.workerId, metricsPort: worker.metricsPort, namespace: config.namespace }, 'topology worker started');
 }
 

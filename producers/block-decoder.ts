@@ -1,7 +1,7 @@
 import { Block, type Transaction } from 'bitcoinjs-lib';
 import type { BlockData } from '../pipeline/contracts/block-event.js';
 import type { ConfirmedTxData, TxOutput } from '../pipeline/contracts/transaction-event.js';
-import { SchemaError } from '../pipeline/runtime/errors.js';
+import { SchemaError } from '../pipeline/runtime/index.js';
 import { BIP34_HEIGHT, coinbaseHeight } from './coinbase-height.js';
 import { outputAddress } from './output-address.js';
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { RetriableError, SchemaError } from '../pipeline/runtime/errors.js';
+import { RetriableError, SchemaError } from '../pipeline/runtime/index.js';
 import { decodeBlock } from './block-decoder.js';
 import type { BlockChainStore } from './block-chain-store.js';
 import type { EsploraBlockSummary, EsploraClient } from './esplora-client.js';

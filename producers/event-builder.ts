@@ -1,8 +1,8 @@
 import type { BlockData, BlockEvent } from '../pipeline/contracts/block-event.js';
 import type { PriceData, PriceEvent } from '../pipeline/contracts/price-event.js';
 import type { ConfirmedTxData, TransactionEvent, UnconfirmedTxData } from '../pipeline/contracts/transaction-event.js';
-import type { Clock } from '../pipeline/runtime/clock.js';
-import { SchemaError } from '../pipeline/runtime/errors.js';
+import type { Clock } from '../pipeline/runtime/index.js';
+import { SchemaError } from '../pipeline/runtime/index.js';
 import type { DecodedBlock } from './block-decoder.js';
 
 /** Who builds the events: written into every envelope. */

@@ -1,4 +1,4 @@
-import { NonRetriableError, RetriableError } from '../pipeline/runtime/errors.js';
+import { NonRetriableError, RetriableError } from '../pipeline/runtime/index.js';
 
 /** How a feed request failed. */
 export type FeedFailureKind = 'network' | 'timeout' | 'server-error' | 'rate-limited' | 'client-error';

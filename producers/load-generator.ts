@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ConfirmedTxData, TransactionEvent } from '../pipeline/contracts/transaction-event.js';
-import type { Clock } from '../pipeline/runtime/clock.js';
+import type { Clock } from '../pipeline/runtime/index.js';
 import { EventBuilder } from './event-builder.js';
 import type { EventPublisher } from './event-publisher.js';
 import { RatePacer } from './rate-pacer.js';

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { Clock } from '../pipeline/runtime/clock.js';
+import type { Clock } from '../pipeline/runtime/index.js';
 import type { UnconfirmedTxData } from '../pipeline/contracts/transaction-event.js';
 import type { EventBuilder } from './event-builder.js';
 import type { EventPublisher } from './event-publisher.js';

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Clock } from '../pipeline/runtime/clock.js';
+import type { Clock } from '../pipeline/runtime/index.js';
 import type { EventBuilder } from './event-builder.js';
 import type { EventPublisher } from './event-publisher.js';
 import { FeedRequestError, MalformedResponseError } from './feed-errors.js';

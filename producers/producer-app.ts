@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../pipeline/config/config.js';
 import { names } from '../pipeline/contracts/names.js';
-import type { Clock } from '../pipeline/runtime/clock.js';
+import type { Clock } from '../pipeline/runtime/index.js';
 import { RedisBlockChainStore } from './block-chain-store.js';
 import { BlockFeed } from './block-feed.js';
 import { CoinGeckoPriceProvider } from './coingecko-price-provider.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../pipeline/runtime/clock.js';
+import type { Clock } from '../pipeline/runtime/index.js';
 
 /**
  * How far behind its schedule a pacer may fall and still catch up. After a longer stall (a broker

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Config } from '../pipeline/config/config.js';
 import type { Names } from '../pipeline/contracts/names.js';
-import { ConfigError } from '../pipeline/runtime/errors.js';
+import { ConfigError } from '../pipeline/runtime/index.js';
 import { setupTopics } from '../pipeline/setup/index.js';
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { RawFeed } from '../pipeline/contracts/names.js';
 import type { PriceData } from '../pipeline/contracts/price-event.js';
-import { SchemaError } from '../pipeline/runtime/errors.js';
+import { SchemaError } from '../pipeline/runtime/index.js';
 import { decodeBlock, type DecodedBlock } from './block-decoder.js';
 
 /** A price line of `prices/btc_eur_points.ndjson` (other fields are ignored). */

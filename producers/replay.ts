@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../pipeline/runtime/clock.js';
+import type { Clock } from '../pipeline/runtime/index.js';
 import type { RawFeed } from '../pipeline/contracts/names.js';
 import { EventBuilder } from './event-builder.js';
 import type { EventPublisher } from './event-publisher.js';

@@ -1,4 +1,4 @@
-import { createLogger } from '../pipeline/runtime/logger.js';
+import { createLogger } from '../pipeline/runtime/index.js';
 import type { StackContext } from './context.js';
 import { stackPaths } from './paths.js';
 

@@ -1,4 +1,4 @@
-import { PipelineError } from '../pipeline/runtime/errors.js';
+import { PipelineError } from '../pipeline/runtime/index.js';
 
 /** The local stack cannot be brought to the requested state; `hint` says what the operator can do. */
 export class StackError extends PipelineError {

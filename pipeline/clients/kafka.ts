@@ -1,6 +1,6 @@
 import { Kafka, logLevel as KafkaLogLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { Config } from '../config/config.js';
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../runtime/index.js';
 
 /** Options of `createKafka`. */
 export interface CreateKafkaOptions {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, type Problem } from '../runtime/errors.js';
+import { ConfigError, type Problem, type RuntimeOptions, runtimeOptions } from '../runtime/index.js';
 
 /**
  * The one place that reads the environment. Every endpoint, port, topic name and tuning knob
@@ -118,19 +118,8 @@ export interface Config {
     replicas: number;
   };
   redis: { url: string; password?: string };
-  runtime: {
-    messageTimeoutMs: number;
-    maxSpoutPending: number;
-    /** Null: retriable failures replay for ever. */
-    maxAttempts: number | null;
-    backoffBaseMs: number;
-    backoffMaxMs: number;
-    batchSize: number;
-    lingerMs: number;
-    heartbeatMs: number;
-    workerTtlMs: number;
-    metricsPort: number;
-  };
+  /** The runtime's options, mapped from the environment. */
+  runtime: RuntimeOptions;
   feeds: {
     blocksUrl: string;
     mempoolUrl: string;
@@ -229,7 +218,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       replicas: env.ES_REPLICAS,
     },
     redis: { url: env.REDIS_URL, ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}) },
-    runtime: {
+    runtime: runtimeOptions({
       messageTimeoutMs: env.MESSAGE_TIMEOUT_MS,
       maxSpoutPending: env.MAX_SPOUT_PENDING,
       maxAttempts: env.MAX_ATTEMPTS === 0 ? null : env.MAX_ATTEMPTS,
@@ -240,7 +229,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       heartbeatMs: env.WORKER_HEARTBEAT_MS,
       workerTtlMs: env.WORKER_TTL_MS,
       metricsPort: env.METRICS_PORT,
-    },
+    }),
     feeds: {
       blocksUrl: env.FEED_BLOCKS_URL,
       mempoolUrl: env.FEED_MEMPOOL_URL,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SchemaError } from '../runtime/errors.js';
+import { SchemaError } from '../runtime/index.js';
 
 /** ISO-8601 UTC timestamp with a `Z` suffix, e.g. `2017-08-24T00:25:23.000Z`. */
 export const UtcIsoSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/, 'must be an ISO-8601 UTC time ending in Z');

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Names } from '../contracts/names.js';
 import { isTransientError } from '../clients/transient-error.js';
-import { PipelineError } from '../runtime/errors.js';
+import { PipelineError } from '../runtime/index.js';
 import { processingProgress, type ProcessingProgressByTopic } from '../topology/processing-progress.js';
 import { topologyNames } from '../topology/topology-names.js';
 import { type FeedTarget, publishingProgress, type PublishingProgress } from './feed-target.js';

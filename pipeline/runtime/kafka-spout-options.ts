@@ -1,12 +1,13 @@
 import type { KafkaMessage } from 'kafkajs';
-import type { Config } from '../config/config.js';
 import type { BackoffOptions } from './backoff.js';
+import type { RuntimeConnections } from './runtime-connections.js';
+import type { RuntimeOptions } from './runtime-options.js';
 import type { Values } from './types.js';
 
 /** Options of a `KafkaSpout`. */
 export interface KafkaSpoutOptions {
-  /** The configuration (Kafka brokers, TLS, SASL are read from `config.kafka`). */
-  config: Config;
+  /** Makes the Kafka client of each spout task (brokers, TLS and SASL are the application's). */
+  connections: Pick<RuntimeConnections, 'kafka'>;
   topic: string;
   /** Consumer group; every spout task of every worker joins it, Kafka spreads the partitions. */
   groupId: string;
@@ -18,14 +19,14 @@ export interface KafkaSpoutOptions {
    * dead-lettered at once with the reason, and the partition moves on.
    */
   decode?: (message: KafkaMessage, partition: number) => Values;
-  /** Records fetched but not complete per spout task before the consumer pauses (`config.runtime.maxSpoutPending`). */
+  /** Records fetched but not complete per spout task before the consumer pauses (`RuntimeOptions.maxSpoutPending`). */
   maxPending: number;
   /**
    * Attempts before a record whose failures are all retriable is dead-lettered
-   * (`config.runtime.maxAttempts`); null: never, it replays with backoff until it succeeds.
+   * (`RuntimeOptions.maxAttempts`); null: never, it replays with backoff until it succeeds.
    */
   maxAttempts: number | null;
-  /** Replay delays (`config.runtime.backoffBaseMs` / `backoffMaxMs`). */
+  /** Replay delays (`RuntimeOptions.backoffBaseMs` / `backoffMaxMs`). */
   backoff: BackoffOptions;
   /** Where a group without committed offsets starts; default true (earliest). */
   fromBeginning?: boolean;
@@ -36,16 +37,15 @@ export interface KafkaSpoutOptions {
   lagIntervalMs?: number;
 }
 
-/** KafkaSpout options from the configuration, for a topic and its dead-letter topic. */
+/** KafkaSpout options from the runtime options, for a topic and its dead-letter topic. */
 export function kafkaSpoutOptions(
-  config: Config,
-  options: Pick<KafkaSpoutOptions, 'topic' | 'groupId' | 'deadLetterTopic'> & Partial<KafkaSpoutOptions>,
+  runtime: RuntimeOptions,
+  options: Pick<KafkaSpoutOptions, 'connections' | 'topic' | 'groupId' | 'deadLetterTopic'> & Partial<KafkaSpoutOptions>,
 ): KafkaSpoutOptions {
   return {
-    config,
-    maxPending: config.runtime.maxSpoutPending,
-    maxAttempts: config.runtime.maxAttempts,
-    backoff: { baseMs: config.runtime.backoffBaseMs, maxMs: config.runtime.backoffMaxMs },
+    maxPending: runtime.maxSpoutPending,
+    maxAttempts: runtime.maxAttempts,
+    backoff: { baseMs: runtime.backoffBaseMs, maxMs: runtime.backoffMaxMs },
     ...options,
   };
 }

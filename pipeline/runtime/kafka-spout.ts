@@ -1,6 +1,5 @@
 import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { createRuntimeKafka } from './connections.js';
 import type { Clock } from './clock.js';
 import { deadLetterRecord } from './dead-letter-record.js';
 import { DeadLetterSchema } from './dead-letter.js';
@@ -64,7 +63,7 @@ export class KafkaSpout implements Spout {
     this.log = context.log.child({ topic: this.options.topic });
     this.clock = context.clock;
     this.metrics = context.metrics;
-    const kafka = createRuntimeKafka(this.options.config, `${context.componentId}-${context.workerId}-${context.taskIndex}`, this.log);
+    const kafka = this.options.connections.kafka(`${context.componentId}-${context.workerId}-${context.taskIndex}`, this.log);
     this.consumer = kafka.consumer({ groupId: this.options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 20_000, maxWaitTimeInMs: 500, allowAutoTopicCreation: false });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     this.admin = kafka.admin();

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { TaskMetricsSnapshot, WorkerMetricsSnapshot } from './metrics.js';
-import { createRuntimeRedis } from './connections.js';
-import type { Config } from '../config/config.js';
+import type { RuntimeConnections } from './runtime-connections.js';
+import type { RuntimeOptions } from './runtime-options.js';
 import { runtimeKeys } from './keys.js';
 import { WorkerRegistry, type WorkerInfo } from './worker-registry.js';
 
@@ -74,10 +74,14 @@ export async function fetchClusterMetrics(workers: readonly WorkerInfo[], timeou
 }
 
 /** Reads the live workers of `topology` from Redis and sums their metrics. */
-export async function readClusterMetrics(config: Config, topology: string): Promise<ClusterMetrics> {
-  const redis = createRuntimeRedis(config, `${topology}:metrics-reader`);
+export async function readClusterMetrics(
+  connections: Pick<RuntimeConnections, 'redis'>,
+  runtime: Pick<RuntimeOptions, 'workerTtlMs'>,
+  topology: string,
+): Promise<ClusterMetrics> {
+  const redis = connections.redis(`${topology}:metrics-reader`);
   try {
-    const registry = new WorkerRegistry(redis, runtimeKeys(topology), 'metrics-reader', config.runtime.workerTtlMs);
+    const registry = new WorkerRegistry(redis, runtimeKeys(topology), 'metrics-reader', runtime.workerTtlMs);
     return await fetchClusterMetrics(await registry.liveWorkers());
   } finally {
     redis.disconnect();

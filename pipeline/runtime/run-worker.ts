@@ -2,12 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { createRuntimeRedis } from './connections.js';
-import type { Config } from '../config/config.js';
 import type { AckerUpdate } from './acker-store.js';
 import { Batcher } from './batcher.js';
 import { BoltExecutor } from './bolt-executor.js';
-import { bullmqConnection } from '../clients/redis.js';
 import { BullmqTransport } from './bullmq-transport.js';
 import { systemClock, type Clock } from './clock.js';
 import { parseTransferKey, transferKey, type ExecutorEnv } from './executor-env.js';
@@ -15,6 +12,8 @@ import { runtimeKeys } from './keys.js';
 import { createLogger } from './logger.js';
 import { startMetricsServer } from './metrics-server.js';
 import { RuntimeMetrics } from './metrics.js';
+import type { RuntimeConnections } from './runtime-connections.js';
+import type { RuntimeOptions } from './runtime-options.js';
 import { RedisAcker } from './redis-acker.js';
 import { Router } from './router.js';
 import { SpoutExecutor } from './spout-executor.js';
@@ -25,7 +24,12 @@ import { WorkerRegistry } from './worker-registry.js';
 
 /** Options of `runWorker`. */
 export interface RunWorkerOptions {
-  config: Config;
+  /** The runtime's knobs (`runtimeOptions()` gives the defaults). */
+  runtime: RuntimeOptions;
+  /** How to reach Redis and BullMQ (the spouts get Kafka through their own options). */
+  connections: Pick<RuntimeConnections, 'redis' | 'bullmq'>;
+  /** Wall and monotonic time; default the system clock. */
+  clock?: Clock;
   /** Unique id of this worker process; default `${hostname}-${pid}-${random}`. */
   workerId?: string;
   log?: Logger;
@@ -61,17 +65,17 @@ const sleep = (clock: Clock, ms: number) => new Promise<void>((resolve) => clock
  * workers, and a task is consumed only under its Redis lease, so no task ever runs in two workers.
  */
 export async function runWorker(topology: Topology, options: RunWorkerOptions): Promise<WorkerHandle> {
-  const { config } = options;
-  const clock = systemClock;
+  const { runtime, connections } = options;
+  const clock = options.clock ?? systemClock;
   const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const log = (options.log ?? createLogger({ name: 'worker', level: config.logLevel })).child({ topology: topology.name, workerId });
+  const log = (options.log ?? createLogger({ name: 'worker' })).child({ topology: topology.name, workerId });
   const keys = runtimeKeys(topology.name);
-  const redis = createRuntimeRedis(config, `${topology.name}:${workerId}`);
-  const connection = bullmqConnection(config, `${topology.name}:${workerId}:bull`);
+  const redis = connections.redis(`${topology.name}:${workerId}`);
+  const connection = connections.bullmq(`${topology.name}:${workerId}:bull`);
   const transport = new BullmqTransport(connection, keys);
-  const acker = new RedisAcker(redis, keys, Math.max(config.runtime.messageTimeoutMs * 2, 60_000));
+  const acker = new RedisAcker(redis, keys, Math.max(runtime.messageTimeoutMs * 2, 60_000));
   const metrics = new RuntimeMetrics(topology.name, workerId);
-  const registry = new WorkerRegistry(redis, keys, workerId, config.runtime.workerTtlMs);
+  const registry = new WorkerRegistry(redis, keys, workerId, runtime.workerTtlMs);
   const owned = new Map<string, OwnedTask>();
   const allTasks = boltTasks(topology);
 
@@ -84,21 +88,21 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
       localTasks: (component) => [...owned.keys()].map(parseTransferKey).filter((t) => t.component === component).map((t) => t.task),
     }),
     transfer: new Batcher<WireTuple>({
-      batchSize: config.runtime.batchSize,
-      lingerMs: config.runtime.lingerMs,
+      batchSize: runtime.batchSize,
+      lingerMs: runtime.lingerMs,
       clock,
       send: (key, tuples) => transport.send(parseTransferKey(key), tuples),
       // The tuples are lost; their trees time out and replay.
       onError: (err) => log.warn({ err }, 'tuple transfer failed; trees will time out'),
     }),
-    acks: new Batcher<AckerUpdate>({ batchSize: 1000, lingerMs: config.runtime.lingerMs, clock, send: (_k, updates) => acker.ack(updates), onError: (err) => log.warn({ err }, 'acker update failed; trees will time out') }),
+    acks: new Batcher<AckerUpdate>({ batchSize: 1000, lingerMs: runtime.lingerMs, clock, send: (_k, updates) => acker.ack(updates), onError: (err) => log.warn({ err }, 'acker update failed; trees will time out') }),
     acker,
     metrics,
-    messageTimeoutMs: config.runtime.messageTimeoutMs,
-    maxSpoutPending: config.runtime.maxSpoutPending,
+    messageTimeoutMs: runtime.messageTimeoutMs,
+    maxSpoutPending: runtime.maxSpoutPending,
   };
 
-  const server = await startMetricsServer(metrics, config.runtime.metricsPort, log);
+  const server = await startMetricsServer(metrics, runtime.metricsPort, log);
   const info = { host: hostname(), port: server.port, pid: process.pid };
 
   async function startTask(component: string, task: number): Promise<void> {
@@ -164,7 +168,7 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
   loops.push(
     (async () => {
       while (!stopped) {
-        await sleep(clock, config.runtime.heartbeatMs);
+        await sleep(clock, runtime.heartbeatMs);
         if (!stopped) await reconcile();
       }
     })(),
@@ -218,7 +222,7 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
     (stopping ??= (async () => {
       log.info({}, 'worker draining');
       fetching = false;
-      const deadline = clock.monotonicMs() + (options.drainTimeoutMs ?? config.runtime.messageTimeoutMs);
+      const deadline = clock.monotonicMs() + (options.drainTimeoutMs ?? runtime.messageTimeoutMs);
       while (spouts.some((s) => s.pendingCount > 0) && clock.monotonicMs() < deadline) await sleep(clock, 20);
       draining = true;
       for (const spout of spouts) await spout.close().catch((err: unknown) => log.warn({ err }, 'spout close failed'));

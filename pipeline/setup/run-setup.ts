@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import { names as buildNames, type Names } from '../contracts/names.js';
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../runtime/index.js';
 import { createElasticsearch } from '../clients/elasticsearch.js';
 import { createKafka } from '../clients/kafka.js';
 import { setupIndices, type IndexSetupResult } from './indices.js';

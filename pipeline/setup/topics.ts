@@ -1,7 +1,7 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import type { Config } from '../config/config.js';
 import { RAW_FEEDS, type Names } from '../contracts/names.js';
-import { RetriableError } from '../runtime/errors.js';
+import { RetriableError } from '../runtime/index.js';
 
 /** Partitions of each dead-letter topic: few records, ordering per key is not needed. */
 export const DEAD_LETTER_PARTITIONS = 3;

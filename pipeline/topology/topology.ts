@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
+import { runtimeConnections } from '../clients/runtime-connections.js';
 import type { Config } from '../config/config.js';
 import { BlockEventSchema } from '../contracts/block-event.js';
 import { names } from '../contracts/names.js';
@@ -48,6 +49,7 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
   const n = names(config.namespace);
   const t = topologyNames(n);
   const a = config.analytics;
+  const connections = runtimeConnections(config);
   const state = new AnalyticsState(redis, t.statePrefix);
   const pools = PoolIdentifier.fromFile(a.poolsFile, a.poolMatchOrder);
   const writer = new BulkWriter(es, systemClock, log.child({ component: 'bulk-writer' }), {
@@ -56,7 +58,7 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
     backoffMaxMs: config.runtime.backoffMaxMs,
   });
   const spout = (feed: 'blocks' | 'transactions' | 'prices') => () =>
-    new KafkaSpout(kafkaSpoutOptions(config, { topic: n.topics[feed], groupId: t.consumerGroups[feed], deadLetterTopic: n.deadLetter[feed] }));
+    new KafkaSpout(kafkaSpoutOptions(config.runtime, { connections, topic: n.topics[feed], groupId: t.consumerGroups[feed], deadLetterTopic: n.deadLetter[feed] }));
 
   const b = new TopologyBuilder(t.topology);
   b.setSpout('blocks-spout', spout('blocks'));

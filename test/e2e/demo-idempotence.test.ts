@@ -14,7 +14,7 @@ import { PIPELINE_APPS, pm2Processes } from '../../pipeline/demo/pipeline-apps.j
 import { freePort } from '../../pipeline/demo/port-probe.js';
 import { teardown } from '../../pipeline/setup/index.js';
 import { RecordedFeedData } from '../../producers/feed-server/recorded-feed-data.js';
-import { deleteKeys } from '../support/delete-keys.js';
+import { deleteKeys } from '../../pipeline/clients/delete-keys.js';
 
 /**
  * `npm run demo` on the sample shipped in the repo, twice in a row, in a fresh namespace and its own

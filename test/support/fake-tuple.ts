@@ -1,4 +1,4 @@
-import { InvariantError } from '../../pipeline/runtime/errors.js';
+import { InvariantError } from '../../pipeline/runtime/index.js';
 import type { BasicOutputCollector, OutputCollector, Tuple, Values } from '../../pipeline/runtime/index.js';
 
 let seq = 0;

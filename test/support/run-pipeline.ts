@@ -9,15 +9,15 @@ import { isTransientError } from '../../pipeline/clients/transient-error.js';
 import { createRedis } from '../../pipeline/clients/redis.js';
 import { type Config, loadConfig } from '../../pipeline/config/config.js';
 import { type Names, names } from '../../pipeline/contracts/names.js';
-import { systemClock } from '../../pipeline/runtime/clock.js';
-import { createLogger } from '../../pipeline/runtime/logger.js';
+import { systemClock } from '../../pipeline/runtime/index.js';
+import { createLogger } from '../../pipeline/runtime/index.js';
 import { runSetup, teardown } from '../../pipeline/setup/index.js';
 import { processingProgress, type ProcessingProgress } from '../../pipeline/topology/processing-progress.js';
 import { EventPublisher } from '../../producers/event-publisher.js';
 import { KafkaRecordSink } from '../../producers/kafka-record-sink.js';
 import { ProducerMetrics } from '../../producers/producer-metrics.js';
 import { replay, type ReplayStats } from '../../producers/replay.js';
-import { deleteKeys } from './delete-keys.js';
+import { deleteKeys } from '../../pipeline/clients/delete-keys.js';
 
 /** Options of `runPipelineOnData`. */
 export interface RunPipelineOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EnvSchema, loadConfig } from '../../pipeline/config/config.js';
-import { ConfigError } from '../../pipeline/runtime/errors.js';
+import { ConfigError } from '../../pipeline/runtime/index.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {

@@ -5,3 +5,5 @@ export { FakeClock } from './fake-clock.js';
 export { FeederSpout } from './feeder-spout.js';
 export type { FeederSpoutOptions } from './feeder-spout.js';
 export { AckTracker } from './ack-tracker.js';
+export { keyedSumTopology, sampleSinkKeys, SampleRecordSchema } from './sample/keyed-sum-topology.js';
+export type { KeyedSumOptions, SampleRecord } from './sample/keyed-sum-topology.js';

@@ -1,4 +1,4 @@
-import { InvariantError } from '../../runtime/errors.js';
+import { InvariantError } from '../../runtime/index.js';
 
 /**
  * An exact decimal number: `coefficient x 10^-scale`. Used for EUR amounts, which are

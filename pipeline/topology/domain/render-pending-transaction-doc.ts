@@ -1,6 +1,6 @@
 import type { PendingTransactionDoc } from '../../contracts/documents.js';
 import type { UnconfirmedTxData } from '../../contracts/transaction-event.js';
-import { SchemaError } from '../../runtime/errors.js';
+import { SchemaError } from '../../runtime/index.js';
 import { btcNumber } from './amounts.js';
 
 /** Versions count down from here (2^52 ms is year 144,683; the result stays a safe integer). */

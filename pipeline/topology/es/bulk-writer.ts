@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Logger } from 'pino';
 import { classifyBulkItemFailure, classifyRequestError } from '../../clients/elasticsearch-failure.js';
-import type { Clock } from '../../runtime/clock.js';
+import type { Clock } from '../../runtime/index.js';
 
 /** One document to write with an external version. */
 export interface BulkItem {

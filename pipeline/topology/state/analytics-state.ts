@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ConfirmedTxData } from '../../contracts/transaction-event.js';
 import type { PriceData } from '../../contracts/price-event.js';
-import { InvariantError } from '../../runtime/errors.js';
+import { InvariantError } from '../../runtime/index.js';
 import type { BlockFacts } from '../domain/render-block-doc.js';
 import type { TransactionFacts } from '../domain/render-transaction-doc.js';
 import type { HourSnapshot } from '../domain/render-hour-doc.js';

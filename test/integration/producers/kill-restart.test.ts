@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlockEventSchema } from '../../../pipeline/contracts/block-event.js';
 import { decodeJson } from '../../../pipeline/contracts/envelope.js';
 import { TransactionEventSchema } from '../../../pipeline/contracts/transaction-event.js';
-import { createLogger } from '../../../pipeline/runtime/logger.js';
+import { createLogger } from '../../../pipeline/runtime/index.js';
 import { FeedServer, feedServerEnv } from '../../../producers/feed-server/feed-server.js';
 import { RecordedFeedData } from '../../../producers/feed-server/recorded-feed-data.js';
 import { waitFor } from '../../support/wait-for.js';

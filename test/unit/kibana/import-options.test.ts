@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseImportOptions } from '../../../pipeline/kibana/import-options.js';
 import { authorizationHeader, importUrl } from '../../../pipeline/kibana/import-saved-objects.js';
-import { ConfigError } from '../../../pipeline/runtime/errors.js';
+import { ConfigError } from '../../../pipeline/runtime/index.js';
 
 const DEFAULT = 'kibana/bitcoin-analyst.ndjson';
 

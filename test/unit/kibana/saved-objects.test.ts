@@ -5,7 +5,7 @@ import { DASHBOARD_TITLE, buildAnalystSavedObjects } from '../../../pipeline/kib
 import { jsonAttribute, parseSavedObjectsNdjson, toNdjson, type SavedObject } from '../../../pipeline/kibana/saved-object.js';
 import { vegaSpec } from '../../../pipeline/kibana/vega-query.js';
 import { ANALYST_NDJSON } from '../../../pipeline/kibana/write-analyst-ndjson.js';
-import { SchemaError } from '../../../pipeline/runtime/errors.js';
+import { SchemaError } from '../../../pipeline/runtime/index.js';
 
 const text = readFileSync(ANALYST_NDJSON, 'utf8');
 const objects = parseSavedObjectsNdjson(text);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Block } from 'bitcoinjs-lib';
 import { BlockDataSchema } from '../../../pipeline/contracts/block-event.js';
 import { ConfirmedTxDataSchema } from '../../../pipeline/contracts/transaction-event.js';
-import { SchemaError } from '../../../pipeline/runtime/errors.js';
+import { SchemaError } from '../../../pipeline/runtime/index.js';
 import { decodeBlock } from '../../../producers/block-decoder.js';
 import { BIP34_HEIGHT } from '../../../producers/coinbase-height.js';
 import { expectedBlocks, expectedTransactions, hasSharedData, rawBlockHex, rawHeights, SAMPLE_DIR, SHARED_DIR } from './recorded-data.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { names } from '../../../pipeline/contracts/names.js';
-import { DeadLetterSchema } from '../../../pipeline/runtime/dead-letter.js';
-import { RetriableError } from '../../../pipeline/runtime/errors.js';
-import { createLogger } from '../../../pipeline/runtime/logger.js';
+import { DeadLetterSchema } from '../../../pipeline/runtime/index.js';
+import { RetriableError } from '../../../pipeline/runtime/index.js';
+import { createLogger } from '../../../pipeline/runtime/index.js';
 import { MemoryBlockChainStore } from '../../../producers/block-chain-store.js';
 import { BlockFeed } from '../../../producers/block-feed.js';
 import { BIP34_HEIGHT } from '../../../producers/coinbase-height.js';
@@ -11,7 +11,7 @@ import { EventBuilder } from '../../../producers/event-builder.js';
 import { EventPublisher } from '../../../producers/event-publisher.js';
 import { ProducerMetrics } from '../../../producers/producer-metrics.js';
 import { buildChain, FakeEsplora, type ChainBlock } from './fake-esplora.js';
-import { FakeClock } from '../../../pipeline/runtime/testing/fake-clock.js';
+import { FakeClock } from '../../../pipeline/runtime/testing/index.js';
 import { MemorySink } from './memory-sink.js';
 import { rawBlockHex, rawHeights, SAMPLE_DIR } from './recorded-data.js';
 

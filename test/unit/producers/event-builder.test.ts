@@ -8,7 +8,7 @@ import { decodeBlock } from '../../../producers/block-decoder.js';
 import { canonicalJson } from '../../../producers/canonical-json.js';
 import { EventBuilder, utcIso } from '../../../producers/event-builder.js';
 import { eventDigest } from './event-digest.js';
-import { FakeClock } from '../../../pipeline/runtime/testing/fake-clock.js';
+import { FakeClock } from '../../../pipeline/runtime/testing/index.js';
 import { rawBlockHex, rawHeights, REPO_ROOT, SAMPLE_DIR } from './recorded-data.js';
 
 const INGEST = Date.UTC(2026, 0, 15, 12, 0, 0);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { EventBuilder } from '../../../producers/event-builder.js';
 import { canonicalJson } from '../../../producers/canonical-json.js';
 import { readRecorded } from '../../../producers/recorded-source.js';
-import type { Clock } from '../../../pipeline/runtime/clock.js';
+import type { Clock } from '../../../pipeline/runtime/index.js';
 
 /**
  * Builds every event of a recorded directory and returns the SHA-256 of their canonical bytes,

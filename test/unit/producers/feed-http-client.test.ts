@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../pipeline/runtime/logger.js';
+import { createLogger } from '../../../pipeline/runtime/index.js';
 import { FeedRequestError, FeedTransportError, MalformedResponseError } from '../../../producers/feed-errors.js';
 import { FeedHttpClient } from '../../../producers/feed-http-client.js';
 import type { FeedResponse, FeedTransport } from '../../../producers/feed-transport.js';
 import { ProducerMetrics } from '../../../producers/producer-metrics.js';
 import { retryAfterMs } from '../../../producers/retry-after.js';
-import { FakeClock } from '../../../pipeline/runtime/testing/fake-clock.js';
+import { FakeClock } from '../../../pipeline/runtime/testing/index.js';
 
 const NOW = Date.UTC(2026, 4, 30, 12, 0, 0);
 const BASE_MS = 100;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CATCH_UP_MS, RatePacer } from '../../../producers/rate-pacer.js';
-import { FakeClock } from '../../../pipeline/runtime/testing/fake-clock.js';
+import { FakeClock } from '../../../pipeline/runtime/testing/index.js';
 
 /** Takes `batches` batches of `size`, spending `workMs(i)` of (virtual) time after each; returns the send times. */
 async function run(rate: number, size: number, batches: number, workMs: (i: number) => number): Promise<{ clock: FakeClock; sentAt: number[] }> {

@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { Config } from '../../../config/config.js';
-import { createRuntimeRedis } from '../../connections.js';
 import { RetriableError, SchemaError } from '../../errors.js';
 import { idempotencyKey } from '../../idempotency.js';
 import { KafkaSpout } from '../../kafka-spout.js';
 import { kafkaSpoutOptions } from '../../kafka-spout-options.js';
+import type { RuntimeConnections } from '../../runtime-connections.js';
+import type { RuntimeOptions } from '../../runtime-options.js';
 import { TopologyBuilder } from '../../topology-builder.js';
 import type { Topology } from '../../topology-definition.js';
 import { TICK_STREAM, type Bolt, type OutputCollector, type Tuple } from '../../types.js';
@@ -16,7 +16,8 @@ export type SampleRecord = z.infer<typeof SampleRecordSchema>;
 
 /** Options of the sample topology. */
 export interface KeyedSumOptions {
-  config: Config;
+  runtime: RuntimeOptions;
+  connections: Pick<RuntimeConnections, 'redis' | 'kafka'>;
   topology: string;
   topic: string;
   deadLetterTopic: string;
@@ -54,7 +55,7 @@ return applied`;
  * While the Redis key `stall` exists, `sum` holds its input (a stalled downstream bolt).
  */
 export function keyedSumTopology(options: KeyedSumOptions): Topology {
-  const { config } = options;
+  const { runtime, connections } = options;
   const keys = sampleSinkKeys(options.sinkPrefix);
   const failRate = options.failRate ?? 0;
   const builder = new TopologyBuilder(options.topology);
@@ -63,7 +64,8 @@ export function keyedSumTopology(options: KeyedSumOptions): Topology {
     'records',
     () =>
       new KafkaSpout(
-        kafkaSpoutOptions(config, {
+        kafkaSpoutOptions(runtime, {
+          connections,
           topic: options.topic,
           groupId: `${options.topology}-records`,
           deadLetterTopic: options.deadLetterTopic,
@@ -97,7 +99,7 @@ export function keyedSumTopology(options: KeyedSumOptions): Topology {
     )
     .shuffleGrouping('records');
 
-  builder.setBolt('sum', () => new SumBolt(config, keys), { parallelism: options.sumParallelism ?? 4, tickIntervalMs: 100, maxInFlight: 1000 }).fieldsGrouping('parse', ['key']);
+  builder.setBolt('sum', () => new SumBolt(connections, keys), { parallelism: options.sumParallelism ?? 4, tickIntervalMs: 100, maxInFlight: 1000 }).fieldsGrouping('parse', ['key']);
 
   return builder.build();
 }
@@ -108,13 +110,13 @@ class SumBolt implements Bolt {
   private buffer: Tuple[] = [];
 
   constructor(
-    private readonly config: Config,
+    private readonly connections: Pick<RuntimeConnections, 'redis'>,
     private readonly keys: ReturnType<typeof sampleSinkKeys>,
   ) {}
 
   prepare(context: { componentId: string; taskIndex: number }, collector: OutputCollector): void {
     this.collector = collector;
-    this.redis = createRuntimeRedis(this.config, `sample-sum-${context.taskIndex}`);
+    this.redis = this.connections.redis(`sample-sum-${context.taskIndex}`);
     this.redis.defineCommand('sampleApply', { lua: APPLY, numberOfKeys: 3 });
   }
 
