@@ -37,6 +37,7 @@ export type { RuntimeOptions } from './runtime-options.js';
 export type { RuntimeConnections } from './runtime-connections.js';
 export type { RunWorkerOptions, WorkerHandle } from './run-worker.js';
 export { runtimeKeys } from './keys.js';
+export { LuaScript } from './lua-script.js';
 export type { RuntimeKeys } from './keys.js';
 export { aggregateMetrics, fetchClusterMetrics, readClusterMetrics } from './metrics-aggregate.js';
 export type { ClusterMetrics, ComponentTotals } from './metrics-aggregate.js';

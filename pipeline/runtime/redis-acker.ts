@@ -1,5 +1,5 @@
+import { LuaScript } from './lua-script.js';
 import type { Redis } from 'ioredis';
-import { InvariantError } from './errors.js';
 import type { AckerInit, AckerStore, AckerUpdate, Completion } from './acker-store.js';
 import type { RuntimeKeys } from './keys.js';
 import type { FailureInfo } from './tuple-failure.js';
@@ -55,6 +55,8 @@ for _, key in ipairs(KEYS) do
 end
 return n`;
 
+const SCRIPTS = { init: new LuaScript(INIT), ack: new LuaScript(ACK), fail: new LuaScript(FAIL) };
+
 /** Redis-backed acker store: each call is one Lua script, so it applies atomically. */
 export class RedisAcker implements AckerStore {
   constructor(
@@ -63,26 +65,23 @@ export class RedisAcker implements AckerStore {
     /** Lifetime of records and completion lists, a bound on garbage left by dead workers. */
     private readonly ttlMs: number,
   ) {
-    redis.defineCommand('rtAckerInit', { lua: INIT });
-    redis.defineCommand('rtAckerAck', { lua: ACK });
-    redis.defineCommand('rtAckerFail', { lua: FAIL });
   }
 
   async init(entries: readonly AckerInit[]): Promise<void> {
     if (entries.length === 0) return;
     const argv: string[] = [String(this.ttlMs)];
     for (const e of entries) argv.push(e.owner, e.xor);
-    await this.call('rtAckerInit', entries.map((e) => this.keys.tree(e.root)), argv);
+    await this.call(SCRIPTS.init, entries.map((e) => this.keys.tree(e.root)), argv);
   }
 
   async ack(updates: readonly AckerUpdate[]): Promise<void> {
     if (updates.length === 0) return;
-    await this.call('rtAckerAck', updates.map((u) => this.keys.tree(u.root)), [this.keys.donePrefix, String(this.ttlMs), ...updates.map((u) => u.xor)]);
+    await this.call(SCRIPTS.ack, updates.map((u) => this.keys.tree(u.root)), [this.keys.donePrefix, String(this.ttlMs), ...updates.map((u) => u.xor)]);
   }
 
   async fail(roots: readonly string[], failure: FailureInfo): Promise<void> {
     if (roots.length === 0) return;
-    await this.call('rtAckerFail', roots.map((r) => this.keys.tree(r)), [this.keys.donePrefix, String(this.ttlMs), JSON.stringify(failure)]);
+    await this.call(SCRIPTS.fail, roots.map((r) => this.keys.tree(r)), [this.keys.donePrefix, String(this.ttlMs), JSON.stringify(failure)]);
   }
 
   async forget(roots: readonly string[]): Promise<void> {
@@ -100,9 +99,7 @@ export class RedisAcker implements AckerStore {
     });
   }
 
-  private async call(command: string, keys: string[], argv: string[]): Promise<void> {
-    const fn = (this.redis as unknown as Record<string, (n: number, ...args: string[]) => Promise<unknown>>)[command];
-    if (!fn) throw new InvariantError('redis script command not defined', { command });
-    await fn.call(this.redis, keys.length, ...keys, ...argv);
+  private async call(script: LuaScript, keys: string[], argv: string[]): Promise<void> {
+    await script.run(this.redis, keys, argv);
   }
 }

@@ -1,3 +1,4 @@
+import { LuaScript } from './lua-script.js';
 import type { Redis } from 'ioredis';
 import type { RuntimeKeys } from './keys.js';
 
@@ -31,6 +32,8 @@ export interface WorkerInfo {
   pid: number;
 }
 
+const SCRIPTS = { heartbeat: new LuaScript(HEARTBEAT), renew: new LuaScript(RENEW), release: new LuaScript(RELEASE) };
+
 /**
  * Liveness of workers (a sorted set scored by expiry, on Redis's clock so worker clocks may
  * differ) and leases of bolt tasks (a key per task holding the owner's id, with a TTL).
@@ -42,14 +45,11 @@ export class WorkerRegistry {
     private readonly workerId: string,
     private readonly ttlMs: number,
   ) {
-    redis.defineCommand('rtHeartbeat', { lua: HEARTBEAT, numberOfKeys: 2 });
-    redis.defineCommand('rtLeaseRenew', { lua: RENEW, numberOfKeys: 1 });
-    redis.defineCommand('rtLeaseRelease', { lua: RELEASE, numberOfKeys: 1 });
   }
 
   /** Renews this worker's liveness and returns the ids of every live worker. */
   async heartbeat(info: { host: string; port: number; pid: number }): Promise<string[]> {
-    return (await this.run('rtHeartbeat', this.keys.workers, this.keys.worker(this.workerId), this.workerId, String(this.ttlMs), String(info.port), info.host, String(info.pid))) as string[];
+    return (await SCRIPTS.heartbeat.run(this.redis, [this.keys.workers, this.keys.worker(this.workerId)], [this.workerId, String(this.ttlMs), String(info.port), info.host, String(info.pid)])) as string[];
   }
 
   /** Removes this worker from the live set. */
@@ -73,21 +73,17 @@ export class WorkerRegistry {
     const key = this.keys.lease(component, task);
     const ok = await this.redis.set(key, this.workerId, 'PX', this.ttlMs, 'NX');
     if (ok === 'OK') return true;
-    return (await this.run('rtLeaseRenew', key, this.workerId, String(this.ttlMs))) === 1;
+    return (await SCRIPTS.renew.run(this.redis, [key], [this.workerId, String(this.ttlMs)])) === 1;
   }
 
   /** Extends a lease we hold; false when it was lost (expired and maybe taken). */
   async renew(component: string, task: number): Promise<boolean> {
-    return (await this.run('rtLeaseRenew', this.keys.lease(component, task), this.workerId, String(this.ttlMs))) === 1;
+    return (await SCRIPTS.renew.run(this.redis, [this.keys.lease(component, task)], [this.workerId, String(this.ttlMs)])) === 1;
   }
 
   /** Gives a lease back if we still hold it. */
   async release(component: string, task: number): Promise<void> {
-    await this.run('rtLeaseRelease', this.keys.lease(component, task), this.workerId);
+    await SCRIPTS.release.run(this.redis, [this.keys.lease(component, task)], [this.workerId]);
   }
 
-  private run(command: string, ...args: string[]): Promise<unknown> {
-    const fn = (this.redis as unknown as Record<string, (...a: string[]) => Promise<unknown>>)[command] as (...a: string[]) => Promise<unknown>;
-    return fn.apply(this.redis, args);
-  }
 }

@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Logger } from 'pino';
 import { classifyBulkItemFailure, classifyRequestError } from '../../clients/elasticsearch-failure.js';
-import type { Clock } from '../../runtime/index.js';
+import { backoffDelayMs, type Clock } from '../../runtime/index.js';
 
 /** One document to write with an external version. */
 export interface BulkItem {
@@ -101,8 +101,7 @@ export class BulkWriter {
   }
 
   private sleep(attempt: number): Promise<void> {
-    const cap = Math.min(this.maxMs, this.baseMs * 2 ** (attempt - 1));
-    const ms = Math.floor(Math.random() * cap) + 1;
+    const ms = backoffDelayMs(attempt, { baseMs: this.baseMs, maxMs: this.maxMs }) + 1;
     return new Promise((resolve) => this.clock.setTimer(ms, resolve));
   }
 }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ConfirmedTxData } from '../../contracts/transaction-event.js';
 import type { PriceData } from '../../contracts/price-event.js';
-import { InvariantError } from '../../runtime/index.js';
+import { InvariantError, LuaScript } from '../../runtime/index.js';
 import type { BlockFacts } from '../domain/render-block-doc.js';
 import type { TransactionFacts } from '../domain/render-transaction-doc.js';
 import type { HourSnapshot } from '../domain/render-hour-doc.js';
@@ -18,7 +18,6 @@ import {
   SNAPSHOT_AGGREGATE,
   SNAPSHOT_BLOCK,
 } from './analytics-scripts.js';
-import { LuaScript } from './lua-script.js';
 
 /** The pair whose points price the EUR fields. */
 export const EUR_PAIR = 'BTC-EUR';
@@ -54,7 +53,7 @@ export class AnalyticsState {
   async applyTransaction(tx: ConfirmedTxData): Promise<{ isNew: boolean; facts: TransactionFacts; price: PriceRef | null; touched: AggregateKey[] }> {
     const b = utcBuckets(tx.block_time);
     const reply = asArray(
-      await scripts.transaction.run(this.redis, [
+      await scripts.transaction.run(this.redis, [], [
         this.prefix, EUR_PAIR, tx.txid, tx.block_hash, tx.block_height, tx.block_time, b.hour, b.day, b.month,
         tx.index_in_block, tx.output_total_sat, tx.outputs.length, tx.is_coinbase ? 1 : 0,
       ]),
@@ -80,7 +79,7 @@ export class AnalyticsState {
   async applyBlock(block: NewBlock): Promise<{ isNew: boolean; facts: BlockFacts; price: PriceRef | null; touched: AggregateKey[] }> {
     const b = utcBuckets(block.time);
     const reply = asArray(
-      await scripts.block.run(this.redis, [
+      await scripts.block.run(this.redis, [], [
         this.prefix, EUR_PAIR, block.hash, block.height, block.time, b.hour, b.day, b.month, block.pool,
         block.rewardSat.toString(), block.subsidySat.toString(), block.feesSat.toString(), block.txCount, block.previousHash,
       ]),
@@ -104,14 +103,14 @@ export class AnalyticsState {
   /** Adds a price point once; returns the stored point (the first of its time) and the blocks it prices (aggregates already marked dirty when new). */
   async applyPrice(point: PriceData): Promise<{ isNew: boolean; stored: PriceRef; repriced: string[]; touched: AggregateKey[] }> {
     const price = toPlainString(decimalOfNumber(point.price_eur));
-    const reply = asArray(await scripts.price.run(this.redis, [this.prefix, point.pair, point.time, price, point.source]));
+    const reply = asArray(await scripts.price.run(this.redis, [], [this.prefix, point.pair, point.time, price, point.source]));
     const stored = parsePrice(`${point.time}|${String(reply[3])}`) as PriceRef;
     return { isNew: reply[0] === 1, stored, repriced: strings(reply[1]), touched: strings(reply[2]) };
   }
 
   /** The stored facts of a block (null until its block event is processed), its transactions and its price. */
   async snapshotBlock(hash: string): Promise<{ block: BlockFacts | null; transactions: TransactionFacts[]; price: PriceRef | null }> {
-    const reply = asArray(await scripts.snapshotBlock.run(this.redis, [this.prefix, EUR_PAIR, hash]));
+    const reply = asArray(await scripts.snapshotBlock.run(this.redis, [], [this.prefix, EUR_PAIR, hash]));
     const fields = pairs(asArray(reply[0]));
     const height = Number(fields.get('height'));
     const time = Number(fields.get('time'));
@@ -140,12 +139,12 @@ export class AnalyticsState {
 
   /** Claims up to `limit` dirty aggregates for `leaseMs` (they return if not cleared in time). */
   async claimDirty(nowMs: number, leaseMs: number, limit: number): Promise<AggregateKey[]> {
-    return asArray(await scripts.claim.run(this.redis, [this.prefix, Math.floor(nowMs), leaseMs, limit])).map(String);
+    return asArray(await scripts.claim.run(this.redis, [], [this.prefix, Math.floor(nowMs), leaseMs, limit])).map(String);
   }
 
   /** A consistent snapshot of an aggregate and its revision. */
   async snapshotAggregate(key: AggregateKey): Promise<HourSnapshot | MinerSnapshot> {
-    const reply = asArray(await scripts.snapshotAggregate.run(this.redis, [this.prefix, EUR_PAIR, key]));
+    const reply = asArray(await scripts.snapshotAggregate.run(this.redis, [], [this.prefix, EUR_PAIR, key]));
     const rev = Number(reply[0]);
     const [kind, bucket = '', ...rest] = key.split('|');
     const rows = reply.slice(1).map(asArray);
@@ -178,7 +177,7 @@ export class AnalyticsState {
 
   /** Clears a dirty aggregate whose document at `rev` is written, unless it changed since. */
   async clearDirty(key: AggregateKey, rev: number): Promise<boolean> {
-    return (await scripts.clear.run(this.redis, [this.prefix, key, String(rev)])) === 1;
+    return (await scripts.clear.run(this.redis, [], [this.prefix, key, String(rev)])) === 1;
   }
 
   /** Number of aggregates waiting to be rendered. */

@@ -4,6 +4,7 @@ import { RetriableError, SchemaError } from '../../errors.js';
 import { idempotencyKey } from '../../idempotency.js';
 import { KafkaSpout } from '../../kafka-spout.js';
 import { kafkaSpoutOptions } from '../../kafka-spout-options.js';
+import { LuaScript } from '../../lua-script.js';
 import type { RuntimeConnections } from '../../runtime-connections.js';
 import type { RuntimeOptions } from '../../runtime-options.js';
 import { TopologyBuilder } from '../../topology-builder.js';
@@ -45,6 +46,7 @@ for i = 1, #ARGV, 4 do
   end
 end
 return applied`;
+const APPLY_SCRIPT = new LuaScript(APPLY);
 
 /**
  * The runtime's sample topology: a keyed sum.
@@ -117,7 +119,6 @@ class SumBolt implements Bolt {
   prepare(context: { componentId: string; taskIndex: number }, collector: OutputCollector): void {
     this.collector = collector;
     this.redis = this.connections.redis(`sample-sum-${context.taskIndex}`);
-    this.redis.defineCommand('sampleApply', { lua: APPLY, numberOfKeys: 3 });
   }
 
   async execute(tuple: Tuple): Promise<void> {
@@ -151,9 +152,8 @@ class SumBolt implements Bolt {
     const now = Date.now();
     // The seen entry records the attempt and time of the write that counted (tests read them).
     for (const t of batch) argv.push(idempotencyKey(t), t.get<string>('key'), String(t.get<number>('amount')), `${t.origins[0]?.attempt ?? 0}:${now}`);
-    const redis = this.redis as Redis & { sampleApply(...args: string[]): Promise<number> };
     try {
-      await redis.sampleApply(this.keys.sums, this.keys.counts, this.keys.seen, ...argv);
+      await APPLY_SCRIPT.run(this.redis as Redis, [this.keys.sums, this.keys.counts, this.keys.seen], argv);
     } catch (err) {
       for (const t of batch) this.collector?.fail(t, new RetriableError('sink write failed', { cause: err }));
       return;
