@@ -77,6 +77,7 @@ export async function auditNamespace(options: AuditOptions): Promise<AuditReport
   };
   const retry = <T>(what: string, action: () => Promise<T>) => retryTransient(action, { what, deadlineMs, log });
 
+  const started = Date.now();
   for (const key of AUDITED_INDICES) await retry(`refresh of ${n.indices[key]}`, () => es.indices.refresh({ index: n.indices[key] }));
 
   const compareOne = (index: AuditedIndex, id: string, expected: Source, found: Source | undefined) => {
@@ -110,6 +111,7 @@ export async function auditNamespace(options: AuditOptions): Promise<AuditReport
     onTransactionDocs: (docs) => checkTransactions(docs as unknown as ExpectedDoc<Source>[]),
   });
   options.onRecount?.(recount);
+  log.info({ feeds: recount.feeds, afterMs: Date.now() - started }, 'raw topics recounted; transactions compared');
   const stored = await retry('transaction count', () => es.count({ index: n.indices.transactions }));
   if (stored.count > indices.transactions.found) {
     await scanIds(es, n.indices.transactions, 'txid', retry, (id) => {
@@ -137,6 +139,7 @@ export async function auditNamespace(options: AuditOptions): Promise<AuditReport
     }
   }
 
+  log.info({ afterMs: Date.now() - started }, 'audit done');
   const exact = Object.values(indices).every((t) => t.missing === 0 && t.extra === 0 && t.mismatched === 0);
   return { namespace: n.namespace, recount: { feeds: recount.feeds, unconfirmed: recount.unconfirmed }, indices, differences, exact };
 }

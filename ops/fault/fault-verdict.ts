@@ -56,14 +56,8 @@ export interface FaultVerdict {
 const COUNT_FIELDS = new Set(['blocks', 'tx_count', 'volume_sat', 'reward_sat']);
 const AGGREGATES = new Set(['volumeHourly', 'minersDaily', 'minersMonthly']);
 
-/** What a verdict is made of. */
-export interface VerdictInputs {
-  scenario: ScenarioName;
-  namespace: string;
-  dataDir: string;
-  rate: number;
-  fault: string;
-  recorded: PerFeed;
+/** What a verdict is made of: the run's identity, the audit, the dead letters and the timings. */
+export interface VerdictInputs extends Pick<FaultVerdict, 'scenario' | 'namespace' | 'dataDir' | 'rate' | 'fault' | 'recorded'> {
   audit: AuditReport | null;
   recount: Recount | null;
   letters: readonly LetterSummary[];

@@ -32,7 +32,7 @@ export interface FaultSign {
   sign: string;
 }
 
-const STALL_MS = 5_000;
+const STALL_MS = 10_000;
 
 /**
  * Samples the pipeline under test about once a second (progress, dead letters, service health;

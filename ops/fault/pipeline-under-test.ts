@@ -53,6 +53,13 @@ export class PipelineUnderTest {
     private readonly log: Logger,
   ) {}
 
+  /**
+   * How far the producers' clock is from this process's (set by `restartProducers`). The demo's
+   * "polled since the apps started" check compares the BullMQ completion time the producer
+   * stamps with its own clock against this process's clock, so it must allow for the skew.
+   */
+  private producerClockOffsetMs = 0;
+
   /** Sets up the namespace's topics and indices and starts the apps. */
   static async start(options: PipelineUnderTestOptions): Promise<PipelineUnderTest> {
     const dataDir = resolve(options.dataDir);
@@ -102,16 +109,20 @@ export class PipelineUnderTest {
     const polls = new ProducerPolls(this.config, this.names);
     try {
       const waits = { admin: this.admin, redis: this.redis, polls, names: this.names, log: this.log, deadlineMs, intervalMs: 2_000 };
-      await waitUntilPublished(this.target, this.startedMs, waits);
+      await waitUntilPublished(this.target, this.startedMs + this.producerClockOffsetMs, waits);
       await waitUntilProcessed(waits);
     } finally {
       await polls.close();
     }
   }
 
-  /** Deletes the producer apps and starts them again with `extraEnv` added to their environment. */
-  restartProducers(extraEnv: NodeJS.ProcessEnv): void {
+  /**
+   * Deletes the producer apps and starts them again with `extraEnv` added to their environment;
+   * `clockOffsetMs` says how far that environment sets their clock from the real one.
+   */
+  restartProducers(extraEnv: NodeJS.ProcessEnv, clockOffsetMs = 0): void {
     const env = { ...this.env, ...extraEnv };
+    this.producerClockOffsetMs = clockOffsetMs;
     pm2(['delete', ...PRODUCER_APPS], env);
     pm2(['start', ECOSYSTEM_FILE, '--only', PRODUCER_APPS.join(',')], env);
   }

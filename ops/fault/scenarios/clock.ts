@@ -24,7 +24,7 @@ export const clock: FaultScenario = {
   async inject({ pipeline, log }) {
     const lib = LIBFAKETIME.find((p) => existsSync(p));
     if (lib === undefined) throw new Error('libfaketime not found: apt-get install faketime (.ci/run installs it)');
-    pipeline.restartProducers({ TZ: OTHER_ZONE, LD_PRELOAD: lib, FAKETIME: '-1h', FAKETIME_DONT_RESET: '1' });
+    pipeline.restartProducers({ TZ: OTHER_ZONE, LD_PRELOAD: lib, FAKETIME: '-1h', FAKETIME_DONT_RESET: '1' }, -3_600_000);
     const since = pipeline.startedMs;
     return {
       description: `producers restarted with TZ=${OTHER_ZONE}, FAKETIME=-1h (${lib})`,
