@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { type Names, RAW_FEEDS, type RawFeed } from '../../pipeline/contracts/names.js';
-import { DeadLetterSchema } from '../../pipeline/runtime/dead-letter.js';
+import { DeadLetterSchema } from '../../pipeline/runtime/index.js';
 import { parseRawRecord } from '../raw-contracts.js';
 import { readTopicsToEnd } from '../raw-topic-reader.js';
 

@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import { createElasticsearch } from '../../pipeline/clients/elasticsearch.js';
 import { createKafka } from '../../pipeline/clients/kafka.js';
 import { createRedis } from '../../pipeline/clients/redis.js';
+import { deleteKeys } from '../../pipeline/clients/delete-keys.js';
 import type { Config } from '../../pipeline/config/config.js';
 import type { Names } from '../../pipeline/contracts/names.js';
 import { teardown } from '../../pipeline/setup/index.js';
@@ -9,18 +9,6 @@ import { teardown } from '../../pipeline/setup/index.js';
 /** Redis key patterns of a namespace: the application's keys, the producers' queues, the runtime's queues and state. */
 export function namespaceKeyPatterns(n: Names): string[] {
   return [`${n.namespace}:*`, `${n.producerQueuePrefix}:*`, `rt:${n.topology}:*`];
-}
-
-/** Deletes every Redis key matching any of `patterns` (SCAN, never KEYS). */
-export async function deleteKeys(redis: Redis, patterns: readonly string[]): Promise<void> {
-  for (const match of patterns) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  }
 }
 
 /** Deletes a namespace made for one run: its topics (dead-letter topics included), indices, templates and Redis keys. */

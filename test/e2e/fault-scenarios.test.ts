@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScenarioName } from '../../ops/fault/fault-scenario.js';
 import { defaultFaultRate, runScenario } from '../../ops/fault/run-scenario.js';
 import { SCENARIOS } from '../../ops/fault/scenarios/scenario-registry.js';
-import { createLogger } from '../../pipeline/runtime/logger.js';
+import { createLogger } from '../../pipeline/runtime/index.js';
 
 /**
  * Fault scenarios of `npm run fault`, through the same code as the command, on the shipped sample
