@@ -139,8 +139,8 @@ export class TopologyBuilder {
       if (maxInFlight !== undefined && (!Number.isInteger(maxInFlight) || maxInFlight < 1)) {
         add(`${bolt.id}.maxInFlight`, `must be a positive integer, got ${maxInFlight}`);
       }
-      if (bolt.declarer.subscriptions.length === 0) {
-        add(bolt.id, 'bolt has no input; declare one with shuffleGrouping, fieldsGrouping, ...');
+      if (bolt.declarer.subscriptions.length === 0 && tickIntervalMs === undefined) {
+        add(bolt.id, 'bolt has no input; declare one with shuffleGrouping, fieldsGrouping, ..., or give it a tickIntervalMs (a tick-driven bolt)');
       }
       const seen = new Set<string>();
       for (const sub of bolt.declarer.subscriptions) {

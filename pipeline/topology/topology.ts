@@ -13,7 +13,7 @@ import { BulkIndexBolt } from './bolts/bulk-index-bolt.js';
 import { INDEX_REQUEST_FIELDS } from './bolts/index-request.js';
 import { PriceStateBolt } from './bolts/price-state-bolt.js';
 import { RepriceBlockBolt } from './bolts/reprice-block-bolt.js';
-import { DIRTY_FIELDS, DIRTY_STREAM, PENDING_STREAM, REPRICE_FIELDS, REPRICE_STREAM } from './bolts/streams.js';
+import { PENDING_STREAM, REPRICE_FIELDS, REPRICE_STREAM } from './bolts/streams.js';
 import { routeTransaction } from './bolts/transaction-route.js';
 import { TransactionStateBolt } from './bolts/transaction-state-bolt.js';
 import { ValidateBolt } from './bolts/validate-bolt.js';
@@ -39,10 +39,11 @@ const index = [...INDEX_REQUEST_FIELDS];
  *   transactions-spout -> validate-transactions -> transaction-state ---+--> index (bulk, ES)
  *                               \--(pending: unconfirmed)-------------------/
  *   prices-spout -> validate-prices -> price-state --(reprice)--> reprice-block --/
- *            block-state, transaction-state, price-state --(dirty)--> aggregates (tick: render, bulk, ES)
+ *   aggregates (tick-driven: renders the dirty aggregates of the Redis outbox, bulk, ES)
  *
  * Validate bolts dead-letter bad records; state bolts change the Redis state with atomic scripts
- * and emit documents; aggregates are coalesced and written on ticks.
+ * (which also mark the touched aggregates dirty) and emit documents; the aggregates bolt writes
+ * the dirty aggregates on its own schedule, so no record waits for its hour to be rendered.
  */
 export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
   const { config, redis, es, log } = deps;
@@ -75,7 +76,7 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
     schemaName: 'price event', schema: PriceEventSchema, route: (e) => ({ values: { pair: e.data.pair, point: e.data } }),
   }), { outputs: { default: ['pair', 'point'] } }).shuffleGrouping('prices-spout');
 
-  const stateOutputs = { default: index, [DIRTY_STREAM]: [...DIRTY_FIELDS] };
+  const stateOutputs = { default: index };
   b.setBasicBolt('block-state', () => new BlockStateBolt(state, pools), { outputs: stateOutputs })
     .fieldsGrouping('validate-blocks', ['hash']);
   b.setBasicBolt('transaction-state', () => new TransactionStateBolt(state), { parallelism: 4, outputs: stateOutputs })
@@ -96,9 +97,6 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
     .shuffleGrouping('validate-transactions', { stream: PENDING_STREAM });
   b.setBolt('aggregates', () => new AggregateRenderBolt({
     store: state, writer, indices: n.indices, batch: a.renderBatch, leaseMs: a.renderLeaseMs,
-  }), { tickIntervalMs: a.renderIntervalMs, maxInFlight: 100_000 })
-    .fieldsGrouping('block-state', ['agg'], { stream: DIRTY_STREAM })
-    .fieldsGrouping('transaction-state', ['agg'], { stream: DIRTY_STREAM })
-    .fieldsGrouping('price-state', ['agg'], { stream: DIRTY_STREAM });
+  }), { tickIntervalMs: a.renderIntervalMs });
   return b.build();
 }

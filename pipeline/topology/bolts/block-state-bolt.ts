@@ -5,7 +5,6 @@ import { renderBlockDoc } from '../domain/render-block-doc.js';
 import { blockEarnings } from '../domain/subsidy.js';
 import type { AnalyticsState } from '../state/analytics-state.js';
 import { indexRequest } from './index-request.js';
-import { DIRTY_STREAM } from './streams.js';
 
 /** The part of the analytics state this bolt uses. */
 export type BlockStore = Pick<AnalyticsState, 'applyBlock'>;
@@ -39,6 +38,5 @@ export class BlockStateBolt implements BasicBolt {
       ...earnings,
     });
     collector.emit(indexRequest('blocks', renderBlockDoc(result.facts, result.price)));
-    for (const agg of result.touched) collector.emit({ agg }, { stream: DIRTY_STREAM });
   }
 }

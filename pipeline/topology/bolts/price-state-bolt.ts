@@ -2,7 +2,7 @@ import type { PriceData } from '../../contracts/price-event.js';
 import type { BasicBolt, BasicOutputCollector, Tuple } from '../../runtime/index.js';
 import type { AnalyticsState } from '../state/analytics-state.js';
 import { indexRequest } from './index-request.js';
-import { DIRTY_STREAM, REPRICE_STREAM } from './streams.js';
+import { REPRICE_STREAM } from './streams.js';
 
 /** The part of the analytics state this bolt uses. */
 export type PriceStore = Pick<AnalyticsState, 'applyPrice'>;
@@ -39,6 +39,5 @@ export class PriceStateBolt implements BasicBolt {
       }),
     );
     for (const hash of result.repriced) collector.emit({ hash }, { stream: REPRICE_STREAM });
-    for (const agg of result.touched) collector.emit({ agg }, { stream: DIRTY_STREAM });
   }
 }

@@ -3,7 +3,6 @@ import type { BasicBolt, BasicOutputCollector, Tuple } from '../../runtime/index
 import { renderTransactionDoc } from '../domain/render-transaction-doc.js';
 import type { AnalyticsState } from '../state/analytics-state.js';
 import { indexRequest } from './index-request.js';
-import { DIRTY_STREAM } from './streams.js';
 
 /** The part of the analytics state this bolt uses. */
 export type TransactionStore = Pick<AnalyticsState, 'applyTransaction'>;
@@ -21,6 +20,5 @@ export class TransactionStateBolt implements BasicBolt {
     const tx = tuple.get<ConfirmedTxData>('tx');
     const result = await this.store.applyTransaction(tx);
     collector.emit(indexRequest('transactions', renderTransactionDoc(result.facts, result.price)));
-    for (const agg of result.touched) collector.emit({ agg }, { stream: DIRTY_STREAM });
   }
 }

@@ -184,13 +184,6 @@ export class AnalyticsState {
   async dirtyCount(): Promise<number> {
     return this.redis.zcard(`${this.prefix}dirty`);
   }
-
-  /** Which of `keys` are still dirty (not yet written at their latest revision). */
-  async stillDirty(keys: readonly AggregateKey[]): Promise<Set<AggregateKey>> {
-    if (keys.length === 0) return new Set();
-    const scores = await this.redis.zmscore(`${this.prefix}dirty`, ...keys);
-    return new Set(keys.filter((_, i) => scores[i] !== null));
-  }
 }
 
 function asArray(value: unknown): unknown[] {

@@ -68,6 +68,16 @@ describe('TopologyBuilder.build', () => {
     expect(problemsOf(() => b.build()).join('\n')).toContain(expected);
   });
 
+  it('accepts a tick-driven bolt with no input stream', () => {
+    const b = new TopologyBuilder('t3');
+    b.setSpout('src', spout, { outputs: { default: ['k', 'v'] } });
+    b.setBasicBolt('sink', bolt).shuffleGrouping('src');
+    b.setBolt('render', () => ({ prepare: () => undefined, execute: async () => undefined }), { tickIntervalMs: 100 });
+    const topology = b.build();
+    expect(topology.bolts.get('render')?.tickIntervalMs).toBe(100);
+    expect(topology.bolts.get('render')?.subscriptions).toEqual([]);
+  });
+
   it('lists every problem at once', () => {
     const b = new TopologyBuilder('Bad Name');
     b.setBasicBolt('a', bolt, { parallelism: -1 }).shuffleGrouping('ghost');
