@@ -13,6 +13,8 @@ export interface FaultContext {
   log: Logger;
   /** How long the fault lasts (`--seconds`, else the scenario's default). */
   seconds: number;
+  /** Records a step of the fault as it happens (the report keeps it even when a later step fails). */
+  note(step: string): void;
 }
 
 /** What the end state is checked with, besides the audit. */

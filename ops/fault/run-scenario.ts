@@ -51,6 +51,7 @@ export async function runScenario(scenario: FaultScenario, options: RunScenarioO
   const end: { injected: FaultInjected | null; audit: AuditReport | null; recount: Recount | null; letters: LetterSummary[]; truth: string[] | null } = {
     injected: null, audit: null, recount: null, letters: [], truth: null,
   };
+  const steps: string[] = [];
   const timings = { detectMs: null as number | null, detectSign: null as string | null, recoverMs: null as number | null, caughtUpMs: null as number | null };
   const pipeline = await PipelineUnderTest.start({ dataDir: options.dataDir, rate: options.rate, namespace, log });
   const monitor = new FlowMonitor(pipeline, log.child({ component: 'flow-monitor' }));
@@ -71,7 +72,7 @@ export async function runScenario(scenario: FaultScenario, options: RunScenarioO
     }
   }, cleanup);
   return buildVerdict({
-    scenario: scenario.name, namespace, dataDir: options.dataDir, rate: options.rate, fault: end.injected?.description ?? 'not injected',
+    scenario: scenario.name, namespace, dataDir: options.dataDir, rate: options.rate, fault: end.injected?.description ?? (steps.length > 0 ? `${steps.join('; ')}; then failed` : 'not injected'),
     recorded: pipeline.target.events, audit: end.audit, recount: end.recount, letters: end.letters,
     poisonKeys: end.injected?.poisonKeys ?? null, truth: end.truth, timings, peakWorkerRssBytes: monitor.peakWorkerRssBytes, failures,
   });
@@ -83,7 +84,7 @@ export async function runScenario(scenario: FaultScenario, options: RunScenarioO
     if (ready === null) throw new Error(`the flow never reached ${injectAt} processed transactions`);
     const faultStart = Date.now();
     log.info({ scenario: scenario.name, seconds }, 'injecting the fault');
-    end.injected = await scenario.inject({ pipeline, log, seconds });
+    end.injected = await scenario.inject({ pipeline, log, seconds, note: (step) => steps.push(step) });
     const faultEnd = Date.now();
     const baseline = monitor.baselineLag(faultStart);
     log.info({ fault: end.injected.description, baselineLag: baseline }, 'fault over; waiting for the flow to recover');

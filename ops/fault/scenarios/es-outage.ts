@@ -7,7 +7,7 @@ export const esOutage: FaultScenario = {
   name: 'es-outage',
   summary: 'SIGKILL every Elasticsearch node; start them again after --seconds (default 60)',
   defaultSeconds: 60,
-  async inject({ seconds }) {
-    return { description: await killNodesFor('es', Array.from({ length: ES_NODE_COUNT }, (_, i) => i + 1), seconds) };
+  async inject({ seconds, note }) {
+    return { description: await killNodesFor('es', Array.from({ length: ES_NODE_COUNT }, (_, i) => i + 1), seconds, note) };
   },
 };

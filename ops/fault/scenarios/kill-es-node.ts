@@ -7,7 +7,7 @@ export const killEsNode: FaultScenario = {
   name: 'kill-es-node',
   summary: 'SIGKILL the elected Elasticsearch master node; start it again after --seconds (default 30)',
   defaultSeconds: 30,
-  async inject({ pipeline, seconds }) {
+  async inject({ pipeline, seconds, note }) {
     const es = createElasticsearch(pipeline.config);
     let index = 1;
     try {
@@ -17,6 +17,6 @@ export const killEsNode: FaultScenario = {
     } finally {
       await es.close();
     }
-    return { description: await killNodesFor('es', [index], seconds) };
+    return { description: await killNodesFor('es', [index], seconds, note) };
   },
 };

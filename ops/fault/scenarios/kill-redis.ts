@@ -6,7 +6,7 @@ export const killRedis: FaultScenario = {
   name: 'kill-redis',
   summary: 'SIGKILL Redis; start it again (from its AOF) after --seconds (default 5)',
   defaultSeconds: 5,
-  async inject({ seconds }) {
-    return { description: await killNodesFor('redis', [1], seconds) };
+  async inject({ seconds, note }) {
+    return { description: await killNodesFor('redis', [1], seconds, note) };
   },
 };
