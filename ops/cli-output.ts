@@ -1,6 +1,5 @@
-import { GroupActiveError } from './consumer-groups.js';
 import type { RetryTransientOptions } from './transient-retry.js';
-import { UsageError } from './usage-error.js';
+import { RefusalError, UsageError } from './usage-error.js';
 
 /** One line to stderr, for the operator. */
 export function warn(line: string): void {
@@ -18,7 +17,7 @@ export const reportRetry: NonNullable<RetryTransientOptions['onRetry']> = ({ wha
  * message and exits 2; anything else prints the error and exits 1.
  */
 export function exitOnError(err: unknown, usage?: string): never {
-  if (err instanceof GroupActiveError) {
+  if (err instanceof RefusalError) {
     warn(`refused: ${err.message}\nstop them first (npx pm2 stop topology-worker) and run the command again`);
     process.exit(2);
   }

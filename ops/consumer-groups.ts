@@ -1,6 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { PipelineError } from '../pipeline/runtime/errors.js';
-import { UsageError } from './usage-error.js';
+import { RefusalError, UsageError } from './usage-error.js';
 
 /** A live member of a consumer group, as the group coordinator reports it. */
 export interface GroupMember {
@@ -25,7 +24,7 @@ export function isIdle(group: GroupActivity): boolean {
 }
 
 /** A command refused to touch consumer groups that have running consumers. */
-export class GroupActiveError extends PipelineError {
+export class GroupActiveError extends RefusalError {
   constructor(readonly groups: readonly GroupActivity[]) {
     super(
       `consumer group${groups.length > 1 ? 's' : ''} still running: ${groups
