@@ -35,6 +35,7 @@ export class TopicReadTimeoutError extends PipelineError {
  * Calls `onRecord` once for every record of `topics` present when the call starts, partition by
  * partition in offset order, read from the beginning by a throwaway consumer group (deleted at
  * the end, so no offsets linger). Records written meanwhile are not read; memory stays bounded.
+ * An exception thrown by `onRecord` ends the read with that exception.
  */
 export async function readTopicsToEnd(kafka: Kafka, admin: Admin, topics: readonly string[], onRecord: (record: ReadRecord) => void, options: ReadTopicsOptions): Promise<void> {
   // Last offset to read per `topic:partition`; empty partitions are already done.
@@ -49,8 +50,10 @@ export async function readTopicsToEnd(kafka: Kafka, admin: Admin, topics: readon
   const groupId = `${options.groupPrefix}-${randomBytes(4).toString('hex')}`;
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
   let finish: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => {
+  let abort: (err: unknown) => void = () => undefined;
+  const finished = new Promise<void>((resolve, reject) => {
     finish = resolve;
+    abort = reject;
   });
   const remaining = () => [...last].filter(([tp, end]) => (reached.get(tp) ?? -1) < end).length;
   try {
@@ -64,7 +67,13 @@ export async function readTopicsToEnd(kafka: Kafka, admin: Admin, topics: readon
           const offset = Number(m.offset);
           // A rebalance may deliver a record twice: each is handed on once.
           if (offset > end || offset <= (reached.get(tp) ?? -1)) continue;
-          onRecord({ topic: batch.topic, partition: batch.partition, offset, key: m.key, value: m.value, timestampMs: Number(m.timestamp) });
+          try {
+            onRecord({ topic: batch.topic, partition: batch.partition, offset, key: m.key, value: m.value, timestampMs: Number(m.timestamp) });
+          } catch (err) {
+            // The handler's failure ends the read (kafkajs would redeliver the batch forever).
+            abort(err);
+            return;
+          }
           reached.set(tp, offset);
         }
         if (remaining() === 0) finish();
@@ -75,8 +84,7 @@ export async function readTopicsToEnd(kafka: Kafka, admin: Admin, topics: readon
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
-    const outcome = await Promise.race([finished, timedOut]);
-    clearTimeout(timer);
+    const outcome = await Promise.race([finished, timedOut]).finally(() => clearTimeout(timer));
     if (outcome === 'timeout') throw new TopicReadTimeoutError(topics, remaining());
   } finally {
     await consumer.disconnect().catch(() => undefined);
