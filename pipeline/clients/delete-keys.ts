@@ -1,13 +1,7 @@
 import type { Redis } from 'ioredis';
+import { deleteKeysMatching } from '../../ops/redis-keys.js';
 
 /** Deletes every Redis key matching any of `patterns` (SCAN, never KEYS): a test's namespace cleanup. */
 export async function deleteKeys(redis: Redis, patterns: readonly string[]): Promise<void> {
-  for (const match of patterns) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  }
+  await deleteKeysMatching(redis, patterns);
 }

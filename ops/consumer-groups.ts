@@ -1,0 +1,132 @@
+import type { Admin } from 'kafkajs';
+import { RefusalError, UsageError } from './usage-error.js';
+
+/** A live member of a consumer group, as the group coordinator reports it. */
+export interface GroupMember {
+  memberId: string;
+  clientId: string;
+  clientHost: string;
+}
+
+/** A consumer group's state (`Empty`, `Stable`, `PreparingRebalance`, ...) and members. */
+export interface GroupActivity {
+  groupId: string;
+  state: string;
+  members: GroupMember[];
+}
+
+/** States in which a group has no running consumer: its offsets may be moved. */
+const IDLE_STATES: ReadonlySet<string> = new Set(['Empty', 'Dead']);
+
+/** Whether a group has no running consumer. */
+export function isIdle(group: GroupActivity): boolean {
+  return IDLE_STATES.has(group.state) && group.members.length === 0;
+}
+
+/** A command refused to touch consumer groups that have running consumers. */
+export class GroupActiveError extends RefusalError {
+  constructor(readonly groups: readonly GroupActivity[]) {
+    super(
+      `consumer group${groups.length > 1 ? 's' : ''} still running: ${groups
+        .map((g) => `${g.groupId} (${g.state}; members: ${g.members.map((m) => `${m.clientId}@${m.clientHost}`).join(', ') || 'none listed'})`)
+        .join('; ')}`,
+    );
+  }
+}
+
+/** The state and members of each group (a group never seen is `Dead` with no members). */
+export async function describeGroupActivity(admin: Admin, groupIds: readonly string[]): Promise<GroupActivity[]> {
+  if (groupIds.length === 0) return [];
+  const { groups } = await admin.describeGroups([...groupIds]);
+  return groupIds.map((groupId) => {
+    const g = groups.find((x) => x.groupId === groupId);
+    return {
+      groupId,
+      state: g?.state ?? 'Dead',
+      members: (g?.members ?? []).map((m) => ({ memberId: m.memberId, clientId: m.clientId, clientHost: m.clientHost })),
+    };
+  });
+}
+
+/** Throws a `GroupActiveError` naming the live members when any of `groupIds` has running consumers. */
+export async function assertGroupsIdle(admin: Admin, groupIds: readonly string[]): Promise<void> {
+  const active = (await describeGroupActivity(admin, groupIds)).filter((g) => !isIdle(g));
+  if (active.length > 0) throw new GroupActiveError(active);
+}
+
+/** Where to move a group: the first offset, the end, one offset on every partition, or the first record written at or after a time. */
+export type OffsetTarget = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'offset'; offset: number } | { kind: 'time'; ms: number; iso: string };
+
+/** An unusable `--to` value. */
+export class OffsetTargetError extends UsageError {}
+
+/** Parses `earliest`, `latest`, a non-negative offset or an ISO-8601 time with a zone (`2015-11-15T03:00:00Z`). */
+export function parseOffsetTarget(text: string): OffsetTarget {
+  const value = text.trim();
+  if (value === 'earliest' || value === 'latest') return { kind: value };
+  if (/^\d+$/.test(value)) {
+    const offset = Number(value);
+    if (!Number.isSafeInteger(offset)) throw new OffsetTargetError(`offset ${value} is too large`);
+    return { kind: 'offset', offset };
+  }
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+    const ms = Date.parse(value);
+    if (Number.isFinite(ms)) return { kind: 'time', ms, iso: new Date(ms).toISOString() };
+  }
+  throw new OffsetTargetError(`cannot read "${text}" as a target: use earliest, latest, an offset (e.g. 1200) or an ISO time with its zone (e.g. 2015-11-15T03:00:00Z)`);
+}
+
+/** One partition's committed offset before and after a move (`null`: nothing committed yet). */
+export interface PartitionMove {
+  partition: number;
+  before: number | null;
+  after: number;
+  /** First and next-to-be-written offsets of the partition. */
+  low: number;
+  high: number;
+}
+
+/** A group's planned or applied move on one topic. */
+export interface GroupMove {
+  groupId: string;
+  topic: string;
+  target: OffsetTarget;
+  partitions: PartitionMove[];
+}
+
+/**
+ * Where `target` puts `groupId` on each partition of `topic`. An offset outside a partition's
+ * range is clamped into it; a time resolves to the first record whose Kafka timestamp (the time
+ * the producer wrote it) is at or after it, or the end when there is none.
+ */
+export async function planGroupMove(admin: Admin, groupId: string, topic: string, target: OffsetTarget): Promise<GroupMove> {
+  const bounds = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const before = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  const byTime = target.kind === 'time' ? new Map((await admin.fetchTopicOffsetsByTimestamp(topic, target.ms)).map((p) => [p.partition, Number(p.offset)])) : null;
+  const partitions = bounds
+    .map((b): PartitionMove => {
+      const low = Number(b.low);
+      const high = Number(b.high);
+      const wanted =
+        target.kind === 'earliest' ? low : target.kind === 'latest' ? high : target.kind === 'offset' ? target.offset : (byTime?.get(b.partition) ?? high);
+      const was = before.get(b.partition);
+      return { partition: b.partition, before: was === undefined || was < 0 ? null : was, after: Math.min(Math.max(wanted, low), high), low, high };
+    })
+    .sort((a, b) => a.partition - b.partition);
+  return { groupId, topic, target, partitions };
+}
+
+/**
+ * Commits a planned move. Kafka accepts it only while the group has no running consumer
+ * (kafkajs checks the group's state too); call `assertGroupsIdle` first for a clear refusal.
+ */
+export async function applyGroupMove(admin: Admin, move: GroupMove): Promise<void> {
+  await admin.setOffsets({ groupId: move.groupId, topic: move.topic, partitions: move.partitions.map((p) => ({ partition: p.partition, offset: String(p.after) })) });
+}
+
+/** The topics on which `groupId` has committed offsets. */
+export async function committedTopics(admin: Admin, groupId: string): Promise<string[]> {
+  const offsets = await admin.fetchOffsets({ groupId });
+  return offsets.filter((t) => t.partitions.some((p) => Number(p.offset) >= 0)).map((t) => t.topic).sort();
+}

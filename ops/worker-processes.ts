@@ -1,0 +1,84 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const WORKER_SCRIPT = join(ROOT, 'cli', 'worker.ts');
+
+/** Options of `WorkerProcesses`. */
+export interface WorkerProcessesOptions {
+  /** Environment of every worker (NAMESPACE, endpoints, POOLS_FILE, ...). */
+  env: NodeJS.ProcessEnv;
+  count: number;
+  /** Directory of the workers' logs (`worker-<i>.log`, appended). */
+  logDir: string;
+  /** Restarts of crashed workers allowed in all (default 3), as pm2 would restart them. */
+  maxRestarts?: number;
+  /** Called when a worker exits on its own (before it is restarted). */
+  onExit?: (exit: { index: number; pid: number | undefined; code: number | null; signal: NodeJS.Signals | null; restarting: boolean }) => void;
+}
+
+/**
+ * Topology workers (`cli/worker.ts`) as child processes of an operator command: started with the
+ * given environment, restarted when one crashes (a few times), stopped with SIGTERM (each drains
+ * and commits) and SIGKILL after 30 s.
+ */
+export class WorkerProcesses {
+  private readonly children: (ChildProcess | undefined)[] = [];
+  private restarts = 0;
+  private stopping = false;
+  private failed: Error | null = null;
+
+  constructor(private readonly options: WorkerProcessesOptions) {}
+
+  /** Starts `count` workers. */
+  start(): void {
+    mkdirSync(this.options.logDir, { recursive: true });
+    for (let i = 0; i < this.options.count; i += 1) this.spawnWorker(i);
+  }
+
+  /** Pids of the running workers. */
+  pids(): number[] {
+    return this.children.filter((c): c is ChildProcess => c !== undefined && c.exitCode === null && c.signalCode === null).map((c) => c.pid ?? -1);
+  }
+
+  /** Set once a worker crashed more often than allowed. */
+  failure(): Error | null {
+    return this.failed;
+  }
+
+  /** Stops every worker (drain, commit, exit). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.children.map((c) => (c === undefined ? undefined : stopChild(c))));
+  }
+
+  private spawnWorker(index: number): void {
+    const out = createWriteStream(join(this.options.logDir, `worker-${index}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], { cwd: ROOT, env: this.options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.pipe(out);
+    child.stderr?.pipe(out);
+    this.children[index] = child;
+    child.once('exit', (code, signal) => {
+      if (this.stopping) return;
+      const restarting = this.restarts < (this.options.maxRestarts ?? 3);
+      this.options.onExit?.({ index, pid: child.pid, code, signal, restarting });
+      if (!restarting) {
+        this.failed = new Error(`topology worker ${index} exited (code ${code}, signal ${signal}) after ${this.restarts} restarts; see ${join(this.options.logDir, `worker-${index}.log`)}`);
+        return;
+      }
+      this.restarts += 1;
+      this.spawnWorker(index);
+    });
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
