@@ -66,8 +66,9 @@ export async function readTopicsToEnd(
   const finished = new Promise<void>((resolve, reject) => {
     finish = (err) => (err === undefined ? resolve() : reject(err));
   });
+  const startedAt = Date.now();
   const timer = setInterval(() => {
-    if (Date.now() > deadlineMs) finish(new TransientTimeoutError(`reading ${[...remaining.keys()].join(', ')} to the end`, { cause: undefined }));
+    if (Date.now() > deadlineMs) finish(new TransientTimeoutError(`reading ${[...remaining.keys()].join(', ')} to the end`, 0, { cause: undefined }));
   }, 1_000);
   try {
     await retryTransient(() => consumer.connect(), { what: 'Kafka consumer connection', deadlineMs, log });

@@ -1,20 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { isTransientError } from '../pipeline/clients/transient-error.js';
-import { backoffDelayMs } from '../pipeline/runtime/index.js';
+import { retryTransient as retry, ServiceUnavailableError } from './transient-retry.js';
 
-/** A transient failure that lasted past the deadline. */
-export class TransientTimeoutError extends Error {
-  constructor(
-    readonly what: string,
-    options: { cause: unknown },
-  ) {
-    super(`${what}: still unavailable at the deadline`, options);
-    this.name = 'TransientTimeoutError';
-  }
-}
+/** A transient failure that lasted past the deadline (the operations' `ServiceUnavailableError`). */
+export { ServiceUnavailableError as TransientTimeoutError };
 
-/** Options of `retryTransient`. */
+/** Options of `retryTransient` in the audit's form. */
 export interface RetryTransientOptions {
   /** What is being done, for the log and the timeout error (e.g. `end offsets of btc.blocks`). */
   what: string;
@@ -24,19 +14,12 @@ export interface RetryTransientOptions {
 }
 
 /**
- * Runs `action`, retrying transient failures (`isTransientError`: a service unreachable or not ready) with capped exponential backoff
- * (0.5 s doubling up to 10 s) until the deadline; anything else is rethrown at once. Each retry
- * is logged once with the error under `err`.
+ * `retryTransient` of ops/transient-retry.ts with an absolute deadline, each retry logged once
+ * with the error under `err`.
  */
-export async function retryTransient<T>(action: () => Promise<T>, options: RetryTransientOptions): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await action();
-    } catch (err) {
-      if (!isTransientError(err)) throw err;
-      if (Date.now() >= options.deadlineMs) throw new TransientTimeoutError(options.what, { cause: err });
-      options.log.warn({ err, what: options.what, attempt }, 'service unavailable; retrying');
-      await sleep(Math.max(100, backoffDelayMs(attempt, { baseMs: 500, maxMs: 10_000 })));
-    }
-  }
+export function retryTransient<T>(action: () => Promise<T>, options: RetryTransientOptions): Promise<T> {
+  return retry(options.what, action, {
+    deadlineMs: Math.max(0, options.deadlineMs - Date.now()),
+    onRetry: ({ err, attempt }) => options.log.warn({ err, what: options.what, attempt }, 'service unavailable; retrying'),
+  });
 }

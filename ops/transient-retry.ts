@@ -1,32 +1,7 @@
-import { errors as esErrors } from '@elastic/elasticsearch';
+import { isTransientError } from '../pipeline/clients/transient-error.js';
 import { PipelineError } from '../pipeline/runtime/index.js';
 
-const ES_TRANSIENT_TYPES = new Set(['cluster_block_exception', 'unavailable_shards_exception', 'no_shard_available_action_exception', 'master_not_discovered_exception']);
-
-/**
- * Whether `err` means "a service is unreachable or busy, the same request may succeed later":
- * a retriable Kafka error (a moved coordinator or leader, a lost connection; also when kafkajs
- * gave up retrying one), Elasticsearch unreachable, timed out, 429, 5xx, blocked or without
- * shards, a Redis command that ran out of reconnection attempts. Classified by type and fields.
- */
-export function isTransientError(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 5; depth += 1) {
-    if (e instanceof esErrors.ConnectionError || e instanceof esErrors.NoLivingConnectionsError || e instanceof esErrors.TimeoutError) return true;
-    if (e instanceof esErrors.ResponseError) {
-      const status = e.meta.statusCode ?? 0;
-      const type = (e.meta.body as { error?: { type?: string } } | undefined)?.error?.type;
-      return status === 429 || status >= 500 || (type !== undefined && ES_TRANSIENT_TYPES.has(type));
-    }
-    if (e instanceof PipelineError) return e.retriable;
-    const fields = e as { retriable?: unknown; name?: unknown; code?: unknown; cause?: unknown };
-    if (fields.retriable === true) return true;
-    if (fields.name === 'MaxRetriesPerRequestError') return true;
-    if (typeof fields.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH'].includes(fields.code)) return true;
-    // kafkajs wraps the last retriable error when its own retries run out.
-    e = fields.cause;
-  }
-  return false;
-}
+export { isTransientError };
 
 /** A service stayed unreachable until the deadline; `cause` is the last error. */
 export class ServiceUnavailableError extends PipelineError {
