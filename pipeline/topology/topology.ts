@@ -38,6 +38,7 @@ const index = [...INDEX_REQUEST_FIELDS];
  *   transactions-spout -> validate-transactions -> transaction-state ---+--> index (bulk, ES)
  *                               \--(pending: unconfirmed)-------------------/
  *   prices-spout -> validate-prices -> price-state --(reprice)--> reprice-block --/
+ *                        block-state (blocks a reorg flipped) --(reprice)--/
  *            block-state, transaction-state, price-state --(dirty)--> aggregates (tick: render, bulk, ES)
  *
  * Validate bolts dead-letter bad records; state bolts change the Redis state with atomic scripts
@@ -74,7 +75,7 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
   }), { outputs: { default: ['pair', 'point'] } }).shuffleGrouping('prices-spout');
 
   const stateOutputs = { default: index, [DIRTY_STREAM]: [...DIRTY_FIELDS] };
-  b.setBasicBolt('block-state', () => new BlockStateBolt(state, pools), { outputs: stateOutputs })
+  b.setBasicBolt('block-state', () => new BlockStateBolt(state, pools), { outputs: { ...stateOutputs, [REPRICE_STREAM]: [...REPRICE_FIELDS] } })
     .fieldsGrouping('validate-blocks', ['hash']);
   b.setBasicBolt('transaction-state', () => new TransactionStateBolt(state), { parallelism: 4, outputs: stateOutputs })
     .shuffleGrouping('validate-transactions');
@@ -82,7 +83,8 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
     outputs: { ...stateOutputs, [REPRICE_STREAM]: [...REPRICE_FIELDS] },
   }).fieldsGrouping('validate-prices', ['pair']);
   b.setBasicBolt('reprice-block', () => new RepriceBlockBolt(state), { outputs: { default: index } })
-    .fieldsGrouping('price-state', ['hash'], { stream: REPRICE_STREAM });
+    .fieldsGrouping('price-state', ['hash'], { stream: REPRICE_STREAM })
+    .fieldsGrouping('block-state', ['hash'], { stream: REPRICE_STREAM });
 
   b.setBolt('index', () => new BulkIndexBolt({ writer, indices: n.indices, batchSize: a.indexBatchSize }), {
     parallelism: 2, tickIntervalMs: a.indexLingerMs, maxInFlight: 10 * a.indexBatchSize,
