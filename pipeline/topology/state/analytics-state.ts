@@ -90,14 +90,12 @@ export class AnalyticsState {
     const b = utcBuckets(block.time);
     for (let attempt = 1; attempt <= CHAIN_ATTEMPTS; attempt += 1) {
       const chain = await this.readChain(block.height - REORG_WINDOW);
-      const headers: ChainHeader[] = chain.blocks;
-      if (!chain.blocks.some((h) => h.hash === block.hash)) {
-        headers.push({ hash: block.hash, previousHash: block.previousHash, height: block.height, bits: block.bits ?? null });
-      }
-      const best = bestChain(headers);
+      const known = chain.blocks.some((h) => h.hash === block.hash);
+      const self = { hash: block.hash, previousHash: block.previousHash, height: block.height, bits: block.bits ?? null };
+      const best = bestChain(known ? chain.blocks : [...chain.blocks, self]);
       const statuses: string[] = [];
       for (const h of chain.blocks) if (h.orphan === best.has(h.hash)) statuses.push(h.hash, best.has(h.hash) ? '0' : '1');
-      if (!chain.blocks.some((h) => h.hash === block.hash)) statuses.push(block.hash, best.has(block.hash) ? '0' : '1');
+      if (!known) statuses.push(block.hash, best.has(block.hash) ? '0' : '1');
       const reply = asArray(
         await scripts.block.run(this.redis, [
           this.prefix, EUR_PAIR, block.hash, block.height, block.time, b.hour, b.day, b.month, block.pool,
