@@ -28,6 +28,8 @@ export interface RunPipelineOptions {
   workers?: number;
   /** Time allowed until every event is processed (default 600 s). */
   timeoutMs?: number;
+  /** Publishes the events instead of replaying `dataDir` (which still gives the pools list). */
+  publish?: (publisher: EventPublisher) => Promise<ReplayStats>;
   /** Called once the events are published, before waiting (e.g. to kill a worker mid-stream). */
   afterPublish?: (run: PipelineRun) => Promise<void> | void;
 }
@@ -89,7 +91,7 @@ export async function runPipelineOnData(options: RunPipelineOptions): Promise<Pi
   let stats: ReplayStats;
   try {
     const publisher = new EventPublisher({ sink, names: n, component: 'replay', clock: systemClock, log, metrics: new ProducerMetrics() });
-    stats = await replay({ dir: options.dataDir, publisher, clock: systemClock, log, rate: null });
+    stats = options.publish === undefined ? await replay({ dir: options.dataDir, publisher, clock: systemClock, log, rate: null }) : await options.publish(publisher);
   } catch (err) {
     await Promise.all(workers.map((w) => stopChild(w)));
     throw err;
