@@ -58,7 +58,7 @@ export async function waitUntilPublished(target: FeedTarget, sinceMs: number, op
  * are up), have committed every record of the raw topics, and every dirty aggregate is written.
  * Retriable Kafka errors (a broker restarting moves leaders and coordinators) are retried.
  */
-export async function waitUntilProcessed(options: DemoWaitOptions): Promise<ProcessingProgressByTopic> {
+export async function waitUntilProcessed(options: Omit<DemoWaitOptions, 'polls'>): Promise<ProcessingProgressByTopic> {
   const { admin, redis, names, log, deadlineMs, intervalMs = 1_000 } = options;
   const groupIds = Object.values(topologyNames(names).consumerGroups);
   let last: (ProcessingProgressByTopic & { groupsStable: boolean }) | null = null;
