@@ -10,7 +10,7 @@ import { KafkaRecordSink } from '../../producers/kafka-record-sink.js';
 import { ProducerMetrics } from '../../producers/producer-metrics.js';
 import { EventPublisher } from '../../producers/event-publisher.js';
 import { createLogger } from '../../pipeline/runtime/logger.js';
-import { recount, type Recount } from '../support/reorg-recount.js';
+import { recount, RECOUNT_INDICES, recountMismatches } from '../support/reorg-recount.js';
 import { POOLS_FILE, type ReorgScenario, reorgScenarios, type ScenarioBlock } from '../support/reorg-scenarios.js';
 import { type PipelineRun, runPipelineOnData } from '../support/run-pipeline.js';
 
@@ -23,8 +23,7 @@ import { type PipelineRun, runPipelineOnData } from '../support/run-pipeline.js'
  */
 
 const DATA_DIR = '../shared/data';
-const EUR = 0.01;
-const INDICES = ['blocks', 'transactions', 'volumeHourly', 'minersDaily', 'minersMonthly'] as const;
+const INDICES = RECOUNT_INDICES;
 const pools = PoolIdentifier.fromFile(POOLS_FILE, 'address-first');
 const poolOf = (b: BlockData) => pools.identify({ scriptHex: b.coinbase_script_hex, outputAddresses: b.coinbase_outputs.map((o) => o.address) }).pool;
 const builder = new EventBuilder({ producerId: 'e2e-reorg', source: 'e2e', clock: systemClock });
@@ -73,26 +72,8 @@ async function publishTo(run: PipelineRun, blocks: readonly ScenarioBlock[]): Pr
   }
 }
 
-function mismatches(docs: Map<string, Docs>, want: Recount): string[] {
-  const out: string[] = [];
-  for (const key of INDICES) {
-    const got = docs.get(key) as Docs;
-    const expected = want[key] as Map<string, Record<string, unknown>>;
-    for (const id of got.keys()) if (!expected.has(id)) out.push(`${key}/${id}: unexpected document`);
-    for (const [id, fields] of expected) {
-      const doc = got.get(id)?.source;
-      if (doc === undefined) {
-        out.push(`${key}/${id}: missing`);
-        continue;
-      }
-      for (const [field, value] of Object.entries(fields)) {
-        const ok = field.endsWith('_eur') && typeof value === 'number' ? Math.abs(doc[field] - value) <= EUR : JSON.stringify(doc[field]) === JSON.stringify(value);
-        if (!ok) out.push(`${key}/${id} ${field}: ${JSON.stringify(doc[field])} != ${JSON.stringify(value)}`);
-      }
-    }
-  }
-  return out;
-}
+/** The sources of a snapshot, per index. */
+const sources = (snap: Map<string, Docs>) => (index: string) => new Map([...(snap.get(index) as Docs)].map(([id, d]) => [id, d.source]));
 
 /** Documents whose sequence number moved between two snapshots (rewritten), per index. */
 function rewritten(before: Map<string, Docs>, after: Map<string, Docs>): Record<string, number> {
@@ -124,7 +105,7 @@ describe('reorgs through the whole pipeline (real blocks re-linked)', () => {
       es ??= createElasticsearch(run.config);
       let published = [...first];
       let docs = await snapshot(run);
-      expect(mismatches(docs, expected(scenario, published))).toEqual([]);
+      expect(recountMismatches(sources(docs), expected(scenario, published))).toEqual([]);
 
       for (const [i, step] of later.entries()) {
         const started = Date.now();
@@ -133,7 +114,7 @@ describe('reorgs through the whole pipeline (real blocks re-linked)', () => {
         const appliedMs = Date.now() - started;
         published = [...published, ...step];
         const after = await snapshot(run);
-        expect(mismatches(after, expected(scenario, published)), `after step ${i + 1}`).toEqual([]);
+        expect(recountMismatches(sources(after), expected(scenario, published)), `after step ${i + 1}`).toEqual([]);
         process.stdout.write(`e2e reorg: ${scenario.name} step ${i + 1} (${step.map((b) => `${b.name}:${b.transactions.length} txs`).join(', ')}): processed ${appliedMs} ms after publishing; documents rewritten ${JSON.stringify(rewritten(docs, after))}\n`);
         docs = after;
       }

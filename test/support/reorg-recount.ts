@@ -95,3 +95,31 @@ export function recount(blocks: readonly BlockData[], txs: readonly ConfirmedTxD
   }
   return out;
 }
+
+/** The indices a recount covers. */
+export const RECOUNT_INDICES = ['blocks', 'transactions', 'volumeHourly', 'minersDaily', 'minersMonthly'] as const;
+
+/**
+ * Every difference between the documents (`got`: id -> source, per index) and the recount: a
+ * missing or unexpected document, or a field that differs (EUR fields by more than a cent).
+ */
+export function recountMismatches(got: (index: (typeof RECOUNT_INDICES)[number]) => ReadonlyMap<string, Record<string, unknown>>, want: Recount): string[] {
+  const out: string[] = [];
+  for (const key of RECOUNT_INDICES) {
+    const docs = got(key);
+    const expected = want[key] as Map<string, Record<string, unknown>>;
+    for (const id of docs.keys()) if (!expected.has(id)) out.push(`${key}/${id}: unexpected document`);
+    for (const [id, fields] of expected) {
+      const doc = docs.get(id);
+      if (doc === undefined) {
+        out.push(`${key}/${id}: missing`);
+        continue;
+      }
+      for (const [field, value] of Object.entries(fields)) {
+        const ok = field.endsWith('_eur') && typeof value === 'number' ? Math.abs((doc[field] as number) - value) <= 0.01 : JSON.stringify(doc[field]) === JSON.stringify(value);
+        if (!ok) out.push(`${key}/${id} ${field}: ${JSON.stringify(doc[field])} != ${JSON.stringify(value)}`);
+      }
+    }
+  }
+  return out;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bestChain, blockWork, type ChainHeader } from '../../../pipeline/topology/domain/best-chain.js';
+import { shuffled } from '../../support/shuffled.js';
 
 const GENESIS_BITS = 0x1d00ffff;
 /** Bits of mainnet block 200000 (difficulty about 2.86 million). */
@@ -19,17 +20,6 @@ function chain(name: string, parent: string, height: number, count: number, bits
 }
 
 const names = (set: Set<string>) => [...set].map((h) => h.replace(/_+$/, '')).sort();
-
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i -= 1) {
-    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}
 
 describe('blockWork', () => {
   it('is 2^256 / (target + 1), as Bitcoin Core counts it', () => {
