@@ -3,7 +3,7 @@ import { createElasticsearch } from '../pipeline/clients/elasticsearch.js';
 import { createKafka } from '../pipeline/clients/kafka.js';
 import { loadConfig } from '../pipeline/config/config.js';
 import { names } from '../pipeline/contracts/names.js';
-import { ConfigError } from '../pipeline/runtime/errors.js';
+import { ConfigError } from '../pipeline/runtime/index.js';
 import { PoolIdentifier } from '../pipeline/topology/domain/pool-identifier.js';
 import { auditNamespace } from '../ops/audit.js';
 import { formatAudit } from '../ops/audit-format.js';

@@ -1,3 +1,4 @@
+import { bestChain, type ChainHeader } from '../pipeline/topology/domain/best-chain.js';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { BlockDoc, MinersDailyDoc, MinersMonthlyDoc, PriceDoc, TransactionDoc, VolumeHourlyDoc } from '../pipeline/contracts/documents.js';
@@ -99,6 +100,7 @@ export async function recountRawTopics(options: RecountOptions): Promise<Recount
   const feedOf = new Map(RAW_FEEDS.map((f) => [n.topics[f], f]));
   const points = new Map<number, PriceRef>();
   const blockFacts = new Map<string, BlockFacts>();
+  const headers: ChainHeader[] = [];
 
   // Pass 1: prices and blocks (small), so that transactions can be priced as they stream by.
   const endsA = await readTopicsToEnd(kafka, [n.topics.prices, n.topics.blocks], (records) => {
@@ -121,16 +123,23 @@ export async function recountRawTopics(options: RecountOptions): Promise<Recount
           const b = event.data;
           const { pool } = pools.identify({ scriptHex: b.coinbase_script_hex, outputAddresses: b.coinbase_outputs.map((o) => o.address) });
           const earnings = blockEarnings(b.height, b.coinbase_outputs.map((o) => o.value_sat));
-          blockFacts.set(b.hash, { hash: b.hash, previousHash: b.previous_hash, height: b.height, time: b.time, pool, txCount: b.tx_count, ...earnings });
+          blockFacts.set(b.hash, { hash: b.hash, previousHash: b.previous_hash, height: b.height, time: b.time, pool, txCount: b.tx_count, ...earnings, orphaned: false, statusRev: 0 });
+          headers.push({ hash: b.hash, previousHash: b.previous_hash, height: b.height, bits: 'bits' in b ? b.bits : null });
           feeds.blocks.unique += 1;
         }
       }
     }
   }, { deadlineMs, log, groupPrefix: `${n.namespace}-recount` });
   const priceAt = priceLookup([...points.values()]);
+  // The best chain (the topology's own rule, docs/DATA.md "Reorgs"): blocks off it are orphaned.
+  const best = bestChain(headers);
+  for (const b of blockFacts.values()) b.orphaned = !best.has(b.hash);
+  const onBest = (hash: string) => !blockFacts.has(hash) || best.has(hash);
 
   // Pass 2: transactions, counted into (hour, block) parts; documents handed out in batches.
   const seen = new Set<string>();
+  // A txid seen only in orphaned blocks so far: its document, unless a best-chain block mines it too.
+  const orphanedDocs = new Map<string, ExpectedDoc<TransactionDoc>>();
   const hourParts = new Map<string, Map<string, HourPart>>();
   const partOf = (hour: string, hash: string, height: number, time: number): HourPart => {
     let parts = hourParts.get(hour);
@@ -161,12 +170,23 @@ export async function recountRawTopics(options: RecountOptions): Promise<Recount
         continue;
       }
       const tx: ConfirmedTxData = event.data;
-      if (seen.has(tx.txid)) {
+      const counted = onBest(tx.block_hash);
+      if (seen.has(tx.txid) && !(counted && orphanedDocs.has(tx.txid))) {
         feeds.transactions.duplicates += 1;
         continue;
       }
+      if (!seen.has(tx.txid)) feeds.transactions.unique += 1;
       seen.add(tx.txid);
-      feeds.transactions.unique += 1;
+      const facts = {
+        txid: tx.txid, blockHash: tx.block_hash, blockHeight: tx.block_height, blockTime: tx.block_time,
+        indexInBlock: tx.index_in_block, outputCount: tx.outputs.length, outputTotalSat: BigInt(tx.output_total_sat),
+        orphaned: !counted, statusRev: 0,
+      };
+      if (!counted) {
+        orphanedDocs.set(tx.txid, renderTransactionDoc(facts, priceAt(tx.block_time)));
+        continue;
+      }
+      orphanedDocs.delete(tx.txid);
       const part = partOf(utcBuckets(tx.block_time).hour, tx.block_hash, tx.block_height, tx.block_time);
       if (!tx.is_coinbase) {
         const sats = BigInt(tx.output_total_sat);
@@ -178,20 +198,17 @@ export async function recountRawTopics(options: RecountOptions): Promise<Recount
         }
       }
       if (options.onTransactionDocs !== undefined) {
-        const facts = {
-          txid: tx.txid, blockHash: tx.block_hash, blockHeight: tx.block_height, blockTime: tx.block_time,
-          indexInBlock: tx.index_in_block, outputCount: tx.outputs.length, outputTotalSat: BigInt(tx.output_total_sat),
-        };
         const { id, doc } = renderTransactionDoc(facts, priceAt(tx.block_time));
         pending.push({ id, doc });
         if (pending.length >= batchSize) await flush();
       }
     }
   }, { deadlineMs, log, groupPrefix: `${n.namespace}-recount` });
+  for (const { id, doc } of orphanedDocs.values()) pending.push({ id, doc });
   await flush();
 
   // A block counts in its hour even without a transaction event (SADD of the block state).
-  for (const b of blockFacts.values()) partOf(utcBuckets(b.time).hour, b.hash, b.height, b.time);
+  for (const b of blockFacts.values()) if (!b.orphaned) partOf(utcBuckets(b.time).hour, b.hash, b.height, b.time);
 
   const prices = new Map<string, PriceDoc>();
   for (const p of points.values()) {
@@ -210,6 +227,7 @@ export async function recountRawTopics(options: RecountOptions): Promise<Recount
 
   const minerBuckets = { day: new Map<string, MinerBlockPart[]>(), month: new Map<string, MinerBlockPart[]>() };
   for (const b of blockFacts.values()) {
+    if (b.orphaned) continue;
     const buckets = utcBuckets(b.time);
     for (const period of ['day', 'month'] as const) {
       const key = `${buckets[period]}|${b.pool}`;

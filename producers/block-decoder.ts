@@ -101,6 +101,7 @@ export function decodeBlock(raw: string | Uint8Array, options: DecodeBlockOption
       tx_count: txs.length,
       coinbase_script_hex: toHex(coinbaseScript),
       coinbase_outputs: first.outputs.map((o) => ({ ...o })),
+      bits: block.bits,
     },
     transactions,
   };

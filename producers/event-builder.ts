@@ -29,10 +29,10 @@ export function utcIso(ms: number): string {
 export class EventBuilder {
   constructor(private readonly options: EventBuilderOptions) {}
 
-  private envelope<K extends string, D>(kind: K, eventTimeMs: number, data: D) {
+  private envelope<K extends string, D, const V extends number = 1>(kind: K, eventTimeMs: number, data: D, version?: V) {
     return {
       kind,
-      schema_version: 1 as const,
+      schema_version: (version ?? 1) as V,
       source: this.options.source,
       event_time: utcIso(eventTimeMs),
       event_time_ms: eventTimeMs,
@@ -42,9 +42,10 @@ export class EventBuilder {
     };
   }
 
-  /** The block event of a block (event time: header time). */
+  /** The block event of a block (event time: header time): schema version 2 when it has `bits`, else 1. */
   block(data: BlockData): BlockEvent {
-    return this.envelope('block', data.time * 1000, data);
+    if (data.bits === undefined) return this.envelope('block', data.time * 1000, data, 1);
+    return this.envelope('block', data.time * 1000, { ...data, bits: data.bits }, 2);
   }
 
   /** A confirmed transaction (event time: its block's header time). */

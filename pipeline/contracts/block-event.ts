@@ -7,8 +7,8 @@ export const CoinbaseOutputSchema = z
   .strict();
 export type CoinbaseOutput = z.infer<typeof CoinbaseOutputSchema>;
 
-/** A mined block, as published to the blocks topic (key: block hash). */
-export const BlockDataSchema = z
+/** A mined block as published with schema version 1 (key: block hash); no header `bits`. */
+export const BlockDataV1Schema = z
   .object({
     height: z.number().int().nonnegative(),
     hash: z.string().regex(/^[0-9a-f]{64}$/),
@@ -21,8 +21,17 @@ export const BlockDataSchema = z
     coinbase_outputs: z.array(CoinbaseOutputSchema).min(1),
   })
   .strict();
+
+/**
+ * A mined block as published with schema version 2: version 1 plus the header's compact target
+ * `bits`, from which the topology computes the chain work that chooses the best chain.
+ */
+export const BlockDataV2Schema = BlockDataV1Schema.extend({ bits: z.number().int().min(0).max(0xffff_ffff) }).strict();
+
+/** The block data a reader gets from either version; `bits` is absent in version 1 records. */
+export const BlockDataSchema = BlockDataV1Schema.extend({ bits: z.number().int().min(0).max(0xffff_ffff).optional() }).strict();
 export type BlockData = z.infer<typeof BlockDataSchema>;
 
-/** Envelope + block, schema version 1. */
-export const BlockEventSchema = envelopeSchema('block', BlockDataSchema);
+/** Envelope + block: version 2 (with `bits`) is what producers write; version 1 records already in Kafka still read. */
+export const BlockEventSchema = z.union([envelopeSchema('block', BlockDataV2Schema, 2), envelopeSchema('block', BlockDataV1Schema, 1)]);
 export type BlockEvent = z.infer<typeof BlockEventSchema>;

@@ -39,6 +39,8 @@ export const BlockDocSchema = z
     month: z.string().regex(/^\d{4}-\d{2}$/),
     price_eur: z.number().positive().nullable(),
     price_time: UtcIsoSchema.nullable(),
+    /** Off the best chain (replaced in a reorg): counted in no aggregate. */
+    orphaned: z.boolean(),
   })
   .strict();
 export type BlockDoc = z.infer<typeof BlockDocSchema>;
@@ -58,6 +60,8 @@ export const TransactionDocSchema = z
     output_total_eur: Eur,
     price_eur: z.number().positive().nullable(),
     price_time: UtcIsoSchema.nullable(),
+    /** In no block of the best chain (its block was orphaned and it was not mined again): not confirmed. */
+    orphaned: z.boolean(),
   })
   .strict();
 export type TransactionDoc = z.infer<typeof TransactionDocSchema>;

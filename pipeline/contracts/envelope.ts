@@ -8,16 +8,17 @@ export const UtcIsoSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{
 export const SatsSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 /**
- * The envelope around every event in a raw topic (schema version 1).
+ * The envelope around every event in a raw topic (schema version 1 unless `version` says otherwise:
+ * a kind whose data grows gets a new version, and readers accept every version still in Kafka).
  * `event_time` comes from the data (block header time, the price's own timestamp), in UTC;
  * `ingest_time` is the producer's wall clock and is the only field that differs between two
  * publications of the same fact.
  */
-export function envelopeSchema<const K extends string, D extends z.ZodType>(kind: K, data: D) {
+export function envelopeSchema<const K extends string, D extends z.ZodType, const V extends number = 1>(kind: K, data: D, version?: V) {
   return z
     .object({
       kind: z.literal(kind),
-      schema_version: z.literal(1),
+      schema_version: z.literal((version ?? 1) as V),
       source: z.string().min(1),
       event_time: UtcIsoSchema,
       event_time_ms: z.number().int(),

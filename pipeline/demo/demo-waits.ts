@@ -67,7 +67,7 @@ export async function waitUntilPublished(target: FeedTarget, sinceMs: number, op
  * Transient errors (a broker restarting moves leaders and coordinators; Redis or Elasticsearch
  * restarting) are retried until the deadline.
  */
-export async function waitUntilProcessed(options: DemoWaitOptions): Promise<ProcessingProgressByTopic> {
+export async function waitUntilProcessed(options: Omit<DemoWaitOptions, 'polls'>): Promise<ProcessingProgressByTopic> {
   const { admin, redis, names, log, deadlineMs, intervalMs = 1_000 } = options;
   const groupIds = Object.values(topologyNames(names).consumerGroups);
   let last: (ProcessingProgressByTopic & { groupsStable: boolean }) | null = null;

@@ -11,7 +11,8 @@ export interface IndexSetupResult {
 
 /**
  * Installs (or updates) the composable index templates of the namespace and creates the
- * indices, empty, where they are missing. Safe to run again at any time.
+ * indices, empty, where they are missing; an existing index gets the template's mappings (new
+ * fields are added; a changed field type fails loudly). Safe to run again at any time.
  */
 export async function setupIndices(
   client: Client,
@@ -29,6 +30,8 @@ export async function setupIndices(
   for (const key of INDEX_KEYS) {
     const index = names.indices[key];
     if (await client.indices.exists({ index })) {
+      const mappings = templates.get(key)?.template.mappings;
+      if (mappings !== undefined) await client.indices.putMapping({ index, ...mappings } as Parameters<Client['indices']['putMapping']>[0]);
       result.existing.push(index);
       continue;
     }

@@ -39,6 +39,7 @@ const index = [...INDEX_REQUEST_FIELDS];
  *   transactions-spout -> validate-transactions -> transaction-state ---+--> index (bulk, ES)
  *                               \--(pending: unconfirmed)-------------------/
  *   prices-spout -> validate-prices -> price-state --(reprice)--> reprice-block --/
+ *                        block-state (blocks a reorg flipped) --(reprice)--/
  *   aggregates (tick-driven: renders the dirty aggregates of the Redis outbox, bulk, ES)
  *
  * Validate bolts dead-letter bad records; state bolts change the Redis state with atomic scripts
@@ -77,7 +78,7 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
   }), { outputs: { default: ['pair', 'point'] } }).shuffleGrouping('prices-spout');
 
   const stateOutputs = { default: index };
-  b.setBasicBolt('block-state', () => new BlockStateBolt(state, pools), { outputs: stateOutputs })
+  b.setBasicBolt('block-state', () => new BlockStateBolt(state, pools), { outputs: { ...stateOutputs, [REPRICE_STREAM]: [...REPRICE_FIELDS] } })
     .fieldsGrouping('validate-blocks', ['hash']);
   b.setBasicBolt('transaction-state', () => new TransactionStateBolt(state), { parallelism: 4, outputs: stateOutputs })
     .shuffleGrouping('validate-transactions');
@@ -85,7 +86,8 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
     outputs: { ...stateOutputs, [REPRICE_STREAM]: [...REPRICE_FIELDS] },
   }).fieldsGrouping('validate-prices', ['pair']);
   b.setBasicBolt('reprice-block', () => new RepriceBlockBolt(state), { outputs: { default: index } })
-    .fieldsGrouping('price-state', ['hash'], { stream: REPRICE_STREAM });
+    .fieldsGrouping('price-state', ['hash'], { stream: REPRICE_STREAM })
+    .fieldsGrouping('block-state', ['hash'], { stream: REPRICE_STREAM });
 
   b.setBolt('index', () => new BulkIndexBolt({ writer, indices: n.indices, batchSize: a.indexBatchSize }), {
     parallelism: 2, tickIntervalMs: a.indexLingerMs, maxInFlight: 10 * a.indexBatchSize,

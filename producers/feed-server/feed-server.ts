@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { FaultPlan, FaultSchema, type Fault } from './fault-plan.js';
 import { FEED_SERVER_PATHS, json, notFound, RecordedFeedApi, type FeedReply } from './recorded-feed-api.js';
 import type { RecordedFeedData } from './recorded-feed-data.js';
+import { competingTip, type ReorgReply, ReorgRequestSchema } from './reorg-scenario.js';
 
 /** Environment that points the producers at a feed server on `baseUrl`. */
 export function feedServerEnv(baseUrl: string): Record<string, string> {
@@ -19,7 +20,8 @@ export function feedServerEnv(baseUrl: string): Record<string, string> {
  * Serves a recorded data directory in the shapes of the real APIs the live producers call
  * (Esplora, Kraken public OHLC/Ticker, CoinGecko simple price and market chart), so the real
  * producers run end to end offline. `POST /__control/faults` queues faults (5xx, hanging
- * requests, 429 with Retry-After, malformed bodies) for the next N requests; `GET /__control/stats`
+ * requests, 429 with Retry-After, malformed bodies) for the next N requests; `POST /__control/reorg`
+ * replaces the served tip with a competing block (see `competingTip`); `GET /__control/stats`
  * reports what was served; `POST /__control/reset` clears faults and counters.
  */
 export class FeedServer {
@@ -30,7 +32,7 @@ export class FeedServer {
   private readonly api: RecordedFeedApi;
 
   constructor(
-    data: RecordedFeedData,
+    private readonly data: RecordedFeedData,
     private readonly log: Logger,
     private readonly options: { hangMs?: number } = {},
   ) {
@@ -99,6 +101,17 @@ export class FeedServer {
       if (!parsed.success) return send(res, { status: 400, type: 'application/json', body: JSON.stringify(parsed.error.issues) });
       this.faults.add(parsed.data);
       return send(res, json({ pending: this.faults.pending() }));
+    }
+    if (req.method === 'POST' && path === '/reorg') {
+      const parsed = ReorgRequestSchema.safeParse(JSON.parse((await readBody(req)) || '{}'));
+      if (!parsed.success) return send(res, { status: 400, type: 'application/json', body: JSON.stringify(parsed.error.issues) });
+      const tip = this.data.tip();
+      if (tip === undefined) return send(res, notFound('no blocks'));
+      const competing = competingTip(tip, parsed.data);
+      this.data.replaceTip(competing.block);
+      const reply: ReorgReply = { height: tip.height, replaced: tip.hash, by: competing.block.hash, dropped: competing.dropped };
+      this.log.warn({ height: reply.height, replaced: reply.replaced, by: reply.by, dropped: reply.dropped.length }, 'served chain switched to a competing tip');
+      return send(res, json(reply));
     }
     if (req.method === 'POST' && path === '/reset') {
       this.faults.clear();

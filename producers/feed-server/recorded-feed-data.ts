@@ -89,8 +89,20 @@ export class RecordedFeedData {
     return new RecordedFeedData(blocks, hourlyPrices, otherPrices, mempool);
   }
 
+  /** Blocks no longer served at their height (replaced in a reorg), still fetchable by hash. */
+  private readonly retired: ServedBlock[] = [];
+
   byHash(hash: string): ServedBlock | undefined {
-    return this.blocks.find((b) => b.hash === hash);
+    return this.blocks.find((b) => b.hash === hash) ?? this.retired.find((b) => b.hash === hash);
+  }
+
+  /** Serves `block` instead of the tip (a reorg at the tip); the old tip stays fetchable by hash. */
+  replaceTip(block: ServedBlock): ServedBlock {
+    const tip = this.blocks.at(-1);
+    if (tip === undefined || tip.height !== block.height) throw new Error(`no served tip at height ${block.height}`);
+    this.retired.push(tip);
+    this.blocks[this.blocks.length - 1] = block;
+    return tip;
   }
 
   tip(): ServedBlock | undefined {

@@ -31,6 +31,8 @@ export interface RunPipelineOptions {
   timeoutMs?: number;
   /** Environment of the workers on top of the test's (e.g. `ES_NODES` through a proxy). */
   workerEnv?: Record<string, string>;
+  /** Publishes the events instead of replaying `dataDir` (which still gives the pools list). */
+  publish?: (publisher: EventPublisher) => Promise<ReplayStats>;
   /** Called once the events are published, before waiting (e.g. to kill a worker mid-stream). */
   afterPublish?: (run: PipelineRun) => Promise<void> | void;
 }
@@ -93,7 +95,7 @@ export async function runPipelineOnData(options: RunPipelineOptions): Promise<Pi
   let stats: ReplayStats;
   try {
     const publisher = new EventPublisher({ sink, names: n, component: 'replay', clock: systemClock, log, metrics: new ProducerMetrics() });
-    stats = await replay({ dir: options.dataDir, publisher, clock: systemClock, log, rate: null });
+    stats = options.publish === undefined ? await replay({ dir: options.dataDir, publisher, clock: systemClock, log, rate: null }) : await options.publish(publisher);
   } catch (err) {
     await Promise.all(workers.map((w) => stopChild(w)));
     throw err;

@@ -5,15 +5,18 @@ import { renderBlockDoc } from '../domain/render-block-doc.js';
 import { blockEarnings } from '../domain/subsidy.js';
 import type { AnalyticsState } from '../state/analytics-state.js';
 import { indexRequest } from './index-request.js';
+import { REPRICE_STREAM } from './streams.js';
 
 /** The part of the analytics state this bolt uses. */
 export type BlockStore = Pick<AnalyticsState, 'applyBlock'>;
 
 /**
  * Identifies a block's pool, computes reward, subsidy and fees, records the block once in the
- * state (day and month membership) and emits its `btc-blocks` document, priced with the latest
- * known point at or before its time, and the aggregates it changed (on `dirty`).
- * Input: `{ hash, block }` (`BlockData`).
+ * state (day and month membership), applies the best-chain rule around it (a reorg flips the
+ * status of the blocks it orphans and restores, atomically) and emits its `btc-blocks` document,
+ * priced with the latest known point at or before its time, the blocks whose status changed (on
+ * `reprice`: their block and transaction documents are rendered again) and the aggregates it
+ * changed (on `dirty`). Input: `{ hash, block }` (`BlockData`).
  */
 export class BlockStateBolt implements BasicBolt {
   constructor(
@@ -35,8 +38,10 @@ export class BlockStateBolt implements BasicBolt {
       time: block.time,
       pool,
       txCount: block.tx_count,
+      bits: block.bits,
       ...earnings,
     });
     collector.emit(indexRequest('blocks', renderBlockDoc(result.facts, result.price)));
+    for (const hash of result.flipped) collector.emit({ hash }, { stream: REPRICE_STREAM });
   }
 }

@@ -9,8 +9,9 @@ export type BlockSnapshotStore = Pick<AnalyticsState, 'snapshotBlock'>;
 
 /**
  * Renders a block's document (once its block event is processed) and the documents of every
- * transaction counted under it, from the state and the price table as they are now.
- * Input: `{ hash }` from the price bolt's `reprice` stream.
+ * txid it contains (each from its home block: see `AnalyticsState.snapshotBlock`), from the
+ * state and the price table as they are now. Input: `{ hash }` on the `reprice` stream, from the
+ * price bolt (a new point) and from the block bolt (a block whose best-chain status changed).
  */
 export class RepriceBlockBolt implements BasicBolt {
   constructor(private readonly store: BlockSnapshotStore) {}
@@ -18,6 +19,6 @@ export class RepriceBlockBolt implements BasicBolt {
   async execute(tuple: Tuple, collector: BasicOutputCollector): Promise<void> {
     const snapshot = await this.store.snapshotBlock(tuple.get<string>('hash'));
     if (snapshot.block !== null) collector.emit(indexRequest('blocks', renderBlockDoc(snapshot.block, snapshot.price)));
-    for (const tx of snapshot.transactions) collector.emit(indexRequest('transactions', renderTransactionDoc(tx, snapshot.price)));
+    for (const tx of snapshot.transactions) collector.emit(indexRequest('transactions', renderTransactionDoc(tx.facts, tx.price)));
   }
 }

@@ -23,3 +23,15 @@ export function priceVersion(price: PriceRef | null): number {
 export function priceTimeIso(price: PriceRef): string {
   return new Date(price.t * 1000).toISOString();
 }
+
+/** Versions of status revision `r` start at `r * 2^32` (price point times stay below 2^32 - 2 until 2106). */
+const STATUS_STEP = 2 ** 32;
+
+/**
+ * External version of a block or transaction document: its status revision (how many times its
+ * best-chain status or home block changed) first, then `priceVersion`. Both parts only grow, so
+ * a later state always has a higher version, and the same state the same version.
+ */
+export function documentVersion(statusRev: number, price: PriceRef | null): number {
+  return statusRev * STATUS_STEP + priceVersion(price);
+}

@@ -1,7 +1,7 @@
 import type { BlockDoc } from '../../contracts/documents.js';
 import { btcNumber, eurOf } from './amounts.js';
 import { toNumber } from './decimal.js';
-import { type PriceRef, priceTimeIso, priceVersion } from './price-ref.js';
+import { documentVersion, type PriceRef, priceTimeIso } from './price-ref.js';
 import { utcBuckets } from './utc-buckets.js';
 
 /** What a block document is rendered from (all amounts exact). */
@@ -16,6 +16,10 @@ export interface BlockFacts {
   rewardSat: bigint;
   subsidySat: bigint;
   feesSat: bigint;
+  /** Off the best chain: nothing of it is counted. */
+  orphaned: boolean;
+  /** How many times its best-chain status changed (part of the document version). */
+  statusRev: number;
 }
 
 /** The `btc-blocks` document of a block at a price, with its id and external version. */
@@ -24,7 +28,7 @@ export function renderBlockDoc(facts: BlockFacts, price: PriceRef | null): { id:
   const eur = (sats: bigint) => (price === null ? null : toNumber(eurOf(sats, price.price)));
   return {
     id: facts.hash,
-    version: priceVersion(price),
+    version: documentVersion(facts.statusRev, price),
     doc: {
       '@timestamp': new Date(facts.time * 1000).toISOString(),
       height: facts.height,
@@ -43,6 +47,7 @@ export function renderBlockDoc(facts: BlockFacts, price: PriceRef | null): { id:
       month: buckets.month,
       price_eur: price === null ? null : Number(price.price),
       price_time: price === null ? null : priceTimeIso(price),
+      orphaned: facts.orphaned,
     },
   };
 }

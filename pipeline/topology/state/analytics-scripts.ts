@@ -8,11 +8,21 @@
  * - `p..'prices:'..pair` ZSET of point times; `..':points'` HASH t -> `price|source`
  * - `p..'blocks:by-time'` ZSET block hash by header time (every block seen by a block or tx event)
  * - `p..'block:'..hash` HASH height, time, hour, day, month and, once the block event is
- *   processed, pool, reward, subsidy, fees, tx_count, previous_hash
+ *   processed, pool, reward, subsidy, fees, tx_count, previous_hash, bits (empty for version 1
+ *   events); `orphan` = '1' while the block is off the best chain (absent or '0': counted; a
+ *   block known only from its transactions counts until its block event decides), `srev` = how
+ *   many times its status flipped (part of its documents' versions)
  * - `p..'block:'..hash..':txs'` HASH txid -> `index|sats|outputs` (the idempotence memory)
+ * - `p..'chain:heights'` ZSET block hash by height (blocks whose block event is processed: the
+ *   input of the best-chain rule); `p..'chain:rev'` counter of changes to it or to any status
+ *   (compare-and-set of the block script)
+ * - `p..'tx'` HASH txid -> `rev|counted|home|hash,hash...`: the blocks that contain the txid, the
+ *   home its document shows (the counted block with the lowest height then hash; if none counts,
+ *   the lowest of all, and the document says `orphaned`) and how many times the home changed
  * - `p..'hour:'..hour` HASH per block: `n:`hash, `sat:`hash (non-coinbase count and output sum),
  *   `max:`hash = `sats|index|txid` (largest non-coinbase tx, ties: earlier index);
- *   `p..'hour:'..hour..':blocks'` SET of its blocks
+ *   `p..'hour:'..hour..':blocks'` SET of its blocks (orphans included; snapshots skip them, so the
+ *   largest transaction of the hour is recomputed from the counted blocks' own largest)
  * - `p..'day:'..day`, `p..'month:'..month` HASH block hash -> pool
  * - `p..'revs'` HASH aggregate key -> revision (the external version of its document)
  * - `p..'dirty'` ZSET aggregate key -> time (ms) from which it may be rendered (0: now)
@@ -33,11 +43,79 @@ local function touch(agg)
   redis.call('ZADD', p .. 'dirty', 0, agg)
   table.insert(touched, agg)
 end
+local function counted(hash)
+  return redis.call('HGET', p .. 'block:' .. hash, 'orphan') ~= '1'
+end
+local function parse_tx(entry)
+  return string.match(entry, '^(%d+)|(%d)|(%x*)|(.*)$')
+end
+-- The home of a txid among the blocks in list: counted first, then lower height, then lower hash.
+local function home_of(list)
+  local best, best_h, best_c = false, 0, false
+  for hash in string.gmatch(list, '[^,]+') do
+    local c = counted(hash)
+    local h = tonumber(redis.call('HGET', p .. 'block:' .. hash, 'height')) or 0
+    if not best or (c and not best_c) or (c == best_c and (h < best_h or (h == best_h and hash < best))) then
+      best, best_h, best_c = hash, h, c
+    end
+  end
+  return best, best_c
+end
+-- Recomputes a txid's home after it was seen in block 'add' (or false) or a status changed;
+-- the revision grows when the home or its counted flag changes. Returns home, counted, rev.
+local function rehome(txid, add, fallback)
+  local cur = redis.call('HGET', p .. 'tx', txid)
+  local rev, flag, home, list = '0', '', '', fallback or ''
+  if cur then rev, flag, home, list = parse_tx(cur) end
+  if add and not string.find(',' .. list .. ',', ',' .. add .. ',', 1, true) then
+    if list == '' then list = add else list = list .. ',' .. add end
+  end
+  local h, c = home_of(list)
+  local nflag = '0'
+  if c then nflag = '1' end
+  if cur and (h ~= home or nflag ~= flag) then rev = tostring(tonumber(rev) + 1) end
+  local v = rev .. '|' .. nflag .. '|' .. h .. '|' .. list
+  if v ~= cur then redis.call('HSET', p .. 'tx', txid, v) end
+  return h, c, rev
+end
+-- What a transaction document is rendered from: home, height, time, index|sats|outputs, counted, rev, price.
+local function tx_doc(txid, fallback)
+  local cur = redis.call('HGET', p .. 'tx', txid)
+  local home, c, rev
+  if cur then
+    local r, flag, h = parse_tx(cur)
+    home, c, rev = h, flag == '1', r
+  else
+    home, c, rev = fallback, counted(fallback), '0'
+  end
+  local b = redis.call('HMGET', p .. 'block:' .. home, 'height', 'time')
+  local c01 = 0
+  if c then c01 = 1 end
+  return { home, b[1], b[2], redis.call('HGET', p .. 'block:' .. home .. ':txs', txid), c01, rev, price_at(ARGV[2], b[2]) }
+end
+-- Sets a block's status; on a change touches its aggregates, re-homes its txids and returns true.
+local function set_status(hash, orphan)
+  local bkey = p .. 'block:' .. hash
+  local was = redis.call('HGET', bkey, 'orphan') == '1'
+  if was == (orphan == '1') then return false end
+  redis.call('HSET', bkey, 'orphan', orphan)
+  redis.call('HINCRBY', bkey, 'srev', 1)
+  local f = redis.call('HMGET', bkey, 'hour', 'day', 'month', 'pool')
+  if f[1] then touch('hour|' .. f[1]) end
+  if f[4] then
+    touch('day|' .. f[2] .. '|' .. f[4])
+    touch('month|' .. f[3] .. '|' .. f[4])
+  end
+  for _, txid in ipairs(redis.call('HKEYS', bkey .. ':txs')) do rehome(txid, false, hash) end
+  return true
+end
 `;
 
 /**
  * A confirmed transaction. ARGV: prefix, pair, txid, block hash, height, time, hour, day, month,
- * index, sats, outputs, coinbase (1/0). Returns `{ new (1/0), stored facts, price or false, touched aggregates }`.
+ * index, sats, outputs, coinbase (1/0). Counts it once in its block's part of the hour (whatever
+ * the block's status: snapshots skip orphans) and adds the block to the txid's blocks.
+ * Returns `{ new (1/0), document row (see tx_doc), touched aggregates }`.
  */
 export const APPLY_TRANSACTION = `${PRELUDE}
 local txid, hash, height, time = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
@@ -63,23 +141,33 @@ if new == 1 and coinbase == '0' then
   changed = true
 end
 if changed then touch('hour|' .. hour) end
-return { new, redis.call('HGET', bkey .. ':txs', txid), price_at(ARGV[2], time), touched }
+rehome(txid, hash, false)
+return { new, tx_doc(txid, hash), touched }
 `;
 
 /**
- * A block. ARGV: prefix, pair, hash, height, time, hour, day, month, pool, reward, subsidy, fees,
- * tx_count, previous_hash. The first event of a block fixes its facts (a replay changes nothing).
- * Returns `{ new (1/0), pool, reward, subsidy, fees, tx_count, previous_hash, price or false, touched aggregates }`.
+ * A block and the statuses the best-chain rule gives the blocks around it. ARGV: prefix, pair,
+ * hash, height, time, hour, day, month, pool, reward, subsidy, fees, tx_count, previous_hash,
+ * bits ('' if unknown), expected chain revision, then pairs (hash, '1' orphan / '0' counted).
+ * If the chain changed since the caller read it (revision differs), changes nothing and returns
+ * `{ 'retry' }`. The first event of a block fixes its facts (a replay changes nothing); every
+ * status change touches the block's hour, day and month and re-homes its transactions, all in
+ * this one script. Returns `{ new (1/0), pool, reward, subsidy, fees, tx_count, previous_hash,
+ * orphan, srev, price or false, touched aggregates, blocks whose status changed }`.
  */
 export const APPLY_BLOCK = `${PRELUDE}
 local hash, height, time = ARGV[3], ARGV[4], ARGV[5]
 local hour, day, month, pool = ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+if (redis.call('GET', p .. 'chain:rev') or '0') ~= ARGV[16] then return { 'retry' } end
 local bkey = p .. 'block:' .. hash
 redis.call('HSET', bkey, 'height', height, 'time', time, 'hour', hour, 'day', day, 'month', month)
 redis.call('ZADD', p .. 'blocks:by-time', time, hash)
 local new = redis.call('HSETNX', bkey, 'pool', pool)
+local chain_changed = false
 if new == 1 then
-  redis.call('HSET', bkey, 'reward', ARGV[10], 'subsidy', ARGV[11], 'fees', ARGV[12], 'tx_count', ARGV[13], 'previous_hash', ARGV[14])
+  redis.call('HSET', bkey, 'reward', ARGV[10], 'subsidy', ARGV[11], 'fees', ARGV[12], 'tx_count', ARGV[13], 'previous_hash', ARGV[14], 'bits', ARGV[15])
+  redis.call('ZADD', p .. 'chain:heights', height, hash)
+  chain_changed = true
   redis.call('SADD', p .. 'hour:' .. hour .. ':blocks', hash)
   touch('hour|' .. hour)
   redis.call('HSET', p .. 'day:' .. day, hash, pool)
@@ -87,8 +175,30 @@ if new == 1 then
   redis.call('HSET', p .. 'month:' .. month, hash, pool)
   touch('month|' .. month .. '|' .. pool)
 end
-local f = redis.call('HMGET', bkey, 'pool', 'reward', 'subsidy', 'fees', 'tx_count', 'previous_hash')
-return { new, f[1], f[2], f[3], f[4], f[5], f[6], price_at(ARGV[2], time), touched }
+local flipped = {}
+for i = 17, #ARGV, 2 do
+  if set_status(ARGV[i], ARGV[i + 1]) then
+    table.insert(flipped, ARGV[i])
+    chain_changed = true
+  end
+end
+if chain_changed then redis.call('INCR', p .. 'chain:rev') end
+local f = redis.call('HMGET', bkey, 'pool', 'reward', 'subsidy', 'fees', 'tx_count', 'previous_hash', 'orphan', 'srev')
+return { new, f[1], f[2], f[3], f[4], f[5], f[6], f[7] or '0', f[8] or '0', price_at(ARGV[2], time), touched, flipped }
+`;
+
+/**
+ * The input of the best-chain rule from height ARGV[2] up, read in one snapshot. ARGV: prefix, min height.
+ * Returns `{ chain revision, { hash, height, previous_hash, bits, orphan }... }`.
+ */
+export const READ_CHAIN = `
+local p = ARGV[1]
+local out = { redis.call('GET', p .. 'chain:rev') or '0' }
+for _, hash in ipairs(redis.call('ZRANGEBYSCORE', p .. 'chain:heights', ARGV[2], '+inf')) do
+  local f = redis.call('HMGET', p .. 'block:' .. hash, 'height', 'previous_hash', 'bits', 'orphan')
+  table.insert(out, { hash, f[1], f[2], f[3] or '', f[4] or '0' })
+end
+return out
 `;
 
 /**
@@ -125,17 +235,23 @@ return { new, out, touched, redis.call('HGET', pkey .. ':points', t) }
 
 /**
  * Snapshot of a block for re-rendering. ARGV: prefix, pair, hash.
- * Returns `{ block HGETALL (flat), txs HGETALL (flat), price or false }`.
+ * Returns `{ block HGETALL (flat), { document row (see tx_doc) per txid of the block }, price or false }`.
  */
 export const SNAPSHOT_BLOCK = `${PRELUDE}
 local bkey = p .. 'block:' .. ARGV[3]
 local time = redis.call('HGET', bkey, 'time')
 if not time then return { {}, {}, false } end
-return { redis.call('HGETALL', bkey), redis.call('HGETALL', bkey .. ':txs'), price_at(ARGV[2], time) }
+local txs = {}
+for _, txid in ipairs(redis.call('HKEYS', bkey .. ':txs')) do
+  local row = tx_doc(txid, ARGV[3])
+  table.insert(row, 1, txid)
+  table.insert(txs, row)
+end
+return { redis.call('HGETALL', bkey), txs, price_at(ARGV[2], time) }
 `;
 
 /**
- * Snapshot of an aggregate with its revision. ARGV: prefix, pair, aggregate key.
+ * Snapshot of an aggregate with its revision, counted blocks only. ARGV: prefix, pair, aggregate key.
  * Hour: `{ rev, { hash, height, n, sat, max, price }... }`;
  * day/month: `{ rev, { hash, reward, price }... }` for the pool's blocks.
  */
@@ -147,16 +263,18 @@ local kind, bucket, pool = string.match(agg, '^(%a+)|([^|]+)|?(.*)$')
 if kind == 'hour' then
   local hkey = p .. 'hour:' .. bucket
   for _, hash in ipairs(redis.call('SMEMBERS', hkey .. ':blocks')) do
-    local b = redis.call('HMGET', p .. 'block:' .. hash, 'height', 'time')
-    local h = redis.call('HMGET', hkey, 'n:' .. hash, 'sat:' .. hash, 'max:' .. hash)
-    table.insert(out, { hash, b[1], h[1] or '0', h[2] or '0', h[3] or false, price_at(ARGV[2], b[2]) })
+    local b = redis.call('HMGET', p .. 'block:' .. hash, 'height', 'time', 'orphan')
+    if b[3] ~= '1' then
+      local h = redis.call('HMGET', hkey, 'n:' .. hash, 'sat:' .. hash, 'max:' .. hash)
+      table.insert(out, { hash, b[1], h[1] or '0', h[2] or '0', h[3] or false, price_at(ARGV[2], b[2]) })
+    end
   end
 else
   local members = redis.call('HGETALL', p .. kind .. ':' .. bucket)
   for i = 1, #members, 2 do
     if members[i + 1] == pool then
-      local b = redis.call('HMGET', p .. 'block:' .. members[i], 'reward', 'time')
-      table.insert(out, { members[i], b[1], price_at(ARGV[2], b[2]) })
+      local b = redis.call('HMGET', p .. 'block:' .. members[i], 'reward', 'time', 'orphan')
+      if b[3] ~= '1' then table.insert(out, { members[i], b[1], price_at(ARGV[2], b[2]) }) end
     end
   end
 end

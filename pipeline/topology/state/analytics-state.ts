@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { ConfirmedTxData } from '../../contracts/transaction-event.js';
 import type { PriceData } from '../../contracts/price-event.js';
-import { InvariantError, LuaScript } from '../../runtime/index.js';
+import { InvariantError, LuaScript, RetriableError } from '../../runtime/index.js';
+import { bestChain, type ChainHeader, REORG_WINDOW } from '../domain/best-chain.js';
 import type { BlockFacts } from '../domain/render-block-doc.js';
 import type { TransactionFacts } from '../domain/render-transaction-doc.js';
 import type { HourSnapshot } from '../domain/render-hour-doc.js';
@@ -15,6 +16,7 @@ import {
   APPLY_TRANSACTION,
   CLAIM_DIRTY,
   CLEAR_DIRTY,
+  READ_CHAIN,
   SNAPSHOT_AGGREGATE,
   SNAPSHOT_BLOCK,
 } from './analytics-scripts.js';
@@ -25,6 +27,7 @@ export const EUR_PAIR = 'BTC-EUR';
 const scripts = {
   transaction: new LuaScript(APPLY_TRANSACTION),
   block: new LuaScript(APPLY_BLOCK),
+  readChain: new LuaScript(READ_CHAIN),
   price: new LuaScript(APPLY_PRICE),
   snapshotBlock: new LuaScript(SNAPSHOT_BLOCK),
   snapshotAggregate: new LuaScript(SNAPSHOT_AGGREGATE),
@@ -35,8 +38,17 @@ const scripts = {
 /** Key of a dirty aggregate. */
 export type AggregateKey = string;
 
-/** The block event's facts as the block state bolt computed them (pool, reward, fees). */
-export interface NewBlock extends BlockFacts {}
+/** The block event's facts as the block state bolt computed them (pool, reward, fees), with the header's `bits` when the event has them. */
+export type NewBlock = Omit<BlockFacts, 'orphaned' | 'statusRev'> & { bits?: number | undefined };
+
+/** A document to render with the price it is rendered at. */
+export interface Priced<F> {
+  facts: F;
+  price: PriceRef | null;
+}
+
+/** Attempts of `applyBlock` when the chain keeps changing under it (another task applying a block meanwhile). */
+const CHAIN_ATTEMPTS = 20;
 
 /**
  * The state of the analytics topology in Redis: what each aggregate has counted, the price
@@ -49,7 +61,10 @@ export class AnalyticsState {
     private readonly prefix: string,
   ) {}
 
-  /** Counts a confirmed transaction once; returns its stored facts and its price. */
+  /**
+   * Counts a confirmed transaction once in its block; returns the document of its txid (rendered
+   * from its home block, which may be another block that contains the same txid) and its price.
+   */
   async applyTransaction(tx: ConfirmedTxData): Promise<{ isNew: boolean; facts: TransactionFacts; price: PriceRef | null; touched: AggregateKey[] }> {
     const b = utcBuckets(tx.block_time);
     const reply = asArray(
@@ -58,45 +73,71 @@ export class AnalyticsState {
         tx.index_in_block, tx.output_total_sat, tx.outputs.length, tx.is_coinbase ? 1 : 0,
       ]),
     );
-    const [index, sats, outputs] = String(reply[1]).split('|');
-    return {
-      isNew: reply[0] === 1,
-      facts: {
-        txid: tx.txid,
-        blockHash: tx.block_hash,
-        blockHeight: tx.block_height,
-        blockTime: tx.block_time,
-        indexInBlock: Number(index),
-        outputTotalSat: BigInt(sats ?? '0'),
-        outputCount: Number(outputs),
-      },
-      price: parsePrice(reply[2]),
-      touched: strings(reply[3]),
-    };
+    const doc = parseTxRow(tx.txid, asArray(reply[1]));
+    return { isNew: reply[0] === 1, ...doc, touched: unique(strings(reply[2])) };
   }
 
-  /** Records a block once (the first event fixes its facts); returns the stored facts and its price. */
-  async applyBlock(block: NewBlock): Promise<{ isNew: boolean; facts: BlockFacts; price: PriceRef | null; touched: AggregateKey[] }> {
+  /**
+   * Records a block once (the first event fixes its facts) and applies the best-chain rule
+   * (`domain/best-chain.ts`) to the blocks from `REORG_WINDOW` heights below it up: every block
+   * whose status changes is flipped, with its aggregates and transactions, in one script. The
+   * rule runs here on a snapshot of the chain; the script applies it only if the chain did not
+   * change since (else this reads again). Returns the block's stored facts, its price, the
+   * aggregates changed and the blocks whose status changed (their documents must be rendered again).
+   */
+  async applyBlock(block: NewBlock): Promise<{ isNew: boolean; facts: BlockFacts; price: PriceRef | null; touched: AggregateKey[]; flipped: string[] }> {
     const b = utcBuckets(block.time);
-    const reply = asArray(
-      await scripts.block.run(this.redis, [], [
-        this.prefix, EUR_PAIR, block.hash, block.height, block.time, b.hour, b.day, b.month, block.pool,
-        block.rewardSat.toString(), block.subsidySat.toString(), block.feesSat.toString(), block.txCount, block.previousHash,
-      ]),
-    );
+    for (let attempt = 1; attempt <= CHAIN_ATTEMPTS; attempt += 1) {
+      const chain = await this.readChain(block.height - REORG_WINDOW);
+      const known = chain.blocks.some((h) => h.hash === block.hash);
+      const self = { hash: block.hash, previousHash: block.previousHash, height: block.height, bits: block.bits ?? null };
+      const best = bestChain(known ? chain.blocks : [...chain.blocks, self]);
+      const statuses: string[] = [];
+      for (const h of chain.blocks) if (h.orphan === best.has(h.hash)) statuses.push(h.hash, best.has(h.hash) ? '0' : '1');
+      if (!known) statuses.push(block.hash, best.has(block.hash) ? '0' : '1');
+      const reply = asArray(
+        await scripts.block.run(this.redis, [], [
+          this.prefix, EUR_PAIR, block.hash, block.height, block.time, b.hour, b.day, b.month, block.pool,
+          block.rewardSat.toString(), block.subsidySat.toString(), block.feesSat.toString(), block.txCount, block.previousHash,
+          block.bits === undefined ? '' : String(block.bits), chain.rev, ...statuses,
+        ]),
+      );
+      if (reply[0] === 'retry') continue;
+      return {
+        isNew: reply[0] === 1,
+        facts: {
+          hash: block.hash,
+          height: block.height,
+          time: block.time,
+          pool: String(reply[1]),
+          rewardSat: BigInt(String(reply[2])),
+          subsidySat: BigInt(String(reply[3])),
+          feesSat: BigInt(String(reply[4])),
+          txCount: Number(reply[5]),
+          previousHash: String(reply[6]),
+          orphaned: reply[7] === '1',
+          statusRev: Number(reply[8]),
+        },
+        price: parsePrice(reply[9]),
+        touched: unique(strings(reply[10])),
+        flipped: strings(reply[11]),
+      };
+    }
+    throw new RetriableError(`the chain changed under block ${block.hash} ${CHAIN_ATTEMPTS} times in a row`);
+  }
+
+  /** The input of the best-chain rule from `minHeight` up and the chain revision it was read at. */
+  async readChain(minHeight: number): Promise<{ rev: string; blocks: (ChainHeader & { orphan: boolean })[] }> {
+    const reply = asArray(await scripts.readChain.run(this.redis, [], [this.prefix, Math.max(0, minHeight)]));
     return {
-      isNew: reply[0] === 1,
-      facts: {
-        ...block,
-        pool: String(reply[1]),
-        rewardSat: BigInt(String(reply[2])),
-        subsidySat: BigInt(String(reply[3])),
-        feesSat: BigInt(String(reply[4])),
-        txCount: Number(reply[5]),
-        previousHash: String(reply[6]),
-      },
-      price: parsePrice(reply[7]),
-      touched: strings(reply[8]),
+      rev: String(reply[0]),
+      blocks: reply.slice(1).map(asArray).map((r) => ({
+        hash: String(r[0]),
+        height: Number(r[1]),
+        previousHash: String(r[2]),
+        bits: r[3] === '' ? null : Number(r[3]),
+        orphan: r[4] === '1',
+      })),
     };
   }
 
@@ -108,31 +149,29 @@ export class AnalyticsState {
     return { isNew: reply[0] === 1, stored, repriced: strings(reply[1]), touched: strings(reply[2]) };
   }
 
-  /** The stored facts of a block (null until its block event is processed), its transactions and its price. */
-  async snapshotBlock(hash: string): Promise<{ block: BlockFacts | null; transactions: TransactionFacts[]; price: PriceRef | null }> {
+  /**
+   * The stored facts of a block (null until its block event is processed) with its price, and the
+   * document of every txid it contains, each rendered from its home block at that block's price.
+   */
+  async snapshotBlock(hash: string): Promise<{ block: BlockFacts | null; transactions: Priced<TransactionFacts>[]; price: PriceRef | null }> {
     const reply = asArray(await scripts.snapshotBlock.run(this.redis, [], [this.prefix, EUR_PAIR, hash]));
     const fields = pairs(asArray(reply[0]));
-    const height = Number(fields.get('height'));
-    const time = Number(fields.get('time'));
-    const transactions: TransactionFacts[] = [];
-    for (const [txid, value] of pairs(asArray(reply[1]))) {
-      const [index, sats, outputs] = value.split('|');
-      transactions.push({
-        txid, blockHash: hash, blockHeight: height, blockTime: time,
-        indexInBlock: Number(index), outputTotalSat: BigInt(sats ?? '0'), outputCount: Number(outputs),
-      });
-    }
+    const transactions = asArray(reply[1]).map(asArray).map((r) => parseTxRow(String(r[0]), r.slice(1)));
     const pool = fields.get('pool');
     const block: BlockFacts | null =
       pool === undefined
         ? null
         : {
-            hash, height, time, pool,
+            hash, pool,
+            height: Number(fields.get('height')),
+            time: Number(fields.get('time')),
             previousHash: fields.get('previous_hash') ?? '',
             txCount: Number(fields.get('tx_count')),
             rewardSat: BigInt(fields.get('reward') ?? '0'),
             subsidySat: BigInt(fields.get('subsidy') ?? '0'),
             feesSat: BigInt(fields.get('fees') ?? '0'),
+            orphaned: fields.get('orphan') === '1',
+            statusRev: Number(fields.get('srev') ?? '0'),
           };
     return { block, transactions, price: parsePrice(reply[2]) };
   }
@@ -189,6 +228,29 @@ export class AnalyticsState {
 function asArray(value: unknown): unknown[] {
   if (!Array.isArray(value)) throw new InvariantError('unexpected reply of an analytics script', { value });
   return value;
+}
+
+/** Parses a document row of the scripts' `tx_doc`: home, height, time, `index|sats|outputs`, counted (1/0), rev, price. */
+function parseTxRow(txid: string, row: readonly unknown[]): Priced<TransactionFacts> {
+  const [index, sats, outputs] = String(row[3]).split('|');
+  return {
+    facts: {
+      txid,
+      blockHash: String(row[0]),
+      blockHeight: Number(row[1]),
+      blockTime: Number(row[2]),
+      indexInBlock: Number(index),
+      outputTotalSat: BigInt(sats ?? '0'),
+      outputCount: Number(outputs),
+      orphaned: row[4] !== 1,
+      statusRev: Number(row[5]),
+    },
+    price: parsePrice(row[6]),
+  };
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
 }
 
 function strings(value: unknown): string[] {

@@ -24,10 +24,21 @@ export class TestTopics {
     this.kafka = new Kafka({ clientId: `test-${namespace}`, brokers: this.config.kafka.brokers, logLevel: logLevel.NOTHING });
   }
 
+  /** Connects the admin client to topics that exist already (`close` disconnects it, keeping them). */
+  async connect(): Promise<Admin> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    this.admin = admin;
+    return admin;
+  }
+
+  async close(): Promise<void> {
+    await this.admin?.disconnect();
+    this.admin = null;
+  }
+
   async create(): Promise<void> {
-    this.admin = this.kafka.admin();
-    await this.admin.connect();
-    await setupTopics(this.admin, this.names, { partitions: 3, replicationFactor: 3, minInsyncReplicas: 2 });
+    await setupTopics(await this.connect(), this.names, { partitions: 3, replicationFactor: 3, minInsyncReplicas: 2 });
   }
 
   /** Messages in `topic` (sum of partition high watermarks). */

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { Block } from 'bitcoinjs-lib';
 import { BlockDataSchema } from '../../../pipeline/contracts/block-event.js';
@@ -81,6 +84,7 @@ describe('decodeBlock against ../shared/data/normalized', () => {
           value_sat: o.value_sat,
           address: o.address,
         })),
+        bits: bitsOf(height),
       });
       const expected = expectedTransactions(height);
       expect(transactions).toHaveLength(expected.length);
@@ -101,3 +105,9 @@ describe('decodeBlock against ../shared/data/normalized', () => {
     });
   }
 });
+
+/** The header `bits` of `height` as Bitcoin Core's `getblock` wrote it (hex text) in the shared data. */
+function bitsOf(height: number): number {
+  const json = gunzipSync(readFileSync(join(SHARED_DIR, 'blocks/getblock-v2', `${height}.json.gz`))).toString('utf8');
+  return Number.parseInt((JSON.parse(json) as { bits: string }).bits, 16);
+}

@@ -46,7 +46,7 @@ describe('EventPublisher: invalid events go to the dead-letter topic, never to a
     { feed: 'transactions', name: 'a txid that is not 64 hex digits', event: { ...tx, data: { ...tx.data, txid: 'not-a-txid' } }, key: 'not-a-txid' },
     { feed: 'transactions', name: 'an event time with a zone offset', event: { ...tx, event_time: '2012-03-03T09:00:00+09:00' }, key: tx.data.txid },
     { feed: 'blocks', name: 'a block without hash', event: { ...block, data: { ...block.data, hash: undefined } }, key: null },
-    { feed: 'blocks', name: 'an unknown schema version', event: { ...block, schema_version: 2 }, key: block.data.hash },
+    { feed: 'blocks', name: 'an unknown schema version', event: { ...block, schema_version: 3 }, key: block.data.hash },
     { feed: 'prices', name: 'a negative price', event: { ...price, data: { ...price.data, price_eur: -1 } }, key: 'BTC-EUR' },
     { feed: 'prices', name: 'a payload that is not an event', event: 'garbage', key: null },
   ] as const;

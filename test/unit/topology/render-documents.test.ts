@@ -13,29 +13,34 @@ const H = (n: string) => n.repeat(64).slice(0, 64);
 describe('renderBlockDoc', () => {
   const facts = {
     hash: H('a'), previousHash: H('b'), height: 169_482, time: 1_330_781_454, pool: 'Unknown', txCount: 14,
-    rewardSat: 5_001_750_000n, subsidySat: 5_000_000_000n, feesSat: 1_750_000n,
+    rewardSat: 5_001_750_000n, subsidySat: 5_000_000_000n, feesSat: 1_750_000n, orphaned: false, statusRev: 0,
   };
   it.each([
-    ['priced', P1, 174.0609, 0.0609, P1.t + 2],
-    ['not priced yet', null, null, null, 1],
-  ] as const)('%s', (_name, price, rewardEur, feesEur, version) => {
-    const r = renderBlockDoc(facts, price);
+    ['priced', P1, 174.0609, 0.0609, P1.t + 2, 0],
+    ['not priced yet', null, null, null, 1, 0],
+    ['orphaned, then restored: its status revision comes first in the version', P1, 174.0609, 0.0609, 2 * 2 ** 32 + P1.t + 2, 2],
+  ] as const)('%s', (_name, price, rewardEur, feesEur, version, statusRev) => {
+    const r = renderBlockDoc({ ...facts, statusRev }, price);
     expect(BlockDocSchema.parse(r.doc)).toEqual(r.doc);
     expect(r).toMatchObject({ id: facts.hash, version });
+    expect(r.doc.orphaned).toBe(false);
     expect(r.doc).toMatchObject({ reward_sat: 5_001_750_000, reward_btc: 50.0175, reward_eur: rewardEur, fees_eur: feesEur, day: '2012-03-03', month: '2012-03' });
   });
 });
 
 describe('renderTransactionDoc', () => {
   it.each([
-    [0, true, null],
-    [5, false, P1],
-  ] as const)('index %d: coinbase %s', (index, coinbase, price) => {
+    [0, true, null, false, 0, 1],
+    [5, false, P1, false, 0, P1.t + 2],
+    [5, false, P1, true, 1, 2 ** 32 + P1.t + 2],
+  ] as const)('index %d: coinbase %s, orphaned %s', (index, coinbase, price, orphaned, statusRev, version) => {
     const r = renderTransactionDoc(
-      { txid: H('c'), blockHash: H('a'), blockHeight: 1, blockTime: 1_330_781_454, indexInBlock: index, outputCount: 2, outputTotalSat: 50_000_000_000n },
+      { txid: H('c'), blockHash: H('a'), blockHeight: 1, blockTime: 1_330_781_454, indexInBlock: index, outputCount: 2, outputTotalSat: 50_000_000_000n, orphaned, statusRev },
       price,
     );
     expect(TransactionDocSchema.parse(r.doc)).toEqual(r.doc);
+    expect(r.version).toBe(version);
+    expect(r.doc.orphaned).toBe(orphaned);
     expect(r.doc.is_coinbase).toBe(coinbase);
     expect(r.doc.output_total_eur).toBe(price === null ? null : 1740);
     expect(r.doc.price_time).toBe(price === null ? null : '2012-03-03T00:00:00.000Z');

@@ -20,22 +20,24 @@ describe('BlockStateBolt', () => {
   };
   const pools = new PoolIdentifier([{ id: 1, name: 'BTCC', addresses: [], tags: ['/BTCC/'] }]);
   it.each([
-    { name: 'first time', isNew: true, price: PRICE, touched: ['hour|x', 'day|y|BTCC', 'month|z|BTCC'], version: PRICE.t + 2, eur: 44206.5 },
-    { name: 'replay, no price yet', isNew: false, price: null, touched: [], version: 1, eur: null },
-  ])('$name', async ({ isNew, price, touched, version, eur }) => {
+    { name: 'first time', isNew: true, price: PRICE, touched: ['hour|x', 'day|y|BTCC', 'month|z|BTCC'], version: PRICE.t + 2, eur: 44206.5, flipped: [] },
+    { name: 'replay, no price yet', isNew: false, price: null, touched: [], version: 1, eur: null, flipped: [] },
+    { name: 'a reorg: the blocks it flipped are rendered again', isNew: true, price: PRICE, touched: ['hour|x'], version: PRICE.t + 2, eur: 44206.5, flipped: [H('c'), H('d')] },
+  ])('$name', async ({ isNew, price, touched, version, eur, flipped }) => {
     const calls: unknown[] = [];
     const store: BlockStore = {
       applyBlock: async (b) => {
         calls.push(b);
-        return { isNew, facts: b, price, touched };
+        return { isNew, facts: { ...b, orphaned: false, statusRev: 0 }, price, touched, flipped };
       },
     };
     const c = recordingBasicCollector();
     await new BlockStateBolt(store, pools).execute(fakeTuple({ hash: block.hash, block }), c);
     expect(calls).toEqual([expect.objectContaining({ pool: 'BTCC', rewardSat: 1_300_000_000n, subsidySat: 1_250_000_000n, feesSat: 50_000_000n })]);
     expect(c.emitted[0]).toMatchObject({ stream: 'default', values: { index: 'blocks', id: H('a'), version, doc: { pool: 'BTCC', reward_eur: eur, fees_sat: 50_000_000 } } });
-    // The touched aggregates are marked dirty by the state script itself (the outbox): nothing else is emitted.
-    expect(c.emitted).toHaveLength(1);
+    // The touched aggregates are marked dirty by the state script itself (the outbox); the blocks a
+    // reorg flipped are re-rendered through the reprice stream.
+    expect(c.emitted.slice(1)).toEqual(flipped.map((hash) => ({ stream: 'reprice', values: { hash } })));
   });
 });
 
@@ -51,7 +53,7 @@ describe('TransactionStateBolt', () => {
     const store: TransactionStore = {
       applyTransaction: async (t) => ({
         isNew: touched.length > 0, price: PRICE, touched,
-        facts: { txid: t.txid, blockHash: t.block_hash, blockHeight: t.block_height, blockTime: t.block_time, indexInBlock: t.index_in_block, outputCount: 1, outputTotalSat: 100_000_000n },
+        facts: { txid: t.txid, blockHash: t.block_hash, blockHeight: t.block_height, blockTime: t.block_time, indexInBlock: t.index_in_block, outputCount: 1, outputTotalSat: 100_000_000n, orphaned: false, statusRev: 0 },
       }),
     };
     const c = recordingBasicCollector();
@@ -79,14 +81,17 @@ describe('PriceStateBolt', () => {
 });
 
 describe('RepriceBlockBolt', () => {
-  const txs = [0, 1, 2].map((i) => ({ txid: H(String(i)), blockHash: H('a'), blockHeight: 5, blockTime: 1_503_540_000, indexInBlock: i, outputCount: 1, outputTotalSat: 10n }));
+  const txs = [0, 1, 2].map((i) => ({
+    facts: { txid: H(String(i)), blockHash: H('a'), blockHeight: 5, blockTime: 1_503_540_000, indexInBlock: i, outputCount: 1, outputTotalSat: 10n, orphaned: false, statusRev: 0 },
+    price: PRICE,
+  }));
   it.each([
     { name: 'block known: block and transactions', block: true, expected: ['blocks', 'transactions', 'transactions', 'transactions'] },
     { name: 'block event not processed yet: transactions only', block: false, expected: ['transactions', 'transactions', 'transactions'] },
   ])('$name', async ({ block, expected }) => {
     const store: BlockSnapshotStore = {
       snapshotBlock: async (hash) => ({
-        block: block ? { hash, previousHash: H('b'), height: 5, time: 1_503_540_000, pool: 'P', txCount: 3, rewardSat: 1n, subsidySat: 0n, feesSat: 1n } : null,
+        block: block ? { hash, previousHash: H('b'), height: 5, time: 1_503_540_000, pool: 'P', txCount: 3, rewardSat: 1n, subsidySat: 0n, feesSat: 1n, orphaned: false, statusRev: 0 } : null,
         transactions: txs,
         price: PRICE,
       }),
