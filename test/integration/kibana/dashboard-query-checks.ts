@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import type { Client } from '@elastic/elasticsearch';
 import { INDEX_KEYS, INDEX_SUFFIX, names, type IndexKey } from '../../../pipeline/contracts/names.js';
-import { parseSavedObjectsNdjson } from '../../../pipeline/kibana/saved-object.js';
-import { resolveVegaQuery, vegaQueries, type TimeRange } from '../../../pipeline/kibana/vega-query.js';
-import { ANALYST_NDJSON } from '../../../pipeline/kibana/write-analyst-ndjson.js';
+import { parseSavedObjectsNdjson } from '../../../kibana/saved-object.js';
+import { resolveVegaQuery, vegaQueries, type TimeRange } from '../../../kibana/vega-query.js';
+import { ANALYST_NDJSON } from '../../../kibana/write-analyst-ndjson.js';
 import { earliestSightings, pendingSightings } from '../../support/pending-sightings.js';
 
 /**

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkFieldUsages, queryFieldUsages, type FieldRole } from '../../../pipeline/kibana/query-field-usage.js';
-import { jsonAttribute, parseSavedObjectsNdjson } from '../../../pipeline/kibana/saved-object.js';
-import { vegaQueries, vegaSpec } from '../../../pipeline/kibana/vega-query.js';
-import { ANALYST_NDJSON } from '../../../pipeline/kibana/write-analyst-ndjson.js';
+import { checkFieldUsages, queryFieldUsages, type FieldRole } from '../../../kibana/query-field-usage.js';
+import { jsonAttribute, parseSavedObjectsNdjson } from '../../../kibana/saved-object.js';
+import { vegaQueries, vegaSpec } from '../../../kibana/vega-query.js';
+import { ANALYST_NDJSON } from '../../../kibana/write-analyst-ndjson.js';
 import { templateProperties } from './template-fields.js';
 
 const objects = parseSavedObjectsNdjson(readFileSync(ANALYST_NDJSON, 'utf8'));

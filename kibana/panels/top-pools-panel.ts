@@ -1,4 +1,4 @@
-import type { Names } from '../../contracts/names.js';
+import type { Names } from '../../pipeline/contracts/names.js';
 import { VEGA_LITE_SCHEMA, contextQuery, type VegaPanel } from './vega-panel.js';
 
 /** The two miner-earnings periods and the aggregate index that holds each. */

@@ -1,4 +1,4 @@
-import { SchemaError } from '../runtime/errors.js';
+import { SchemaError } from '../pipeline/runtime/index.js';
 import { jsonAttribute, type SavedObject } from './saved-object.js';
 
 /**

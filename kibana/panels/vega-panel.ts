@@ -1,4 +1,4 @@
-import type { Names } from '../../contracts/names.js';
+import type { Names } from '../../pipeline/contracts/names.js';
 
 /**
  * One dashboard panel drawn with Vega-Lite. The Elasticsearch query lives in the spec
