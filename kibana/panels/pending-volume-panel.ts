@@ -1,11 +1,11 @@
-import { hourlyBars, hourlyBuckets } from './hourly-bars.js';
-import { VEGA_LITE_SCHEMA, type VegaPanelFactory } from './vega-panel.js';
-
-const hourTitle = 'UTC hour first seen';
+import { GAP_SEGMENTS, HOUR_ROWS, HOUR_TRANSFORMS, hourAxis, hourlyBucketsBody, hourTooltip, measureTooltip } from './hourly-series.js';
+import { ROW, layeredPanelSpec } from './layered-panel.js';
+import { COLORS, type VegaPanelFactory } from './vega-panel.js';
 
 /**
  * Pending (unconfirmed) volume: per UTC hour in which the producers first saw them in the mempool,
- * the value of the transactions waiting for a block, their count and their average fee rate.
+ * the value of the transactions waiting for a block (bars, left axis), their count (line, right
+ * axis) and their average fee rate (tooltip).
  */
 export const pendingVolumePanel: VegaPanelFactory = (indices) => ({
   id: 'btc-analyst-pending-volume',
@@ -13,31 +13,50 @@ export const pendingVolumePanel: VegaPanelFactory = (indices) => ({
   description:
     'How much value entered the mempool each UTC hour? Sum of the outputs of the transactions first seen unconfirmed in that hour (each counted once, at its earliest sighting, even after it confirms), their number and their average fee rate. Never part of the confirmed results.',
   grid: { w: 48, h: 16 },
-  spec: {
-    $schema: VEGA_LITE_SCHEMA,
-    title: 'Pending volume by hour first seen in the mempool',
-    data: hourlyBuckets(indices.pendingTransactions, {
+  spec: layeredPanelSpec({
+    title: {
+      text: 'Pending volume by UTC hour first seen in the mempool',
+      subtitle: 'BTC (bars, left axis, log scale) and transactions (grey line, right axis); fees in the tooltip',
+      anchor: 'start',
+    },
+    index: indices.pendingTransactions,
+    body: hourlyBucketsBody({
       volume_sat: { sum: { field: 'output_total_sat' } },
       fee_sat: { sum: { field: 'fee_sat' } },
       vsize: { sum: { field: 'vsize' } },
     }),
+    rows: HOUR_ROWS,
     transform: [
-      { calculate: 'datum.volume_sat.value / 1e8', as: 'btc' },
-      { calculate: 'datum.doc_count', as: 'txs' },
-      { calculate: 'datum.fee_sat.value / 1e8', as: 'fees_btc' },
-      { calculate: 'datum.vsize.value > 0 ? datum.fee_sat.value / datum.vsize.value : 0', as: 'fee_rate' },
+      ...HOUR_TRANSFORMS,
+      { calculate: `datum.${ROW}.volume_sat.value / 1e8`, as: 'btc' },
+      { calculate: `datum.${ROW}.doc_count`, as: 'txs' },
+      { calculate: `datum.${ROW}.fee_sat.value / 1e8`, as: 'fees_btc' },
+      { calculate: `datum.${ROW}.vsize.value > 0 ? datum.${ROW}.fee_sat.value / datum.${ROW}.vsize.value : 0`, as: 'fee_rate' },
+      ...GAP_SEGMENTS,
     ],
-    resolve: { scale: { x: 'shared' } },
-    vconcat: [
-      hourlyBars({
-        height: 110, color: '#c05621', timeAxis: false, hourTitle,
-        y: { field: 'btc', axisTitle: 'pending BTC', title: 'BTC', format: ',.8f' },
-        tooltip: [
-          { field: 'fees_btc', title: 'fees BTC', format: ',.8f' },
-          { field: 'fee_rate', title: 'avg fee rate (sat/vB)', format: ',.1f' },
-        ],
-      }),
-      hourlyBars({ height: 80, color: '#718096', timeAxis: true, hourTitle, y: { field: 'txs', axisTitle: 'transactions', title: 'transactions', format: ',d' } }),
+    encoding: {
+      x: hourAxis('UTC hour first seen'),
+      tooltip: [
+        hourTooltip('hour first seen (UTC)'),
+        measureTooltip('btc', 'pending BTC', ',.8f'),
+        measureTooltip('txs', 'transactions', ',d'),
+        measureTooltip('fees_btc', 'fees BTC', ',.8f'),
+        measureTooltip('fee_rate', 'avg fee rate (sat/vB)', ',.1f'),
+      ],
+    },
+    layers: [
+      {
+        mark: { type: 'bar', color: COLORS.pending, width: 5 },
+        encoding: { y: { field: 'btc', type: 'quantitative', stack: null, title: 'pending BTC', scale: { type: 'log' }, axis: { titleColor: COLORS.pending, format: ',~s', tickCount: 6 } } },
+      },
+      {
+        mark: { type: 'line', color: COLORS.count, strokeWidth: 2, point: { color: COLORS.count, size: 30 } },
+        encoding: {
+          y: { field: 'txs', type: 'quantitative', title: 'transactions', axis: { orient: 'right', titleColor: COLORS.count, format: ',d' } },
+          detail: { field: 'segment', type: 'nominal' },
+        },
+      },
     ],
-  },
+    resolve: { scale: { y: 'independent' } },
+  }),
 });

@@ -1,5 +1,6 @@
 import type { Names } from '../../pipeline/contracts/names.js';
-import { VEGA_LITE_SCHEMA, contextQuery, type VegaPanel } from './vega-panel.js';
+import { ROW, layeredPanelSpec } from './layered-panel.js';
+import type { VegaPanel } from './vega-panel.js';
 
 /** The two miner-earnings periods and the aggregate index that holds each. */
 export type PoolPeriod = 'day' | 'month';
@@ -12,42 +13,16 @@ const PERIODS: Record<PoolPeriod, { buckets: number; index: (i: Names['indices']
   month: { buckets: 24, index: (i) => i.minersMonthly, label: 'UTC month' },
 };
 
-function rankedBars(measure: 'btc' | 'eur', label: string): Record<string, unknown> {
-  return {
-    facet: { row: { field: 'period', type: 'ordinal', sort: 'descending', title: label, header: { labelAngle: 0, labelAlign: 'left' } } },
-    spec: {
-      width: 260,
-      encoding: {
-        // One datum per pool and period: `max` is its value, and an op that a shared domain accepts.
-        y: { field: 'pool', type: 'nominal', sort: { field: measure, op: 'max', order: 'descending' }, title: null },
-        x: { field: measure, type: 'quantitative', stack: null, title: measure === 'btc' ? 'reward BTC' : 'reward EUR' },
-      },
-      layer: [
-        {
-          mark: { type: 'bar', tooltip: true, color: measure === 'btc' ? '#f7931a' : '#2b6cb0' },
-          encoding: {
-            tooltip: [
-              { field: 'period', type: 'nominal', title: label },
-              { field: 'pool', type: 'nominal' },
-              { field: 'blocks', type: 'quantitative', title: 'blocks' },
-              { field: 'btc', type: 'quantitative', title: 'reward BTC', format: ',.8f' },
-              { field: 'eur', type: 'quantitative', title: 'reward EUR', format: ',.2f' },
-            ],
-          },
-        },
-        {
-          mark: { type: 'text', align: 'left', dx: 3 },
-          encoding: { text: { field: measure, type: 'quantitative', format: measure === 'btc' ? ',.4f' : ',.0f' } },
-        },
-      ],
-    },
-    resolve: { scale: { y: 'independent' } },
-  };
+/** Ranks the pools of each period by `field`, largest first (1 = top). */
+function rankBy(field: 'btc' | 'eur'): Record<string, unknown> {
+  return { window: [{ op: 'rank', as: `rank_${field}` }], groupby: ['period'], sort: [{ field, order: 'descending' }] };
 }
 
 /**
- * Top mining pools of each UTC day or month by miner reward (subsidy plus fees), ranked by BTC
- * on the left and by EUR on the right (the two rankings can differ when the price moved).
+ * Top mining pools of each UTC day or month by miner reward (subsidy plus fees): one stacked bar
+ * per period (the most recent periods of the range, at most 31 days or 24 months, so that the
+ * chart fits its panel), the largest pool at the bottom; the tooltip gives each pool's rank by
+ * BTC and by EUR (the two can differ when the price moved within the period).
  */
 export function topPoolsPanel(period: PoolPeriod): (indices: Names['indices']) => VegaPanel {
   const p = PERIODS[period];
@@ -56,43 +31,65 @@ export function topPoolsPanel(period: PoolPeriod): (indices: Names['indices']) =
     title: `Top mining pools per ${period} by reward`,
     description: `Which pools earned the most in each ${p.label}? Sum of the coinbase outputs (subsidy plus fees) of the pool's blocks, ranked in BTC and in EUR.`,
     grid: { w: 24, h: 24 },
-    spec: {
-      $schema: VEGA_LITE_SCHEMA,
-      title: `Top mining pools per ${p.label} by reward`,
-      data: {
-        url: contextQuery(p.index(indices), {
-          size: 0,
-          aggs: {
-            periods: {
-              terms: { field: period, size: p.buckets, order: { _key: 'desc' } },
-              aggs: {
-                pools: {
-                  terms: { field: 'pool', size: TOP_POOLS_PER_BUCKET, order: { reward_sat: 'desc' } },
-                  aggs: {
-                    reward_sat: { sum: { field: 'reward_sat' } },
-                    reward_btc: { sum: { field: 'reward_btc' } },
-                    reward_eur: { sum: { field: 'reward_eur' } },
-                    blocks: { sum: { field: 'blocks' } },
-                  },
+    spec: layeredPanelSpec({
+      title: {
+        text: `Top mining pools per ${p.label} by reward`,
+        subtitle: `BTC per pool, largest at the bottom (top ${TOP_POOLS_PER_BUCKET} of each ${period}); ranks by BTC and EUR in the tooltip`,
+        anchor: 'start',
+      },
+      index: p.index(indices),
+      body: {
+        size: 0,
+        aggs: {
+          periods: {
+            terms: { field: period, size: p.buckets, order: { _key: 'desc' } },
+            aggs: {
+              pools: {
+                terms: { field: 'pool', size: TOP_POOLS_PER_BUCKET, order: { reward_sat: 'desc' } },
+                aggs: {
+                  reward_sat: { sum: { field: 'reward_sat' } },
+                  reward_btc: { sum: { field: 'reward_btc' } },
+                  reward_eur: { sum: { field: 'reward_eur' } },
+                  blocks: { sum: { field: 'blocks' } },
                 },
               },
             },
           },
-        }),
-        format: { property: 'aggregations.periods.buckets' },
+        },
       },
+      rows: 'aggregations.periods.buckets',
       transform: [
-        { flatten: ['pools.buckets'], as: ['p'] },
-        { calculate: 'datum.key', as: 'period' },
+        { calculate: `datum.${ROW}.key`, as: 'period' },
+        { flatten: [`${ROW}.pools.buckets`], as: ['p'] },
         { calculate: 'datum.p.key', as: 'pool' },
         { calculate: 'datum.p.reward_sat.value / 1e8', as: 'btc' },
         { calculate: 'datum.p.reward_eur.value', as: 'eur' },
         { calculate: 'datum.p.blocks.value', as: 'blocks' },
+        rankBy('btc'),
+        rankBy('eur'),
       ],
-      hconcat: [rankedBars('btc', p.label), rankedBars('eur', p.label)],
-      // Vega-Lite warns that the faceted layers union the pool domain "from different sources"; they
-      // are forks of the same rows, so the warning is noise on the panel.
-      config: { kibana: { hideWarnings: true } },
-    },
+      encoding: {
+        x: { field: 'period', type: 'ordinal', sort: 'ascending', title: p.label, axis: { labelAngle: -45, labelOverlap: 'greedy' } },
+      },
+      layers: [
+        {
+          mark: { type: 'bar', stroke: 'white', strokeWidth: 0.5 },
+          encoding: {
+            y: { field: 'btc', type: 'quantitative', stack: 'zero', title: 'miner reward BTC' },
+            color: { field: 'pool', type: 'nominal', scale: { scheme: 'tableau20' }, legend: { title: 'pool', symbolLimit: 40 } },
+            order: { field: 'btc', sort: 'descending' },
+            tooltip: [
+              { field: 'period', type: 'nominal', title: p.label },
+              { field: 'pool', type: 'nominal' },
+              { field: 'rank_btc', type: 'quantitative', title: 'rank by BTC' },
+              { field: 'rank_eur', type: 'quantitative', title: 'rank by EUR' },
+              { field: 'blocks', type: 'quantitative', title: 'blocks' },
+              { field: 'btc', type: 'quantitative', title: 'reward BTC', format: ',.8f' },
+              { field: 'eur', type: 'quantitative', title: 'reward EUR', format: ',.2f' },
+            ],
+          },
+        },
+      ],
+    }),
   });
 }

@@ -31,8 +31,8 @@ describe('fields used by the dashboards exist in the index templates with a suit
 
   it.each(visualizations.map((v) => [v.id, v] as const))('the spec of %s reads a part of the response its query produces', (_id, v) => {
     const spec = vegaSpec(v);
-    const data = spec.data as { format?: { property?: string } };
-    const property = data.format?.property ?? '';
+    // The path the spec's guarded transform reads (see kibana/panels/layered-panel.ts).
+    const property = (spec.usermeta as { rows?: string } | undefined)?.rows ?? '';
     const [query] = vegaQueries(v);
     const match = /^aggregations\.([^.]+)\.buckets$/.exec(property);
     if (match) expect(Object.keys((query?.body.aggs ?? {}) as object)).toContain(match[1]);
