@@ -47,3 +47,36 @@ export const GAP_SEGMENTS: readonly Record<string, unknown>[] = [
 export function measureTooltip(field: string, title: string, format: string): Record<string, unknown> {
   return { field, type: 'quantitative', title, format };
 }
+
+/** One measure of `barsAndLine`: its field, axis title, colour and scale. */
+export interface SeriesMeasure {
+  field: string;
+  title: string;
+  color: string;
+  /** A log scale (no hour flattens the others), else linear from zero. */
+  log: boolean;
+  /** d3 format of the axis labels. */
+  format: string;
+}
+
+/**
+ * Two layers on the hour axis, each with its own y scale (the spec resolves y as independent):
+ * `bar` as bars on the left axis, `line` as a line with points on the right axis, broken at gaps.
+ */
+export function barsAndLine(bar: SeriesMeasure, line: SeriesMeasure): Record<string, unknown>[] {
+  const y = (m: SeriesMeasure, orient: 'left' | 'right') => ({
+    field: m.field,
+    type: 'quantitative',
+    title: m.title,
+    ...(m.log ? { scale: { type: 'log' } } : {}),
+    // On a log axis, fewer ticks than decades keep the labels to powers of ten.
+    axis: { orient, titleColor: m.color, format: m.format, ...(m.log ? { tickCount: 4 } : {}) },
+  });
+  return [
+    { mark: { type: 'bar', color: bar.color, width: 5 }, encoding: { y: { ...y(bar, 'left'), stack: null } } },
+    {
+      mark: { type: 'line', color: line.color, strokeWidth: 2, point: { color: line.color, size: 30 } },
+      encoding: { y: y(line, 'right'), detail: { field: 'segment', type: 'nominal' } },
+    },
+  ];
+}

@@ -1,4 +1,4 @@
-import { GAP_SEGMENTS, HOUR_ROWS, HOUR_TRANSFORMS, hourAxis, hourlyBucketsBody, hourTooltip, measureTooltip } from './hourly-series.js';
+import { GAP_SEGMENTS, barsAndLine, HOUR_ROWS, HOUR_TRANSFORMS, hourAxis, hourlyBucketsBody, hourTooltip, measureTooltip } from './hourly-series.js';
 import { ROW, layeredPanelSpec } from './layered-panel.js';
 import { COLORS, type VegaPanelFactory } from './vega-panel.js';
 
@@ -38,19 +38,10 @@ export const hourlyVolumePanel: VegaPanelFactory = (indices) => ({
       x: hourAxis(),
       tooltip: [hourTooltip(), measureTooltip('btc', 'BTC', ',.8f'), measureTooltip('eur', 'EUR', ',.2f'), measureTooltip('txs', 'transactions', ',d')],
     },
-    layers: [
-      {
-        mark: { type: 'bar', color: COLORS.btc, width: 5 },
-        encoding: { y: { field: 'btc', type: 'quantitative', stack: null, title: 'volume BTC', scale: { type: 'log' }, axis: { titleColor: COLORS.btc, format: ',~s', tickCount: 6 } } },
-      },
-      {
-        mark: { type: 'line', color: COLORS.eur, strokeWidth: 2, point: { color: COLORS.eur, size: 40 } },
-        encoding: {
-          y: { field: 'eur', type: 'quantitative', title: 'volume EUR', scale: { type: 'log' }, axis: { orient: 'right', titleColor: COLORS.eur, format: ',~s', tickCount: 6 } },
-          detail: { field: 'segment', type: 'nominal' },
-        },
-      },
-    ],
+    layers: barsAndLine(
+      { field: 'btc', title: 'volume BTC', color: COLORS.btc, log: true, format: ',~s' },
+      { field: 'eur', title: 'volume EUR', color: COLORS.eur, log: true, format: ',~s' },
+    ),
     resolve: { scale: { y: 'independent' } },
   }),
 });

@@ -1,4 +1,4 @@
-import { GAP_SEGMENTS, HOUR_ROWS, HOUR_TRANSFORMS, hourAxis, hourlyBucketsBody, hourTooltip, measureTooltip } from './hourly-series.js';
+import { GAP_SEGMENTS, barsAndLine, HOUR_ROWS, HOUR_TRANSFORMS, hourAxis, hourlyBucketsBody, hourTooltip, measureTooltip } from './hourly-series.js';
 import { ROW, layeredPanelSpec } from './layered-panel.js';
 import { COLORS, type VegaPanelFactory } from './vega-panel.js';
 
@@ -16,7 +16,7 @@ export const pendingVolumePanel: VegaPanelFactory = (indices) => ({
   spec: layeredPanelSpec({
     title: {
       text: 'Pending volume by UTC hour first seen in the mempool',
-      subtitle: 'BTC (bars, left axis, log scale) and transactions (grey line, right axis); fees in the tooltip',
+      subtitle: 'BTC (bars, left axis) and transactions (grey line, right axis); fees in the tooltip',
       anchor: 'start',
     },
     index: indices.pendingTransactions,
@@ -44,19 +44,10 @@ export const pendingVolumePanel: VegaPanelFactory = (indices) => ({
         measureTooltip('fee_rate', 'avg fee rate (sat/vB)', ',.1f'),
       ],
     },
-    layers: [
-      {
-        mark: { type: 'bar', color: COLORS.pending, width: 5 },
-        encoding: { y: { field: 'btc', type: 'quantitative', stack: null, title: 'pending BTC', scale: { type: 'log' }, axis: { titleColor: COLORS.pending, format: ',~s', tickCount: 6 } } },
-      },
-      {
-        mark: { type: 'line', color: COLORS.count, strokeWidth: 2, point: { color: COLORS.count, size: 30 } },
-        encoding: {
-          y: { field: 'txs', type: 'quantitative', title: 'transactions', axis: { orient: 'right', titleColor: COLORS.count, format: ',d' } },
-          detail: { field: 'segment', type: 'nominal' },
-        },
-      },
-    ],
+    layers: barsAndLine(
+      { field: 'btc', title: 'pending BTC', color: COLORS.pending, log: false, format: ',~r' },
+      { field: 'txs', title: 'transactions', color: COLORS.count, log: false, format: ',d' },
+    ),
     resolve: { scale: { y: 'independent' } },
   }),
 });

@@ -44,7 +44,7 @@ export const priceEurPanel: VegaPanelFactory = (indices) => ({
       {
         mark: { type: 'area', color: COLORS.eur, opacity: 0.3 },
         encoding: {
-          y: { field: 'low_eur', type: 'quantitative', title: 'EUR per BTC', scale: { type: 'log' }, axis: { format: ',.0f', tickCount: 6 } },
+          y: { field: 'low_eur', type: 'quantitative', title: 'EUR per BTC', scale: { type: 'log' }, axis: { format: ',.0f', tickCount: 4 } },
           y2: { field: 'high_eur' },
         },
       },

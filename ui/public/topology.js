@@ -4,7 +4,7 @@ import { count, esc, getJson, ms, table, utcNow } from './format.js';
 // raw topics, the clusters, the workers and the dead letters; refreshed every few seconds.
 
 const NODE_W = 240;
-const NODE_H = 160;
+const NODE_H = 172;
 const COL_GAP = 140;
 const ROW_GAP = 24;
 
@@ -181,7 +181,7 @@ function drawDeadLetters(d) {
         const latest =
           t.latest.length === 0
             ? ''
-            : `<details><summary>latest ${t.latest.length}</summary>` +
+            : `<details open><summary>latest ${t.latest.length}</summary>` +
               table(
                 [
                   { title: 'time (UTC)', value: (x) => x.time.replace('T', ' ').slice(0, 19) },
