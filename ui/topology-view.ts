@@ -33,21 +33,15 @@ export interface ComponentError {
   source: string;
 }
 
+/** The counters of a component, summed over its tasks (capacity: its busiest task's). */
+type ComponentCounters = Pick<TaskMetricsSnapshot, 'emitted' | 'transferred' | 'acked' | 'failed' | 'replayed' | 'deadLettered' | 'executed' | 'pending' | 'capacity'>;
+
 /** One node of the DAG. */
-export interface ComponentView {
+export interface ComponentView extends ComponentCounters {
   id: string;
   kind: 'spout' | 'bolt';
   /** Tasks per worker (spouts) or in the whole topology (bolts). */
   parallelism: number;
-  emitted: number;
-  transferred: number;
-  acked: number;
-  failed: number;
-  replayed: number;
-  deadLettered: number;
-  executed: number;
-  pending: number;
-  capacity: number;
   executeLatency: LatencySummary;
   processLatency: LatencySummary;
   completeLatency: LatencySummary;
