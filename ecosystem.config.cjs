@@ -1,8 +1,9 @@
 // pm2 apps of the pipeline (`npm start`, `npm run demo`; `npx pm2 ls` lists them; `npx pm2 scale
 // topology-worker N` adds or removes workers).
 //
-// - live (`npm start`): producer-blocks, producer-mempool, producer-prices on the live feeds, and
-//   topology-worker (TOPOLOGY_WORKERS instances, default 2);
+// - live (`npm start`): producer-blocks, producer-mempool, producer-prices on the live feeds,
+//   topology-worker (TOPOLOGY_WORKERS instances, default 2), and ui, the read-only topology UI on
+//   UI_HOST:UI_PORT (default 127.0.0.1:8080);
 // - demo (`npm run demo`, DEMO_DATA set): the same apps plus `feed-server`, which serves the recorded
 //   directory DEMO_DATA on 127.0.0.1:DEMO_FEED_PORT; cli/demo.ts points the producers at it
 //   (FEED_BLOCKS_URL, FEED_MEMPOOL_URL, KRAKEN_URL, COINGECKO_URL) and has them publish everything
@@ -14,7 +15,7 @@
 //
 // CommonJS on purpose: pm2 loads this file with require(), which cannot load an ES module before
 // Node 20.19 (package.json says "type": "module" and allows every Node 20).
-const PIPELINE_ENV = /^(LOG_LEVEL|NAMESPACE|KAFKA_|ES_|REDIS_|FEED_|KRAKEN_|COINGECKO_|PRICE_|POLL_|HTTP_|POOL|ANALYTICS_|INDEX_|MESSAGE_|MAX_|BACKOFF_|TRANSPORT_|WORKER_|METRICS_)/;
+const PIPELINE_ENV = /^(LOG_LEVEL|NAMESPACE|KAFKA_|ES_|REDIS_|FEED_|KRAKEN_|COINGECKO_|PRICE_|POLL_|HTTP_|POOL|ANALYTICS_|INDEX_|MESSAGE_|MAX_|BACKOFF_|TRANSPORT_|WORKER_|METRICS_|UI_)/;
 const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => PIPELINE_ENV.test(key)));
 
 const tsx = { interpreter: 'node', interpreter_args: '--import tsx', exec_mode: 'fork', env, time: true, kill_timeout: 30_000, autorestart: true };
@@ -42,5 +43,6 @@ module.exports = {
       script: 'cli/worker.ts',
       instances: Number(process.env.TOPOLOGY_WORKERS ?? 2),
     },
+    { ...tsx, name: 'ui', script: 'cli/ui.ts', instances: 1 },
   ],
 };

@@ -17,7 +17,7 @@ import { feedServerEnv } from '../producers/feed-server/feed-server.js';
 import { RecordedFeedData } from '../producers/feed-server/recorded-feed-data.js';
 import { defaultStackContext } from '../stack/default-context.js';
 import { up } from '../stack/stack.js';
-import { resultTables } from './demo-report.js';
+import { resultLinks, resultTables } from './demo-report.js';
 
 // npm run demo -- [--data DIR] [--rate N] [--feed-port P] [--timeout SECONDS]
 // The stack; under pm2 (ecosystem.config.cjs, demo variant) the feed server on DIR, the three
@@ -102,6 +102,7 @@ redis.disconnect();
 
 const es = createElasticsearch(config);
 process.stdout.write(`\n${await resultTables(es, n)}\n`);
+process.stdout.write(await resultLinks(es, n, config.ui));
 await es.close();
 
 const newRecords = processed.records - recordsBefore;

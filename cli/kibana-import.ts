@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseImportOptions } from '../pipeline/kibana/import-options.js';
-import { importSavedObjects } from '../pipeline/kibana/import-saved-objects.js';
-import { KibanaImportError } from '../pipeline/kibana/kibana-import-error.js';
-import { ANALYST_NDJSON } from '../pipeline/kibana/write-analyst-ndjson.js';
+import { parseImportOptions } from '../kibana/import-options.js';
+import { importSavedObjects } from '../kibana/import-saved-objects.js';
+import { KibanaImportError } from '../kibana/kibana-import-error.js';
+import { ANALYST_NDJSON } from '../kibana/write-analyst-ndjson.js';
 import { ConfigError, SchemaError } from '../pipeline/runtime/index.js';
 
 // npm run kibana:import -- --url URL [--api-key K | --user U --password P] [--file F.ndjson] [--space S] [--timeout MS]

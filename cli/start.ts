@@ -18,3 +18,4 @@ deletePipelineApps(env, ctx.log);
 startPipelineApps(env, ctx.log);
 printPm2List(env);
 process.stdout.write(`pipeline running under pm2; logs: npx pm2 logs; stop: npx pm2 delete ${ECOSYSTEM_FILE}\n`);
+process.stdout.write(`topology UI: http://${config.ui.host}:${config.ui.port}/  analyst view: http://${config.ui.host}:${config.ui.port}/analyst\n`);

@@ -90,6 +90,9 @@ export const EnvSchema = z.object({
   INDEX_BATCH_SIZE: int(500, 1, 10_000).describe('documents per Elasticsearch bulk request'),
   INDEX_LINGER_MS: int(200, 1, 60_000).describe('how long a partial bulk waits before it is sent'),
   INDEX_RETRIES: int(5, 0, 100).describe('retries of a bulk item that got 429/5xx or a connection error before its tuple fails (and replays)'),
+
+  UI_HOST: z.string().regex(/^[A-Za-z0-9.:-]+$/, 'a host name or IP address').default('127.0.0.1').describe('address the topology UI listens on (read-only; 0.0.0.0 exposes it to the network)'),
+  UI_PORT: int(8080, 1, 65_535).describe('HTTP port of the topology UI (`npm start`, `npm run demo`)'),
 });
 
 /** The validated environment. */
@@ -148,6 +151,8 @@ export interface Config {
     indexLingerMs: number;
     indexRetries: number;
   };
+  /** The read-only topology UI (`ui/`). */
+  ui: { host: string; port: number };
 }
 
 /**
@@ -255,5 +260,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       indexLingerMs: env.INDEX_LINGER_MS,
       indexRetries: env.INDEX_RETRIES,
     },
+    ui: { host: env.UI_HOST, port: env.UI_PORT },
   };
 }

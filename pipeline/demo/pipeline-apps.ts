@@ -9,7 +9,7 @@ const require = createRequire(import.meta.url);
 export const ECOSYSTEM_FILE = 'ecosystem.config.cjs';
 
 /** Every pm2 app that `ECOSYSTEM_FILE` may define, in the live or the demo variant. */
-export const PIPELINE_APPS: readonly string[] = ['feed-server', 'producer-blocks', 'producer-mempool', 'producer-prices', 'topology-worker'];
+export const PIPELINE_APPS: readonly string[] = ['feed-server', 'producer-blocks', 'producer-mempool', 'producer-prices', 'topology-worker', 'ui'];
 
 /** A pm2 command that failed. */
 export class Pm2CommandError extends PipelineError {

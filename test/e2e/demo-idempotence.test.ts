@@ -78,6 +78,8 @@ async function deadLetters(): Promise<number> {
 
 beforeAll(async () => {
   feedPort = await freePort();
+  // The demo's ui app must not compete for the default 8080 with another run on the machine.
+  env.UI_PORT = String(await freePort());
   es = createElasticsearch(config);
   redis = createRedis(config);
   admin = createKafka(config, { clientIdSuffix: 'e2e-demo' }).admin();

@@ -21,6 +21,11 @@ describe('loadConfig defaults', () => {
     expect(config.redis.url).toBe('redis://127.0.0.1:6380');
   });
 
+  it('serves the topology UI on the loopback interface, port 8080', () => {
+    expect(config.ui).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(loadConfig({ UI_HOST: '0.0.0.0', UI_PORT: '9090' }).ui).toEqual({ host: '0.0.0.0', port: 9090 });
+  });
+
   it('uses the durable topic and index layout', () => {
     expect(config.namespace).toBe('btc');
     expect(config.kafka).toMatchObject({ partitions: 9, replicationFactor: 3, minInsyncReplicas: 2, ssl: false });
@@ -87,6 +92,8 @@ describe('loadConfig rejections', () => {
     [{ KAFKA_SSL: 'maybe' }, 'KAFKA_SSL'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
     [{ METRICS_PORT: '70000' }, 'METRICS_PORT'],
+    [{ UI_PORT: '0' }, 'UI_PORT'],
+    [{ UI_HOST: 'http://x' }, 'UI_HOST'],
   ])('rejects %o', (env, path) => {
     expect(problemsOf(env)).toContain(path);
   });

@@ -4,10 +4,10 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { importSavedObjects } from '../../../pipeline/kibana/import-saved-objects.js';
-import { KibanaImportError } from '../../../pipeline/kibana/kibana-import-error.js';
-import { parseSavedObjectsNdjson } from '../../../pipeline/kibana/saved-object.js';
-import { ANALYST_NDJSON } from '../../../pipeline/kibana/write-analyst-ndjson.js';
+import { importSavedObjects } from '../../../kibana/import-saved-objects.js';
+import { KibanaImportError } from '../../../kibana/kibana-import-error.js';
+import { parseSavedObjectsNdjson } from '../../../kibana/saved-object.js';
+import { ANALYST_NDJSON } from '../../../kibana/write-analyst-ndjson.js';
 
 const run = promisify(execFile);
 const ndjson = readFileSync(ANALYST_NDJSON, 'utf8');

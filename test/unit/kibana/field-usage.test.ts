@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkFieldUsages, queryFieldUsages, type FieldRole } from '../../../pipeline/kibana/query-field-usage.js';
-import { jsonAttribute, parseSavedObjectsNdjson } from '../../../pipeline/kibana/saved-object.js';
-import { vegaQueries, vegaSpec } from '../../../pipeline/kibana/vega-query.js';
-import { ANALYST_NDJSON } from '../../../pipeline/kibana/write-analyst-ndjson.js';
+import { checkFieldUsages, queryFieldUsages, type FieldRole } from '../../../kibana/query-field-usage.js';
+import { jsonAttribute, parseSavedObjectsNdjson } from '../../../kibana/saved-object.js';
+import { vegaQueries, vegaSpec } from '../../../kibana/vega-query.js';
+import { ANALYST_NDJSON } from '../../../kibana/write-analyst-ndjson.js';
 import { templateProperties } from './template-fields.js';
 
 const objects = parseSavedObjectsNdjson(readFileSync(ANALYST_NDJSON, 'utf8'));
@@ -31,8 +31,8 @@ describe('fields used by the dashboards exist in the index templates with a suit
 
   it.each(visualizations.map((v) => [v.id, v] as const))('the spec of %s reads a part of the response its query produces', (_id, v) => {
     const spec = vegaSpec(v);
-    const data = spec.data as { format?: { property?: string } };
-    const property = data.format?.property ?? '';
+    // The path the spec's guarded transform reads (see kibana/panels/layered-panel.ts).
+    const property = (spec.usermeta as { rows?: string } | undefined)?.rows ?? '';
     const [query] = vegaQueries(v);
     const match = /^aggregations\.([^.]+)\.buckets$/.exec(property);
     if (match) expect(Object.keys((query?.body.aggs ?? {}) as object)).toContain(match[1]);

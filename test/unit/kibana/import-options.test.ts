@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseImportOptions } from '../../../pipeline/kibana/import-options.js';
-import { authorizationHeader, importUrl } from '../../../pipeline/kibana/import-saved-objects.js';
+import { parseImportOptions } from '../../../kibana/import-options.js';
+import { authorizationHeader, importUrl } from '../../../kibana/import-saved-objects.js';
 import { ConfigError } from '../../../pipeline/runtime/index.js';
 
 const DEFAULT = 'kibana/bitcoin-analyst.ndjson';

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { INDEX_KEYS, names } from '../../../pipeline/contracts/names.js';
-import { DASHBOARD_TITLE, buildAnalystSavedObjects } from '../../../pipeline/kibana/analyst-dashboard.js';
-import { jsonAttribute, parseSavedObjectsNdjson, toNdjson, type SavedObject } from '../../../pipeline/kibana/saved-object.js';
-import { vegaSpec } from '../../../pipeline/kibana/vega-query.js';
-import { ANALYST_NDJSON } from '../../../pipeline/kibana/write-analyst-ndjson.js';
+import { DASHBOARD_TITLE, buildAnalystSavedObjects } from '../../../kibana/analyst-dashboard.js';
+import { jsonAttribute, parseSavedObjectsNdjson, toNdjson, type SavedObject } from '../../../kibana/saved-object.js';
+import { vegaSpec } from '../../../kibana/vega-query.js';
+import { ANALYST_NDJSON } from '../../../kibana/write-analyst-ndjson.js';
 import { SchemaError } from '../../../pipeline/runtime/index.js';
 
 const text = readFileSync(ANALYST_NDJSON, 'utf8');
@@ -28,7 +28,7 @@ describe('kibana/bitcoin-analyst.ndjson', () => {
     expect(objects).toHaveLength(lines.length - 1);
   });
 
-  it('is exactly what the builder produces (regenerate with npx tsx pipeline/kibana/write-analyst-ndjson.ts)', () => {
+  it('is exactly what the builder produces (regenerate with npx tsx kibana/write-analyst-ndjson.ts)', () => {
     expect(text).toBe(toNdjson(buildAnalystSavedObjects('btc')));
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveVegaQuery, vegaQueries, type VegaQuery } from '../../../pipeline/kibana/vega-query.js';
-import type { SavedObject } from '../../../pipeline/kibana/saved-object.js';
+import { resolveVegaQuery, vegaQueries, type VegaQuery } from '../../../kibana/vega-query.js';
+import type { SavedObject } from '../../../kibana/saved-object.js';
 import { SchemaError } from '../../../pipeline/runtime/index.js';
 
 const range = { from: '2012-01-01T00:00:00.000Z', to: '2030-01-01T00:00:00.000Z' };

@@ -1,4 +1,4 @@
-import { SchemaError } from '../runtime/index.js';
+import { SchemaError } from '../pipeline/runtime/index.js';
 import { jsonAttribute, type SavedObject } from './saved-object.js';
 
 /**
@@ -39,6 +39,11 @@ export function vegaSpec(object: SavedObject): Record<string, unknown> {
 
 /** Every Elasticsearch data source (`url` objects with an `index`) anywhere in the spec. */
 export function vegaQueries(object: SavedObject): VegaQuery[] {
+  return specQueries(vegaSpec(object), object.id);
+}
+
+/** Every Elasticsearch data source of a Vega or Vega-Lite spec (`visualizationId` names it in messages). */
+export function specQueries(spec: Record<string, unknown>, visualizationId: string): VegaQuery[] {
   const found: VegaQuery[] = [];
   const walk = (value: unknown, path: string): void => {
     if (Array.isArray(value)) {
@@ -51,7 +56,7 @@ export function vegaQueries(object: SavedObject): VegaQuery[] {
       if (key === 'url' && isObject(child) && typeof child.index === 'string') {
         const body = isObject(child.body) ? child.body : {};
         found.push({
-          visualizationId: object.id,
+          visualizationId,
           path: childPath,
           index: child.index,
           body,
@@ -63,7 +68,7 @@ export function vegaQueries(object: SavedObject): VegaQuery[] {
       }
     }
   };
-  walk(vegaSpec(object), '');
+  walk(spec, '');
   return found;
 }
 

@@ -1,4 +1,4 @@
-import type { Problem } from '../runtime/index.js';
+import type { Problem } from '../pipeline/runtime/index.js';
 
 /**
  * Which index fields an Elasticsearch search body uses, and for what, so that dashboards can be

@@ -1,4 +1,4 @@
-import { INDEX_KEYS, names, type IndexKey } from '../contracts/names.js';
+import { INDEX_KEYS, names, type IndexKey } from '../pipeline/contracts/names.js';
 import type { SavedObject } from './saved-object.js';
 import { hourlyVolumePanel } from './panels/hourly-volume-panel.js';
 import { largestTransactionsPanel } from './panels/largest-transactions-panel.js';

@@ -1,4 +1,4 @@
-import { PipelineError } from '../runtime/index.js';
+import { PipelineError } from '../pipeline/runtime/index.js';
 
 /**
  * Kibana refused or could not take an import: no answer, an HTTP error status, or an answer that

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../runtime/index.js';
+import { ConfigError } from '../pipeline/runtime/index.js';
 
 /** Credentials for Kibana: an API key (`Authorization: ApiKey ...`) or a user and password (basic). */
 export type KibanaAuth = { apiKey: string } | { username: string; password: string };

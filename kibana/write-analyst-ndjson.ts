@@ -14,7 +14,7 @@ export function writeAnalystNdjson(file: string, namespace = 'btc'): number {
   return objects.length;
 }
 
-// Regenerate the committed export: `npx tsx pipeline/kibana/write-analyst-ndjson.ts [--namespace NS] [--out FILE]`.
+// Regenerate the committed export: `npx tsx kibana/write-analyst-ndjson.ts [--namespace NS] [--out FILE]`.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({ options: { namespace: { type: 'string', default: 'btc' }, out: { type: 'string', default: ANALYST_NDJSON } } });
   const count = writeAnalystNdjson(values.out, values.namespace);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SchemaError } from '../runtime/index.js';
+import { SchemaError } from '../pipeline/runtime/index.js';
 
 /**
  * The shape of one Kibana 8.x saved object as the saved objects import and export APIs write it

@@ -1,4 +1,4 @@
-import type { Names } from '../../contracts/names.js';
+import type { Names } from '../../pipeline/contracts/names.js';
 
 /**
  * One dashboard panel drawn with Vega-Lite. The Elasticsearch query lives in the spec
@@ -27,3 +27,6 @@ export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json
 export function contextQuery(index: string, body: Record<string, unknown>): Record<string, unknown> {
   return { index, '%context%': true, '%timefield%': '@timestamp', body };
 }
+
+/** The project's colours: BTC amounts, EUR amounts, counts, pending (unconfirmed) amounts. */
+export const COLORS = { btc: '#f7931a', eur: '#2b6cb0', count: '#718096', pending: '#c05621' } as const;
