@@ -138,8 +138,9 @@ export async function recountRawTopics(options: RecountOptions): Promise<Recount
 
   // Pass 2: transactions, counted into (hour, block) parts; documents handed out in batches.
   const seen = new Set<string>();
+  const countedTx = new Set<string>();
   // A txid seen only in orphaned blocks so far: its document, unless a best-chain block mines it too.
-  const orphanedDocs = new Map<string, ExpectedDoc<TransactionDoc>>();
+  const orphanedDocs = new Map<string, ExpectedDoc<TransactionDoc> & { height: number; hash: string }>();
   const hourParts = new Map<string, Map<string, HourPart>>();
   const partOf = (hour: string, hash: string, height: number, time: number): HourPart => {
     let parts = hourParts.get(hour);
@@ -171,19 +172,24 @@ export async function recountRawTopics(options: RecountOptions): Promise<Recount
       }
       const tx: ConfirmedTxData = event.data;
       const counted = onBest(tx.block_hash);
-      if (seen.has(tx.txid) && !(counted && orphanedDocs.has(tx.txid))) {
+      if (countedTx.has(tx.txid) || (seen.has(tx.txid) && counted === false && !orphanedDocs.has(tx.txid))) {
         feeds.transactions.duplicates += 1;
         continue;
       }
       if (!seen.has(tx.txid)) feeds.transactions.unique += 1;
+      else feeds.transactions.duplicates += 1;
       seen.add(tx.txid);
+      if (counted) countedTx.add(tx.txid);
       const facts = {
         txid: tx.txid, blockHash: tx.block_hash, blockHeight: tx.block_height, blockTime: tx.block_time,
         indexInBlock: tx.index_in_block, outputCount: tx.outputs.length, outputTotalSat: BigInt(tx.output_total_sat),
         orphaned: !counted, statusRev: 0,
       };
       if (!counted) {
-        orphanedDocs.set(tx.txid, renderTransactionDoc(facts, priceAt(tx.block_time)));
+        // Home of a transaction no counted block holds: the lowest block containing it (then the lower hash).
+        const home = orphanedDocs.get(tx.txid);
+        const lower = home === undefined || tx.block_height < home.height || (tx.block_height === home.height && tx.block_hash < home.hash);
+        if (lower) orphanedDocs.set(tx.txid, { ...renderTransactionDoc(facts, priceAt(tx.block_time)), height: tx.block_height, hash: tx.block_hash });
         continue;
       }
       orphanedDocs.delete(tx.txid);
