@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelopeSchema, SatsSchema } from './envelope.js';
+import { envelopeSchema, SatsSchema, ChainTimeSchema } from './envelope.js';
 
 /** One output of a coinbase transaction. `address` is null for outputs without one (bare P2PK, OP_RETURN). */
 export const CoinbaseOutputSchema = z
@@ -14,7 +14,7 @@ export const BlockDataV1Schema = z
     hash: z.string().regex(/^[0-9a-f]{64}$/),
     previous_hash: z.string().regex(/^[0-9a-f]{64}$/),
     /** Header time, Unix seconds (UTC). */
-    time: z.number().int().nonnegative(),
+    time: ChainTimeSchema,
     /** All transactions of the block, coinbase included. */
     tx_count: z.number().int().positive(),
     coinbase_script_hex: z.string().regex(/^([0-9a-f]{2})*$/),

@@ -7,6 +7,22 @@ export const UtcIsoSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{
 /** Integer amount of satoshis (safe integer, never negative). */
 export const SatsSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
+/** Time of the genesis block, Unix seconds: nothing of Bitcoin (a block, a price of BTC) is older. */
+export const GENESIS_TIME = 1_231_006_505;
+/** How far in the future a block time may be (Bitcoin's own consensus rule: 2 hours past network time). */
+export const MAX_FUTURE_SECONDS = 7_200;
+
+/**
+ * A Bitcoin event time, Unix seconds (UTC): from the genesis block up to 2 hours past the current
+ * time, the bound Bitcoin nodes themselves apply to block headers. A record outside that range (a
+ * time in 1970 or 2100) is bad input and is dead-lettered, never counted.
+ */
+export const ChainTimeSchema = z
+  .number()
+  .int()
+  .min(GENESIS_TIME, `must not be before the genesis block (${GENESIS_TIME})`)
+  .refine((t) => t <= Date.now() / 1000 + MAX_FUTURE_SECONDS, 'must not be more than 2 hours in the future');
+
 /**
  * The envelope around every event in a raw topic (schema version 1 unless `version` says otherwise:
  * a kind whose data grows gets a new version, and readers accept every version still in Kafka).

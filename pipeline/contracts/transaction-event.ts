@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelopeSchema, SatsSchema } from './envelope.js';
+import { envelopeSchema, SatsSchema, ChainTimeSchema } from './envelope.js';
 
 /** One output of a transaction; `address` is null where the script has none. */
 export const TxOutputSchema = z
@@ -15,7 +15,7 @@ export const ConfirmedTxDataSchema = z
     block_height: z.number().int().nonnegative(),
     block_hash: z.string().regex(/^[0-9a-f]{64}$/),
     /** Header time of the block, Unix seconds (UTC). */
-    block_time: z.number().int().nonnegative(),
+    block_time: ChainTimeSchema,
     /** Position in the block; 0 is the coinbase. */
     index_in_block: z.number().int().nonnegative(),
     is_coinbase: z.boolean(),
