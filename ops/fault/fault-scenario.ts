@@ -4,7 +4,7 @@ import type { LetterSummary } from './dead-letter-scan.js';
 import type { PipelineUnderTest } from './pipeline-under-test.js';
 
 /** Names of the scenarios of `npm run fault`. */
-export const SCENARIO_NAMES = ['kill-worker', 'kill-broker', 'kill-es-node', 'es-outage', 'kill-redis', 'poison', 'clock'] as const;
+export const SCENARIO_NAMES = ['kill-worker', 'kill-broker', 'kill-es-node', 'es-outage', 'kill-redis', 'poison', 'clock', 'reorg'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** What a scenario gets to inject its fault. */
@@ -29,6 +29,8 @@ export interface FaultInjected {
   description: string;
   /** Keys of records put into the raw topics on purpose that must all be dead-lettered (poison). */
   poisonKeys?: readonly string[];
+  /** True when the fault changes the chain itself (a reorg): the recorded ground truth no longer applies. */
+  changesChain?: boolean;
   /** The scenario's own checks of the end state; each returned line is a failure. */
   check?: (state: EndState) => Promise<string[]> | string[];
 }

@@ -6,6 +6,7 @@ import { killEsNode } from './kill-es-node.js';
 import { killRedis } from './kill-redis.js';
 import { killWorker } from './kill-worker.js';
 import { poison } from './poison.js';
+import { reorg } from './reorg.js';
 
 /** Every scenario by name, in the order `all` runs them. */
 export const SCENARIOS: Readonly<Record<ScenarioName, FaultScenario>> = {
@@ -16,4 +17,5 @@ export const SCENARIOS: Readonly<Record<ScenarioName, FaultScenario>> = {
   'kill-redis': killRedis,
   poison,
   clock,
+  reorg,
 };
