@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { DEFAULT_KIBANA_URL, dashboardUrl, dataTimeRange } from '../kibana/dashboard-url.js';
+import type { BlockDoc, MinersDailyDoc, MinersMonthlyDoc, VolumeHourlyDoc } from '../pipeline/contracts/documents.js';
 import { INDEX_KEYS, type Names } from '../pipeline/contracts/names.js';
 import { btcOf } from '../pipeline/topology/domain/amounts.js';
 import { parseDecimal, toFixedHalfUp } from '../pipeline/topology/domain/decimal.js';
@@ -26,10 +27,18 @@ export function formatTable(title: string, rows: readonly Row[]): string {
 const btc = (sats: unknown) => toFixedHalfUp(btcOf(BigInt(Number(sats))), 8);
 const eur = (value: unknown) => (typeof value === 'number' ? toFixedHalfUp(parseDecimal(String(value)), 2) : 'pending');
 
-async function docs(es: Client, index: string, sort: Record<string, 'asc' | 'desc'>[]): Promise<Record<string, any>[]> {
+async function docs<T>(es: Client, index: string, sort: Record<string, 'asc' | 'desc'>[]): Promise<T[]> {
   await es.indices.refresh({ index });
-  const r = await es.search({ index, size: 10_000, sort: sort as never, query: { match_all: {} } });
-  return r.hits.hits.map((h) => h._source as Record<string, any>);
+  const r = await es.search<T>({ index, size: 10_000, sort: sort as never, query: { match_all: {} } });
+  return r.hits.hits.map((h) => h._source as T);
+}
+
+/** One hour of the pending aggregation. */
+interface PendingBucket {
+  key: number;
+  doc_count: number;
+  volume_sat: { value: number };
+  fee_sat: { value: number };
 }
 
 /** Per UTC hour first seen: unconfirmed transactions, their output sum and fees (the pending panel's buckets). */
@@ -45,7 +54,7 @@ async function pendingHours(es: Client, index: string): Promise<Row[]> {
       },
     },
   });
-  const buckets = (r.aggregations as Record<string, any>).hours.buckets as Record<string, any>[];
+  const buckets = (r.aggregations as unknown as { hours: { buckets: PendingBucket[] } }).hours.buckets;
   return buckets.map((b) => ({ hour_first_seen: utcBuckets(b.key / 1000).hour, txs: String(b.doc_count), pending_btc: btc(b.volume_sat.value), fees_btc: btc(b.fee_sat.value) }));
 }
 
@@ -54,12 +63,15 @@ async function pendingHours(es: Client, index: string): Promise<Row[]> {
  * and month), then the pending (unconfirmed) volume seen so far.
  */
 export async function resultTables(es: Client, n: Names): Promise<string> {
-  const blocks = await docs(es, n.indices.blocks, [{ height: 'asc' }]);
-  const hours = await docs(es, n.indices.volumeHourly, [{ '@timestamp': 'asc' }]);
-  const days = await docs(es, n.indices.minersDaily, [{ day: 'asc' }, { reward_sat: 'desc' }]);
-  const months = await docs(es, n.indices.minersMonthly, [{ month: 'asc' }, { reward_sat: 'desc' }]);
-  const top = (rows: Record<string, any>[], key: 'day' | 'month') =>
-    rows.map((d) => ({ [key]: d[key], pool: d.pool, blocks: String(d.blocks), reward_btc: btc(d.reward_sat), reward_eur: eur(d.reward_eur) }));
+  // Orphaned blocks (a reorg replaced them) and pools left with no block count nowhere.
+  const blocks = (await docs<BlockDoc>(es, n.indices.blocks, [{ height: 'asc' }])).filter((b) => b.orphaned !== true);
+  const hours = await docs<VolumeHourlyDoc>(es, n.indices.volumeHourly, [{ '@timestamp': 'asc' }]);
+  const days = await docs<MinersDailyDoc>(es, n.indices.minersDaily, [{ day: 'asc' }, { reward_sat: 'desc' }]);
+  const months = await docs<MinersMonthlyDoc>(es, n.indices.minersMonthly, [{ month: 'asc' }, { reward_sat: 'desc' }]);
+  const top = (rows: (MinersDailyDoc | MinersMonthlyDoc)[], bucketOf: (d: MinersDailyDoc | MinersMonthlyDoc) => string, key: 'day' | 'month') =>
+    rows
+      .filter((d) => d.blocks > 0)
+      .map((d) => ({ [key]: bucketOf(d), pool: d.pool, blocks: String(d.blocks), reward_btc: btc(d.reward_sat), reward_eur: eur(d.reward_eur) }));
   return [
     formatTable(
       'BTC-EUR price at each block (latest point at or before the block time)',
@@ -72,8 +84,8 @@ export async function resultTables(es: Client, n: Names): Promise<string> {
         max_tx: h.max_tx_txid ?? '-', max_btc: h.max_tx_sat === null ? '-' : btc(h.max_tx_sat), max_eur: eur(h.max_tx_eur),
       })),
     ),
-    formatTable('Mining pools per UTC day (by reward)', top(days, 'day')),
-    formatTable('Mining pools per UTC month (by reward)', top(months, 'month')),
+    formatTable('Mining pools per UTC day (by reward)', top(days, (d) => ('day' in d ? d.day : ''), 'day')),
+    formatTable('Mining pools per UTC month (by reward)', top(months, (d) => ('month' in d ? d.month : ''), 'month')),
     formatTable('Pending (unconfirmed) volume by UTC hour first seen (never part of the results)', await pendingHours(es, n.indices.pendingTransactions)),
   ].join('\n');
 }

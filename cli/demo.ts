@@ -85,7 +85,7 @@ startPipelineApps(env, log);
 
 const polls = new ProducerPolls(config, n);
 const waits = { admin, redis, polls, names: n, log, deadlineMs: started + timeoutSec * 1000 };
-let processed;
+let processed: Awaited<ReturnType<typeof waitUntilProcessed>>;
 try {
   const published = await waitUntilPublished(target, appsStarted, waits);
   log.info({ blocks: published.blocks, prices: published.prices, afterMs: Date.now() - appsStarted }, 'producers caught up with the feed server');

@@ -43,8 +43,8 @@ function formatMove(move: GroupMove, dryRun: boolean): string {
   const to = move.target.kind === 'offset' ? `offset ${move.target.offset}` : move.target.kind === 'time' ? `time ${move.target.iso}` : move.target.kind;
   const rows = move.partitions.map((p) => [String(p.partition), p.before === null ? '-' : String(p.before), String(p.after), `${p.low}..${p.high}`]);
   const table = [['partition', 'before', dryRun ? 'after (planned)' : 'after', 'range'], ...rows];
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-  const lines = table.map((r) => `  ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd());
+  const widths = (table[0] ?? []).map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
+  const lines = table.map((r) => `  ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd());
   return `${move.groupId} on ${move.topic} -> ${to}\n${lines.join('\n')}\n`;
 }
 

@@ -7,7 +7,7 @@ import { nodeAnswers } from '../stack/probes.js';
 import { up } from '../stack/stack.js';
 
 /**
- * `npm test`: typecheck, import-cycle check, layering check (dependency-cruiser), unit tests; then makes sure the local stack is up
+ * `npm test`: typecheck, format and lint (Biome), import-cycle check, layering check (dependency-cruiser), unit tests; then makes sure the local stack is up
  * (starting it when needed), runs the integration and e2e projects, and stops only the nodes it
  * started. Extra arguments go to vitest. Exits non-zero when any step fails.
  */
@@ -52,6 +52,7 @@ async function stopStarted(started: string[]): Promise<void> {
 async function main(extra: string[]): Promise<number> {
   const results: StepResult[] = [];
   results.push(run('typecheck', 'npm', ['run', '-s', 'typecheck']));
+  results.push(run('format and lint', 'npm', ['run', '-s', 'lint']));
   results.push(run('import cycles', 'npm', ['run', '-s', 'lint:cycles']));
   results.push(run('layering', 'npm', ['run', '-s', 'lint:layers']));
   results.push(run('unit tests', 'npx', ['vitest', 'run', '--project', 'unit', '--passWithNoTests', ...extra]));

@@ -29,7 +29,7 @@ export type SavedObject = z.infer<typeof SavedObjectSchema>;
 
 /** Serializes saved objects as NDJSON, one object per line, with a final newline. */
 export function toNdjson(objects: readonly SavedObject[]): string {
-  return objects.map((o) => JSON.stringify(o)).join('\n') + '\n';
+  return `${objects.map((o) => JSON.stringify(o)).join('\n')}\n`;
 }
 
 /** Parses an NDJSON export; throws a `SchemaError` naming every bad line. */

@@ -13,7 +13,7 @@ import { deleteKeysMatching } from './redis-keys.js';
 import { rewind } from './rewind.js';
 import { isTransientError, retryTransient, type RetryTransientOptions } from './transient-retry.js';
 import { RefusalError } from './usage-error.js';
-import { WorkerProcesses } from './worker-processes.js';
+import type { WorkerProcesses } from './worker-processes.js';
 
 /** Topology workers are registered as alive in Redis (they may be between joining and consuming). */
 export class WorkersRunningError extends RefusalError {

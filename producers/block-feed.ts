@@ -103,7 +103,7 @@ export class BlockFeed {
   private async publishBlock(summary: EsploraBlockSummary): Promise<number> {
     const { esplora, builder, publisher, store } = this.options;
     const raw = await esplora.rawBlock(summary.id);
-    let decoded;
+    let decoded: ReturnType<typeof decodeBlock>;
     try {
       decoded = decodeBlock(raw, { height: summary.height });
     } catch (err) {

@@ -1,6 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
 import { Block } from 'bitcoinjs-lib';
-import type { Logger } from 'pino';
 import { FEED_SERVER_PATHS } from '../../producers/feed-server/recorded-feed-api.js';
 import type { ReorgReply, ReorgRequest } from '../../producers/feed-server/reorg-scenario.js';
 import { utcBuckets } from '../topology/domain/utc-buckets.js';

@@ -110,14 +110,14 @@ export class KafkaSpout implements Spout {
 
   ack(messageId: string): void {
     const rec = this.records.get(messageId);
-    if (!rec || !rec.emitted) return;
+    if (!rec?.emitted) return;
     this.inFlightTrees -= 1;
     this.completeRecord(messageId, rec);
   }
 
   fail(messageId: string, reason: unknown): void {
     const rec = this.records.get(messageId);
-    if (!rec || !rec.emitted) return;
+    if (!rec?.emitted) return;
     rec.emitted = false;
     this.inFlightTrees -= 1;
     const decision = decideOnFailure({ attempt: rec.attempt, maxAttempts: this.options.maxAttempts, error: reason, backoff: this.options.backoff });

@@ -68,7 +68,6 @@ export class RuntimeMetrics {
   private readonly counters: Record<CounterName, Counter<string>>;
   private readonly summaries: Record<LatencyName, Summary<string>>;
   private readonly pendingGauge: Gauge<string>;
-  private readonly capacityGauge: Gauge<string>;
   private readonly lagGauge: Gauge<string>;
   private readonly pausedGauge: Gauge<string>;
 
@@ -97,7 +96,8 @@ export class RuntimeMetrics {
     ) as Record<LatencyName, Summary<string>>;
     const self = this;
     this.pendingGauge = new Gauge({ name: 'storm_pending', help: 'spout tuples in flight', labelNames: ['topology', 'component', 'task'], registers: [this.registry] });
-    this.capacityGauge = new Gauge({
+    // Registered in the registry, which reads it through `collect`.
+    new Gauge({
       name: 'storm_capacity',
       help: 'share of the last 10 s spent executing',
       labelNames: ['topology', 'component', 'task'],

@@ -188,7 +188,9 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
       (async () => {
         while (!stopped) {
           try {
-            const emitted = fetching ? await spout.step() : (await spout.checkTimeouts(), 0);
+            let emitted = 0;
+            if (fetching) emitted = await spout.step();
+            else await spout.checkTimeouts();
             if (emitted === 0) await sleep(clock, fetching ? 2 : 50);
           } catch (err) {
             log.error({ err, task: spout.task }, 'spout step failed');

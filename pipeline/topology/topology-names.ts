@@ -1,4 +1,4 @@
-import { type Names, type RawFeed } from '../contracts/names.js';
+import type { Names, RawFeed } from '../contracts/names.js';
 
 /**
  * Names the analytics topology derives from `names(namespace)`: its consumer groups and the

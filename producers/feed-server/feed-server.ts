@@ -86,9 +86,13 @@ export class FeedServer {
   }
 
   private injure(res: ServerResponse, fault: Fault): void {
-    if (fault.mode === 'error') return send(res, { status: fault.status, type: 'text/plain', body: 'injected server error' });
+    if (fault.mode === 'error') {
+      send(res, { status: fault.status, type: 'text/plain', body: 'injected server error' });
+      return;
+    }
     if (fault.mode === 'rate-limit') {
-      return send(res, { status: 429, type: 'text/plain', body: 'too many requests', headers: { 'retry-after': String(fault.retryAfterSeconds) } });
+      send(res, { status: 429, type: 'text/plain', body: 'too many requests', headers: { 'retry-after': String(fault.retryAfterSeconds) } });
+      return;
     }
     // timeout: never answer; the connection is dropped after `hangMs` (or at close).
     const timer = setTimeout(() => res.destroy(), this.options.hangMs ?? 120_000);

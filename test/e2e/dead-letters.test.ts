@@ -167,7 +167,7 @@ describe('npm run dlq', () => {
     expect(shown).toHaveLength(2);
     expect(new Set(shown.map((s) => s.letter.origin.key))).toEqual(new Set([fresh.data.txid, counted.data.txid]));
     const text = await runCommand('dlq.ts', ['show', '--topic', 'prices'], env);
-    expect(text.stdout).toContain('origin: ' + run.names.topics.prices);
+    expect(text.stdout).toContain(`origin: ${run.names.topics.prices}`);
     expect(text.stdout).toContain('bad-price-1');
     expect(text.stdout).toContain('SchemaError');
   });

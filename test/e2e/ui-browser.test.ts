@@ -162,7 +162,7 @@ describe('topology UI in chromium on the recorded data', () => {
     const max = expected.max_tx;
     if (!max) throw new Error('the known hour has no transaction');
     const from = hour.replace(':00:00Z', ':00Z');
-    const to = new Date(Date.parse(hour) + 3_600_000).toISOString().slice(0, 16) + 'Z';
+    const to = `${new Date(Date.parse(hour) + 3_600_000).toISOString().slice(0, 16)}Z`;
     const hourText = `${hour.slice(0, 10)} ${hour.slice(11, 16)}`;
     const { page, problems } = await browser.page(1920, 1200);
     await page.goto(`${baseUrl}/analyst?from=${from}&to=${to}`);

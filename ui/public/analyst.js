@@ -33,7 +33,7 @@ document.getElementById('range').addEventListener('submit', (e) => {
 document.getElementById('all').addEventListener('click', () => setRange(undefined));
 document.getElementById('week').addEventListener('click', () => {
   const to = new Date();
-  setRange({ from: new Date(to.getTime() - 7 * 86_400_000).toISOString().slice(0, 16) + 'Z', to: to.toISOString().slice(0, 16) + 'Z' });
+  setRange({ from: `${new Date(to.getTime() - 7 * 86_400_000).toISOString().slice(0, 16)}Z`, to: `${to.toISOString().slice(0, 16)}Z` });
 });
 
 async function draw() {
@@ -46,8 +46,8 @@ async function draw() {
     document.getElementById('range-note').innerHTML = `<span class="error">${esc(err.message)}</span>`;
     return;
   }
-  document.getElementById('from').value = answer.range.from.slice(0, 16) + 'Z';
-  document.getElementById('to').value = answer.range.to.slice(0, 16) + 'Z';
+  document.getElementById('from').value = `${answer.range.from.slice(0, 16)}Z`;
+  document.getElementById('to').value = `${answer.range.to.slice(0, 16)}Z`;
   document.getElementById('range-note').textContent = asked ? '' : '(the range of the data)';
   const container = document.getElementById('panels');
   const pageWidth = container.clientWidth;

@@ -96,7 +96,7 @@ function drawDag(view) {
   );
 }
 
-const failed = (part) => (part && part.error ? `<p class="error">unavailable: ${esc(part.error)}</p>` : '');
+const failed = (part) => (part?.error ? `<p class="error">unavailable: ${esc(part.error)}</p>` : '');
 
 function drawStatus(status) {
   const k = status.kafka;

@@ -24,7 +24,7 @@ export async function eventDigest(dir: string, clock: Clock): Promise<{ digest: 
 }
 
 const [, script, dir, now] = process.argv;
-if (script !== undefined && script.endsWith('event-digest.ts') && dir !== undefined && now !== undefined) {
+if (script?.endsWith('event-digest.ts') && dir !== undefined && now !== undefined) {
   const fixed = Number(now);
   const clock: Clock = { nowMs: () => fixed, monotonicMs: () => 0, setTimer: () => () => undefined };
   const { digest, count } = await eventDigest(dir, clock);
