@@ -12,7 +12,10 @@ module.exports = {
       comment: 'pipeline/runtime is reusable without the Bitcoin app: it imports only itself and packages.',
       severity: 'error',
       from: { path: '^pipeline/runtime/' },
-      to: { pathNot: ['^pipeline/runtime/', 'node_modules', '^node:'], dependencyTypesNot: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },
+      to: {
+        pathNot: ['^pipeline/runtime/', 'node_modules', '^node:'],
+        dependencyTypesNot: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
+      },
     },
     {
       name: 'runtime-through-its-index',
@@ -42,6 +45,10 @@ module.exports = {
     exclude: { path: ['node_modules', '^\\.run/', '^\\.cache/', '^data/'] },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.mjs', '.cjs'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs'],
+    },
   },
 };

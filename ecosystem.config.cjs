@@ -15,7 +15,8 @@
 //
 // CommonJS on purpose: pm2 loads this file with require(), which cannot load an ES module before
 // Node 20.19 (package.json says "type": "module" and allows every Node 20).
-const PIPELINE_ENV = /^(LOG_LEVEL|NAMESPACE|KAFKA_|ES_|REDIS_|FEED_|KRAKEN_|COINGECKO_|PRICE_|POLL_|HTTP_|POOL|ANALYTICS_|INDEX_|MESSAGE_|MAX_|BACKOFF_|TRANSPORT_|WORKER_|METRICS_|UI_)/;
+const PIPELINE_ENV =
+  /^(LOG_LEVEL|NAMESPACE|KAFKA_|ES_|REDIS_|FEED_|KRAKEN_|COINGECKO_|PRICE_|POLL_|HTTP_|POOL|ANALYTICS_|INDEX_|MESSAGE_|MAX_|BACKOFF_|TRANSPORT_|WORKER_|METRICS_|UI_)/;
 const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => PIPELINE_ENV.test(key)));
 
 const tsx = { interpreter: 'node', interpreter_args: '--import tsx', exec_mode: 'fork', env, time: true, kill_timeout: 30_000, autorestart: true };

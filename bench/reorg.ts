@@ -34,8 +34,17 @@ function branch(variant: number, bits: (b: number) => number): DecodedBlock[] {
 }
 
 const asNew = (d: DecodedBlock): NewBlock => ({
-  hash: d.block.hash, previousHash: d.block.previous_hash, height: d.block.height, time: d.block.time, pool: 'bench',
-  txCount: d.block.tx_count, bits: d.block.bits, ...blockEarnings(d.block.height, d.block.coinbase_outputs.map((o) => o.value_sat)),
+  hash: d.block.hash,
+  previousHash: d.block.previous_hash,
+  height: d.block.height,
+  time: d.block.time,
+  pool: 'bench',
+  txCount: d.block.tx_count,
+  bits: d.block.bits,
+  ...blockEarnings(
+    d.block.height,
+    d.block.coinbase_outputs.map((o) => o.value_sat),
+  ),
 });
 
 const config = loadConfig();
@@ -48,15 +57,31 @@ try {
   const competing = branch(1, moreWorkBits);
   for (const d of [...first, ...competing]) for (const tx of d.transactions) await state.applyTransaction(tx);
   const timings: { step: string; ms: number; flipped: number; transactionDocs: number; aggregates: number }[] = [];
-  for (const [name, blocks] of [['first branch', first], ['competing branch', competing]] as const) {
+  for (const [name, blocks] of [
+    ['first branch', first],
+    ['competing branch', competing],
+  ] as const) {
     for (const d of blocks) {
       const t0 = performance.now();
       const result = await state.applyBlock(asNew(d));
       const applied = performance.now() - t0;
       let docs = 0;
       for (const hash of result.flipped) docs += (await state.snapshotBlock(hash)).transactions.length;
-      timings.push({ step: `${name} ${d.block.height} (${d.transactions.length} txs): apply`, ms: Math.round(applied), flipped: result.flipped.length, transactionDocs: docs, aggregates: result.touched.length });
-      if (result.flipped.length > 0) timings.push({ step: '  read back the flipped blocks', ms: Math.round(performance.now() - t0 - applied), flipped: 0, transactionDocs: 0, aggregates: 0 });
+      timings.push({
+        step: `${name} ${d.block.height} (${d.transactions.length} txs): apply`,
+        ms: Math.round(applied),
+        flipped: result.flipped.length,
+        transactionDocs: docs,
+        aggregates: result.touched.length,
+      });
+      if (result.flipped.length > 0)
+        timings.push({
+          step: '  read back the flipped blocks',
+          ms: Math.round(performance.now() - t0 - applied),
+          flipped: 0,
+          transactionDocs: 0,
+          aggregates: 0,
+        });
     }
   }
   console.table(timings);

@@ -41,7 +41,10 @@ export async function benchRuntime(workers: number, records: number): Promise<Ru
       recordsPerSecond: Math.round(records / seconds),
       boltTuplesPerSecond: Math.round(executed / seconds),
       completeLatencyP50Ms: p50s.length > 0 ? Math.round(Math.max(...p50s)) : null,
-      completeLatencyP99Ms: metrics.components.records?.maxCompleteP99 === null || metrics.components.records === undefined ? null : Math.round(metrics.components.records.maxCompleteP99),
+      completeLatencyP99Ms:
+        metrics.components.records?.maxCompleteP99 === null || metrics.components.records === undefined
+          ? null
+          : Math.round(metrics.components.records.maxCompleteP99),
       replayed: metrics.components.records?.totals.replayed ?? 0,
     };
   } finally {

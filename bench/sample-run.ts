@@ -69,10 +69,14 @@ export class SampleRun {
       ],
     });
     const admin = this.admin;
-    await waitFor('topic leaders', async () => {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [this.topic, this.deadLetterTopic] });
-      return topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
-    }, 60_000);
+    await waitFor(
+      'topic leaders',
+      async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [this.topic, this.deadLetterTopic] });
+        return topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      },
+      60_000,
+    );
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
   }
@@ -95,7 +99,14 @@ export class SampleRun {
 
   /** Spawns a worker process; resolves when it reports ready. */
   async startWorker(workerId: string, extraEnv: WorkerEnv = {}): Promise<void> {
-    const args = JSON.stringify({ topology: this.topology, topic: this.topic, deadLetterTopic: this.deadLetterTopic, sinkPrefix: this.sinkPrefix, workerId, ...this.topologyOptions });
+    const args = JSON.stringify({
+      topology: this.topology,
+      topic: this.topic,
+      deadLetterTopic: this.deadLetterTopic,
+      sinkPrefix: this.sinkPrefix,
+      workerId,
+      ...this.topologyOptions,
+    });
     const child = spawn(process.execPath, ['--import', 'tsx', WORKER, args], {
       env: { ...process.env, ...BASE_ENV, ...this.env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -112,10 +123,15 @@ export class SampleRun {
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     this.workers.set(workerId, { child, output });
-    await waitFor(`worker ${workerId} ready`, () => {
-      if (child.exitCode !== null) throw new Error(`worker ${workerId} exited ${child.exitCode}: ${output.slice(-20).join('\n')}`);
-      return ready;
-    }, 60_000, 100);
+    await waitFor(
+      `worker ${workerId} ready`,
+      () => {
+        if (child.exitCode !== null) throw new Error(`worker ${workerId} exited ${child.exitCode}: ${output.slice(-20).join('\n')}`);
+        return ready;
+      },
+      60_000,
+      100,
+    );
   }
 
   /** Sends a signal to a worker and waits for it to exit. */
@@ -206,8 +222,15 @@ export class SampleRun {
   /** Committed offset and end offset per partition of the topic. */
   async offsets(): Promise<{ partition: number; committed: string; high: string }[]> {
     const admin = this.admin as Admin;
-    const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(this.topic), admin.fetchOffsets({ groupId: `${this.topology}-records`, topics: [this.topic] })]);
-    return ends.map((e) => ({ partition: e.partition, high: e.high, committed: committed[0]?.partitions.find((p) => p.partition === e.partition)?.offset ?? '-1' }));
+    const [ends, committed] = await Promise.all([
+      admin.fetchTopicOffsets(this.topic),
+      admin.fetchOffsets({ groupId: `${this.topology}-records`, topics: [this.topic] }),
+    ]);
+    return ends.map((e) => ({
+      partition: e.partition,
+      high: e.high,
+      committed: committed[0]?.partitions.find((p) => p.partition === e.partition)?.offset ?? '-1',
+    }));
   }
 
   /** Last output lines of a worker (for failure messages). */

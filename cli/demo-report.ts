@@ -55,7 +55,12 @@ async function pendingHours(es: Client, index: string): Promise<Row[]> {
     },
   });
   const buckets = (r.aggregations as unknown as { hours: { buckets: PendingBucket[] } }).hours.buckets;
-  return buckets.map((b) => ({ hour_first_seen: utcBuckets(b.key / 1000).hour, txs: String(b.doc_count), pending_btc: btc(b.volume_sat.value), fees_btc: btc(b.fee_sat.value) }));
+  return buckets.map((b) => ({
+    hour_first_seen: utcBuckets(b.key / 1000).hour,
+    txs: String(b.doc_count),
+    pending_btc: btc(b.volume_sat.value),
+    fees_btc: btc(b.fee_sat.value),
+  }));
 }
 
 /**
@@ -75,17 +80,33 @@ export async function resultTables(es: Client, n: Names): Promise<string> {
   return [
     formatTable(
       'BTC-EUR price at each block (latest point at or before the block time)',
-      blocks.map((b) => ({ height: String(b.height), time: b['@timestamp'], price_eur: b.price_eur === null ? 'pending' : String(b.price_eur), price_time: b.price_time ?? '-' })),
+      blocks.map((b) => ({
+        height: String(b.height),
+        time: b['@timestamp'],
+        price_eur: b.price_eur === null ? 'pending' : String(b.price_eur),
+        price_time: b.price_time ?? '-',
+      })),
     ),
     formatTable(
       'Hourly volume and largest transaction',
       hours.map((h) => ({
-        hour: h.hour, txs: String(h.tx_count), volume_btc: btc(h.volume_sat), volume_eur: eur(h.volume_eur),
-        max_tx: h.max_tx_txid ?? '-', max_btc: h.max_tx_sat === null ? '-' : btc(h.max_tx_sat), max_eur: eur(h.max_tx_eur),
+        hour: h.hour,
+        txs: String(h.tx_count),
+        volume_btc: btc(h.volume_sat),
+        volume_eur: eur(h.volume_eur),
+        max_tx: h.max_tx_txid ?? '-',
+        max_btc: h.max_tx_sat === null ? '-' : btc(h.max_tx_sat),
+        max_eur: eur(h.max_tx_eur),
       })),
     ),
-    formatTable('Mining pools per UTC day (by reward)', top(days, (d) => ('day' in d ? d.day : ''), 'day')),
-    formatTable('Mining pools per UTC month (by reward)', top(months, (d) => ('month' in d ? d.month : ''), 'month')),
+    formatTable(
+      'Mining pools per UTC day (by reward)',
+      top(days, (d) => ('day' in d ? d.day : ''), 'day'),
+    ),
+    formatTable(
+      'Mining pools per UTC month (by reward)',
+      top(months, (d) => ('month' in d ? d.month : ''), 'month'),
+    ),
     formatTable('Pending (unconfirmed) volume by UTC hour first seen (never part of the results)', await pendingHours(es, n.indices.pendingTransactions)),
   ].join('\n');
 }
@@ -95,7 +116,10 @@ export async function resultTables(es: Client, n: Names): Promise<string> {
  * dashboard's own default, the last 7 days, would show recorded data as empty), and the topology UI.
  */
 export async function resultLinks(es: Client, n: Names, ui: { host: string; port: number }): Promise<string> {
-  const range = (await dataTimeRange(es, INDEX_KEYS.map((k) => n.indices[k]))) ?? { from: 'now-7d', to: 'now' };
+  const range = (await dataTimeRange(
+    es,
+    INDEX_KEYS.map((k) => n.indices[k]),
+  )) ?? { from: 'now-7d', to: 'now' };
   return (
     `Kibana dashboard (after npm run kibana:import -- --url ${DEFAULT_KIBANA_URL}): ${dashboardUrl(DEFAULT_KIBANA_URL, range)}\n` +
     `Topology UI: http://${ui.host}:${ui.port}/  analyst view: http://${ui.host}:${ui.port}/analyst\n`

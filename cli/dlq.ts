@@ -54,7 +54,14 @@ async function main(): Promise<void> {
         async () => {
           const sink = make();
           let unreadable = 0;
-          await forEachDeadLetter(kafka, admin, n, filter, (s) => sink.add(s), () => (unreadable += 1));
+          await forEachDeadLetter(
+            kafka,
+            admin,
+            n,
+            filter,
+            (s) => sink.add(s),
+            () => (unreadable += 1),
+          );
           return { sink, unreadable };
         },
         { onRetry: reportRetry },
@@ -66,7 +73,10 @@ async function main(): Promise<void> {
       const { sink, unreadable } = await read(() => new LatestLetters(limit ?? 20));
       const letters = sink.list();
       for (const s of letters) out(values.json ? JSON.stringify(s) : formatLetter(s, values.full));
-      if (!values.json) out(`${letters.length} letter(s) shown, latest first${unreadable > 0 ? `; ${unreadable} record(s) of the dead-letter topics are not dead letters` : ''}`);
+      if (!values.json)
+        out(
+          `${letters.length} letter(s) shown, latest first${unreadable > 0 ? `; ${unreadable} record(s) of the dead-letter topics are not dead letters` : ''}`,
+        );
     } else {
       // With --limit, the same letters as `show --limit`: the latest ones.
       let plan: RedrivePlan;
@@ -146,7 +156,15 @@ async function runRedrive(kafka: ReturnType<typeof createKafka>, n: Names, plan:
     // Sending again after a transient failure is harmless: the topology counts each fact once.
     const sent = await retryTransient('republishing to the raw topics', () => redrive(sink, n, plan, { force: values.force }), { onRetry: reportRetry });
     const total = Object.values(sent).reduce((a, b) => a + b, 0);
-    out(`republished ${total} record(s)${total > 0 ? `: ${Object.entries(sent).map(([t, c]) => `${t} ${c}`).join(', ')}` : ''}`);
+    out(
+      `republished ${total} record(s)${
+        total > 0
+          ? `: ${Object.entries(sent)
+              .map(([t, c]) => `${t} ${c}`)
+              .join(', ')}`
+          : ''
+      }`,
+    );
   } finally {
     await sink.close();
   }

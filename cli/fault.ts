@@ -47,7 +47,12 @@ async function main(): Promise<number> {
   const verdicts: FaultVerdict[] = [];
   for (const name of names) {
     const verdict = await runScenario(SCENARIOS[name], {
-      dataDir: values.data, rate: rate ?? (await defaultFaultRate(values.data)), seconds, timeoutMs: timeoutSec * 1000, keep: values.keep, log,
+      dataDir: values.data,
+      rate: rate ?? (await defaultFaultRate(values.data)),
+      seconds,
+      timeoutMs: timeoutSec * 1000,
+      keep: values.keep,
+      log,
     });
     verdicts.push(verdict);
     if (!values.json) process.stdout.write(`${formatVerdict(verdict)}\n\n`);

@@ -33,7 +33,9 @@ const log = createLogger({ name: 'loadgen', level: config.logLevel });
 const base = names(config.namespace);
 const target = { ...base, topics: { ...base.topics, transactions: values.topic ?? base.topics.transactions } };
 const kafka = createKafka(config, { clientIdSuffix: 'loadgen', log });
-await ensureTopics(kafka, config, base, [target.topics.transactions, target.deadLetter.transactions], { create: values['create-topics'] }).catch(exitOnConfigError);
+await ensureTopics(kafka, config, base, [target.topics.transactions, target.deadLetter.transactions], { create: values['create-topics'] }).catch(
+  exitOnConfigError,
+);
 const sink = new KafkaRecordSink(kafka);
 const publisher = new EventPublisher({ sink, names: target, component: 'loadgen', clock: systemClock, log, metrics: new ProducerMetrics() });
 try {

@@ -60,7 +60,8 @@ async function main(): Promise<void> {
       env: { ...env, NAMESPACE: n.namespace },
       count,
       logDir,
-      onExit: ({ index, code, signal, restarting }) => warn(`topology worker ${index} exited (code ${code}, signal ${signal})${restarting ? '; restarting it' : ''}; log: ${logDir}/worker-${index}.log`),
+      onExit: ({ index, code, signal, restarting }) =>
+        warn(`topology worker ${index} exited (code ${code}, signal ${signal})${restarting ? '; restarting it' : ''}; log: ${logDir}/worker-${index}.log`),
     });
     out(`- starting ${count} topology worker(s) (logs in ${logDir}/)`);
     const started = performance.now();
@@ -78,7 +79,9 @@ async function main(): Promise<void> {
     const elapsedSec = (performance.now() - started) / 1000;
     display.end();
     const after = await retryTransient('counting the documents', () => countDocuments(es, n), retry);
-    out(`rebuilt ${final.total.toLocaleString('en-US')} records in ${formatDuration(elapsedSec)}: ${Math.round(final.total / Math.max(elapsedSec, 0.001)).toLocaleString('en-US')} records/s`);
+    out(
+      `rebuilt ${final.total.toLocaleString('en-US')} records in ${formatDuration(elapsedSec)}: ${Math.round(final.total / Math.max(elapsedSec, 0.001)).toLocaleString('en-US')} records/s`,
+    );
     const width = Math.max(...Object.keys(after).map((k) => k.length));
     out(`  ${'index'.padEnd(width)}  documents before  after`);
     for (const [index, docs] of Object.entries(after)) out(`  ${index.padEnd(width)}  ${String(reset.documentsBefore[index] ?? '-').padStart(16)}  ${docs}`);
@@ -94,7 +97,7 @@ async function main(): Promise<void> {
     }
     out('- stopping the rebuild workers (each drains and commits)');
     await workers.stop();
-    out('done. Start the pipeline\'s workers again: npx pm2 start topology-worker');
+    out("done. Start the pipeline's workers again: npx pm2 start topology-worker");
   } catch (err) {
     await workers?.stop();
     throw err;

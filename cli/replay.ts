@@ -27,7 +27,9 @@ const config = loadConfig(values.namespace === undefined ? process.env : { ...pr
 const log = createLogger({ name: 'replay', level: config.logLevel });
 const n = names(config.namespace);
 const kafka = createKafka(config, { clientIdSuffix: 'replay', log });
-await ensureTopics(kafka, config, n, [...Object.values(n.topics), ...Object.values(n.deadLetter)], { create: values['create-topics'] }).catch(exitOnConfigError);
+await ensureTopics(kafka, config, n, [...Object.values(n.topics), ...Object.values(n.deadLetter)], { create: values['create-topics'] }).catch(
+  exitOnConfigError,
+);
 const sink = new KafkaRecordSink(kafka);
 const publisher = new EventPublisher({ sink, names: n, component: 'replay', clock: systemClock, log, metrics: new ProducerMetrics() });
 try {

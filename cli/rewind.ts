@@ -16,7 +16,13 @@ const USAGE = 'usage: npm run rewind -- --group G --to <offset|ISO time|earliest
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { group: { type: 'string' }, to: { type: 'string' }, topic: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, namespace: { type: 'string' } },
+    options: {
+      group: { type: 'string' },
+      to: { type: 'string' },
+      topic: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      namespace: { type: 'string' },
+    },
   });
   if (values.group === undefined || values.to === undefined) throw new UsageError('--group and --to are required');
   const target = parseOffsetTarget(values.to);

@@ -61,9 +61,7 @@ async function main(extra: string[]): Promise<number> {
   results.push({ step: 'stack', ok: stack.ok });
   try {
     if (stack.ok) {
-      results.push(
-        run('integration and e2e tests', 'npx', ['vitest', 'run', '--project', 'integration', '--project', 'e2e', '--passWithNoTests', ...extra]),
-      );
+      results.push(run('integration and e2e tests', 'npx', ['vitest', 'run', '--project', 'integration', '--project', 'e2e', '--passWithNoTests', ...extra]));
     }
   } finally {
     if (stack.started.length > 0) await stopStarted(stack.started);

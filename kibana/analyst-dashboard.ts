@@ -194,10 +194,5 @@ export function buildAnalystSavedObjects(namespace = 'btc'): SavedObject[] {
     coreMigrationVersion: MIGRATION.core,
     typeMigrationVersion: MIGRATION.dashboard,
   };
-  return [
-    ...INDEX_KEYS.map((key) => dataView(namespace, key)),
-    ...panels.map(vegaVisualization),
-    recentBlocksSearch(namespace),
-    dashboard,
-  ];
+  return [...INDEX_KEYS.map((key) => dataView(namespace, key)), ...panels.map(vegaVisualization), recentBlocksSearch(namespace), dashboard];
 }

@@ -25,7 +25,10 @@ const RawSchema = z.object({
   'api-key': z.string().min(1).optional(),
   user: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
-  file: z.string().min(1).refine((f) => f.endsWith('.ndjson'), 'must be an .ndjson export (Kibana rejects other file names)'),
+  file: z
+    .string()
+    .min(1)
+    .refine((f) => f.endsWith('.ndjson'), 'must be an .ndjson export (Kibana rejects other file names)'),
   space: z
     .string()
     .regex(/^[a-z0-9_-]+$/, 'a Kibana space id: lowercase letters, digits, "_" and "-"')
@@ -50,11 +53,7 @@ export function parseImportOptions(values: Record<string, string | boolean | und
   if (v['api-key'] && (v.user || v.password)) problems.push({ path: '--api-key', message: 'give either --api-key or --user/--password, not both' });
   if (Boolean(v.user) !== Boolean(v.password)) problems.push({ path: '--user', message: 'basic auth needs both --user and --password' });
   if (problems.length > 0) throw new ConfigError('invalid kibana:import options', problems);
-  const auth: KibanaAuth | undefined = v['api-key']
-    ? { apiKey: v['api-key'] }
-    : v.user && v.password
-      ? { username: v.user, password: v.password }
-      : undefined;
+  const auth: KibanaAuth | undefined = v['api-key'] ? { apiKey: v['api-key'] } : v.user && v.password ? { username: v.user, password: v.password } : undefined;
   return {
     url: v.url,
     ...(auth ? { auth } : {}),

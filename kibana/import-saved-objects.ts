@@ -118,7 +118,11 @@ export async function importSavedObjects(request: ImportRequest): Promise<Import
   const excerpt = text.slice(0, 500);
   if (!response.ok) {
     const hint =
-      response.status === 401 ? ' (check --api-key or --user/--password)' : response.status === 403 ? ' (the user may not write saved objects in this space)' : '';
+      response.status === 401
+        ? ' (check --api-key or --user/--password)'
+        : response.status === 403
+          ? ' (the user may not write saved objects in this space)'
+          : '';
     throw new KibanaImportError(`kibana answered HTTP ${response.status}${hint}`, {
       url,
       status: response.status,
@@ -130,7 +134,11 @@ export async function importSavedObjects(request: ImportRequest): Promise<Import
   try {
     parsed = ImportResponseSchema.parse(JSON.parse(text));
   } catch (err) {
-    throw new KibanaImportError('kibana answered something else than an import result', { url, status: response.status, responseExcerpt: excerpt }, { cause: err });
+    throw new KibanaImportError(
+      'kibana answered something else than an import result',
+      { url, status: response.status, responseExcerpt: excerpt },
+      { cause: err },
+    );
   }
 
   const key = (type: string, id: string) => `${type}/${id}`;

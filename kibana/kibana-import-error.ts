@@ -12,11 +12,7 @@ export class KibanaImportError extends PipelineError {
   /** The start of the response body, when Kibana answered. */
   readonly responseExcerpt: string | undefined;
 
-  constructor(
-    message: string,
-    details: { url: string; status?: number; responseExcerpt?: string; retriable?: boolean },
-    options: { cause?: unknown } = {},
-  ) {
+  constructor(message: string, details: { url: string; status?: number; responseExcerpt?: string; retriable?: boolean }, options: { cause?: unknown } = {}) {
     super(message, { retriable: details.retriable ?? false, cause: options.cause });
     this.url = details.url;
     this.status = details.status;

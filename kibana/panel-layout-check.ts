@@ -10,7 +10,22 @@ import type { Problem } from '../pipeline/runtime/index.js';
 export const UNRESIZED_COMPOSITIONS = ['vconcat', 'hconcat', 'concat', 'facet', 'repeat'] as const;
 
 /** Vega expression functions that read or write a time in the browser's time zone. */
-const LOCAL_TIME_FUNCTIONS = ['timeFormat', 'timeParse', 'year', 'quarter', 'month', 'week', 'date', 'day', 'dayofyear', 'hours', 'minutes', 'seconds', 'milliseconds', 'datetime'];
+const LOCAL_TIME_FUNCTIONS = [
+  'timeFormat',
+  'timeParse',
+  'year',
+  'quarter',
+  'month',
+  'week',
+  'date',
+  'day',
+  'dayofyear',
+  'hours',
+  'minutes',
+  'seconds',
+  'milliseconds',
+  'datetime',
+];
 const LOCAL_TIME_CALL = new RegExp(`(^|[^\\w.])(${LOCAL_TIME_FUNCTIONS.join('|')})\\s*\\(`);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -52,7 +67,8 @@ export function panelLayoutProblems(spec: unknown): Problem[] {
   walk(spec, '');
   if (isObject(spec)) {
     const autosize = spec.autosize;
-    if (!isObject(autosize) || autosize.type !== 'fit') problems.push({ path: 'autosize', message: 'Kibana fits a view to its panel only with autosize {type: "fit"}' });
+    if (!isObject(autosize) || autosize.type !== 'fit')
+      problems.push({ path: 'autosize', message: 'Kibana fits a view to its panel only with autosize {type: "fit"}' });
     for (const key of ['width', 'height']) {
       if (key in spec) problems.push({ path: key, message: 'a fixed size: Kibana sets the view to its panel' });
     }

@@ -47,9 +47,7 @@ export function parseSavedObjectsNdjson(text: string): SavedObject[] {
     }
     const parsed = SavedObjectSchema.safeParse(value);
     if (parsed.success) objects.push(parsed.data);
-    else
-      for (const issue of parsed.error.issues)
-        problems.push({ path: `line ${index + 1}: ${issue.path.join('.')}`, message: issue.message });
+    else for (const issue of parsed.error.issues) problems.push({ path: `line ${index + 1}: ${issue.path.join('.')}`, message: issue.message });
   });
   if (problems.length > 0) throw new SchemaError('kibana saved objects', problems);
   return objects;

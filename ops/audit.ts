@@ -71,7 +71,10 @@ export async function auditNamespace(options: AuditOptions): Promise<AuditReport
   const { es, names: n, log, deadlineMs } = options;
   const max = options.maxDifferences ?? 1_000;
   const differences: Difference[] = [];
-  const indices = Object.fromEntries(AUDITED_INDICES.map((k) => [k, { expected: 0, found: 0, missing: 0, extra: 0, mismatched: 0 }])) as Record<AuditedIndex, IndexTally>;
+  const indices = Object.fromEntries(AUDITED_INDICES.map((k) => [k, { expected: 0, found: 0, missing: 0, extra: 0, mismatched: 0 }])) as Record<
+    AuditedIndex,
+    IndexTally
+  >;
   const note = (d: Difference) => {
     if (differences.length < max) differences.push(d);
   };
@@ -187,7 +190,14 @@ async function scanIds(
   for (;;) {
     const from = after;
     const response = await retry(`ids of ${index}`, () =>
-      es.search({ index, size: PAGE, _source: false, sort: [{ [sortField]: 'asc' }], ...(from === undefined ? {} : { search_after: from }), query: { match_all: {} } }),
+      es.search({
+        index,
+        size: PAGE,
+        _source: false,
+        sort: [{ [sortField]: 'asc' }],
+        ...(from === undefined ? {} : { search_after: from }),
+        query: { match_all: {} },
+      }),
     );
     const hits = response.hits.hits;
     for (const h of hits) if (h._id !== undefined) visit(h._id);

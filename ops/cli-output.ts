@@ -9,7 +9,9 @@ export function warn(line: string): void {
 /** `onRetry` of `retryTransient` for commands: one line per retry naming the service error and the time left. */
 export const reportRetry: NonNullable<RetryTransientOptions['onRetry']> = ({ what, err, attempt, delayMs, remainingMs }) => {
   const e = err as { name?: string; message?: string };
-  warn(`${what}: ${e.name ?? 'Error'}: ${e.message ?? String(err)} (transient; retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s, giving up in ${Math.round(remainingMs / 1000)} s)`);
+  warn(
+    `${what}: ${e.name ?? 'Error'}: ${e.message ?? String(err)} (transient; retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s, giving up in ${Math.round(remainingMs / 1000)} s)`,
+  );
 };
 
 /**

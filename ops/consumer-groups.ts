@@ -73,7 +73,9 @@ export function parseOffsetTarget(text: string): OffsetTarget {
     const ms = Date.parse(value);
     if (Number.isFinite(ms)) return { kind: 'time', ms, iso: new Date(ms).toISOString() };
   }
-  throw new OffsetTargetError(`cannot read "${text}" as a target: use earliest, latest, an offset (e.g. 1200) or an ISO time with its zone (e.g. 2015-11-15T03:00:00Z)`);
+  throw new OffsetTargetError(
+    `cannot read "${text}" as a target: use earliest, latest, an offset (e.g. 1200) or an ISO time with its zone (e.g. 2015-11-15T03:00:00Z)`,
+  );
 }
 
 /** One partition's committed offset before and after a move (`null`: nothing committed yet). */
@@ -103,7 +105,8 @@ export async function planGroupMove(admin: Admin, groupId: string, topic: string
   const bounds = await admin.fetchTopicOffsets(topic);
   const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
   const before = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-  const byTime = target.kind === 'time' ? new Map((await admin.fetchTopicOffsetsByTimestamp(topic, target.ms)).map((p) => [p.partition, Number(p.offset)])) : null;
+  const byTime =
+    target.kind === 'time' ? new Map((await admin.fetchTopicOffsetsByTimestamp(topic, target.ms)).map((p) => [p.partition, Number(p.offset)])) : null;
   const partitions = bounds
     .map((b): PartitionMove => {
       const low = Number(b.low);
@@ -122,11 +125,18 @@ export async function planGroupMove(admin: Admin, groupId: string, topic: string
  * (kafkajs checks the group's state too); call `assertGroupsIdle` first for a clear refusal.
  */
 export async function applyGroupMove(admin: Admin, move: GroupMove): Promise<void> {
-  await admin.setOffsets({ groupId: move.groupId, topic: move.topic, partitions: move.partitions.map((p) => ({ partition: p.partition, offset: String(p.after) })) });
+  await admin.setOffsets({
+    groupId: move.groupId,
+    topic: move.topic,
+    partitions: move.partitions.map((p) => ({ partition: p.partition, offset: String(p.after) })),
+  });
 }
 
 /** The topics on which `groupId` has committed offsets. */
 export async function committedTopics(admin: Admin, groupId: string): Promise<string[]> {
   const offsets = await admin.fetchOffsets({ groupId });
-  return offsets.filter((t) => t.partitions.some((p) => Number(p.offset) >= 0)).map((t) => t.topic).sort();
+  return offsets
+    .filter((t) => t.partitions.some((p) => Number(p.offset) >= 0))
+    .map((t) => t.topic)
+    .sort();
 }

@@ -36,7 +36,9 @@ export interface LetterFilter {
 export function feedOf(n: Names, text: string): RawFeed {
   const feed = RAW_FEEDS.find((f) => f === text || n.topics[f] === text || n.deadLetter[f] === text);
   if (feed === undefined) {
-    throw new UsageError(`unknown topic ${text}: use a feed (${RAW_FEEDS.join(', ')}), a raw topic (${Object.values(n.topics).join(', ')}) or its dead-letter topic`);
+    throw new UsageError(
+      `unknown topic ${text}: use a feed (${RAW_FEEDS.join(', ')}), a raw topic (${Object.values(n.topics).join(', ')}) or its dead-letter topic`,
+    );
   }
   return feed;
 }
@@ -52,7 +54,8 @@ export function decodeLetter(record: ReadRecord): StoredLetter | UnreadableLette
     return { ...where, problem: 'not JSON' };
   }
   const parsed = DeadLetterSchema.safeParse(json);
-  if (!parsed.success) return { ...where, problem: `not a dead letter: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
+  if (!parsed.success)
+    return { ...where, problem: `not a dead letter: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
   return { ...where, letter: parsed.data };
 }
 
@@ -117,7 +120,16 @@ export class LetterGroups {
     const key = JSON.stringify([stored.dlqTopic, letter.reason, letter.component, letter.error.name]);
     const g = this.groups.get(key);
     if (g === undefined) {
-      this.groups.set(key, { dlqTopic: stored.dlqTopic, reason: letter.reason, component: letter.component, errorName: letter.error.name, count: 1, firstTime: letter.time, lastTime: letter.time, example: stored });
+      this.groups.set(key, {
+        dlqTopic: stored.dlqTopic,
+        reason: letter.reason,
+        component: letter.component,
+        errorName: letter.error.name,
+        count: 1,
+        firstTime: letter.time,
+        lastTime: letter.time,
+        example: stored,
+      });
       return;
     }
     g.count += 1;

@@ -103,33 +103,51 @@ export async function recountRawTopics(options: RecountOptions): Promise<Recount
   const headers: ChainHeader[] = [];
 
   // Pass 1: prices and blocks (small), so that transactions can be priced as they stream by.
-  const endsA = await readTopicsToEnd(kafka, [n.topics.prices, n.topics.blocks], (records) => {
-    for (const record of records) {
-      const feed = feedOf.get(record.topic) as RawFeed;
-      feeds[feed].records += 1;
-      if (feed === 'prices') {
-        const event = parseRawRecord('prices', record.value);
-        if (event === null) feeds.prices.invalid += 1;
-        else if (points.has(event.data.time)) feeds.prices.duplicates += 1;
-        else {
-          points.set(event.data.time, { t: event.data.time, price: toPlainString(decimalOfNumber(event.data.price_eur)), source: event.data.source });
-          feeds.prices.unique += 1;
-        }
-      } else {
-        const event = parseRawRecord('blocks', record.value);
-        if (event === null) feeds.blocks.invalid += 1;
-        else if (blockFacts.has(event.data.hash)) feeds.blocks.duplicates += 1;
-        else {
-          const b = event.data;
-          const { pool } = pools.identify({ scriptHex: b.coinbase_script_hex, outputAddresses: b.coinbase_outputs.map((o) => o.address) });
-          const earnings = blockEarnings(b.height, b.coinbase_outputs.map((o) => o.value_sat));
-          blockFacts.set(b.hash, { hash: b.hash, previousHash: b.previous_hash, height: b.height, time: b.time, pool, txCount: b.tx_count, ...earnings, orphaned: false, statusRev: 0 });
-          headers.push({ hash: b.hash, previousHash: b.previous_hash, height: b.height, bits: 'bits' in b ? b.bits : null });
-          feeds.blocks.unique += 1;
+  const endsA = await readTopicsToEnd(
+    kafka,
+    [n.topics.prices, n.topics.blocks],
+    (records) => {
+      for (const record of records) {
+        const feed = feedOf.get(record.topic) as RawFeed;
+        feeds[feed].records += 1;
+        if (feed === 'prices') {
+          const event = parseRawRecord('prices', record.value);
+          if (event === null) feeds.prices.invalid += 1;
+          else if (points.has(event.data.time)) feeds.prices.duplicates += 1;
+          else {
+            points.set(event.data.time, { t: event.data.time, price: toPlainString(decimalOfNumber(event.data.price_eur)), source: event.data.source });
+            feeds.prices.unique += 1;
+          }
+        } else {
+          const event = parseRawRecord('blocks', record.value);
+          if (event === null) feeds.blocks.invalid += 1;
+          else if (blockFacts.has(event.data.hash)) feeds.blocks.duplicates += 1;
+          else {
+            const b = event.data;
+            const { pool } = pools.identify({ scriptHex: b.coinbase_script_hex, outputAddresses: b.coinbase_outputs.map((o) => o.address) });
+            const earnings = blockEarnings(
+              b.height,
+              b.coinbase_outputs.map((o) => o.value_sat),
+            );
+            blockFacts.set(b.hash, {
+              hash: b.hash,
+              previousHash: b.previous_hash,
+              height: b.height,
+              time: b.time,
+              pool,
+              txCount: b.tx_count,
+              ...earnings,
+              orphaned: false,
+              statusRev: 0,
+            });
+            headers.push({ hash: b.hash, previousHash: b.previous_hash, height: b.height, bits: 'bits' in b ? b.bits : null });
+            feeds.blocks.unique += 1;
+          }
         }
       }
-    }
-  }, { deadlineMs, log, groupPrefix: `${n.namespace}-recount` });
+    },
+    { deadlineMs, log, groupPrefix: `${n.namespace}-recount` },
+  );
   const priceAt = priceLookup([...points.values()]);
   // The best chain (the topology's own rule, docs/DATA.md "Reorgs"): blocks off it are orphaned.
   const best = bestChain(headers);
@@ -158,58 +176,69 @@ export async function recountRawTopics(options: RecountOptions): Promise<Recount
     pending = [];
     await options.onTransactionDocs?.(docs);
   };
-  const endsB = await readTopicsToEnd(kafka, [n.topics.transactions], async (records) => {
-    for (const record of records) {
-      feeds.transactions.records += 1;
-      const event = parseRawRecord('transactions', record.value);
-      if (event === null) {
-        feeds.transactions.invalid += 1;
-        continue;
-      }
-      if (event.data.status === 'unconfirmed') {
-        unconfirmed += 1;
-        continue;
-      }
-      const tx: ConfirmedTxData = event.data;
-      const counted = onBest(tx.block_hash);
-      if (countedTx.has(tx.txid) || (seen.has(tx.txid) && counted === false && !orphanedDocs.has(tx.txid))) {
-        feeds.transactions.duplicates += 1;
-        continue;
-      }
-      if (!seen.has(tx.txid)) feeds.transactions.unique += 1;
-      else feeds.transactions.duplicates += 1;
-      seen.add(tx.txid);
-      if (counted) countedTx.add(tx.txid);
-      const facts = {
-        txid: tx.txid, blockHash: tx.block_hash, blockHeight: tx.block_height, blockTime: tx.block_time,
-        indexInBlock: tx.index_in_block, outputCount: tx.outputs.length, outputTotalSat: BigInt(tx.output_total_sat),
-        orphaned: !counted, statusRev: 0,
-      };
-      if (!counted) {
-        // Home of a transaction no counted block holds: the lowest block containing it (then the lower hash).
-        const home = orphanedDocs.get(tx.txid);
-        const lower = home === undefined || tx.block_height < home.height || (tx.block_height === home.height && tx.block_hash < home.hash);
-        if (lower) orphanedDocs.set(tx.txid, { ...renderTransactionDoc(facts, priceAt(tx.block_time)), height: tx.block_height, hash: tx.block_hash });
-        continue;
-      }
-      orphanedDocs.delete(tx.txid);
-      const part = partOf(utcBuckets(tx.block_time).hour, tx.block_hash, tx.block_height, tx.block_time);
-      if (!tx.is_coinbase) {
-        const sats = BigInt(tx.output_total_sat);
-        part.txCount += 1;
-        part.volumeSat += sats;
-        // Largest output total; ties: earlier position in the block.
-        if (part.max === null || sats > part.max.sats || (sats === part.max.sats && tx.index_in_block < part.max.indexInBlock)) {
-          part.max = { txid: tx.txid, sats, indexInBlock: tx.index_in_block };
+  const endsB = await readTopicsToEnd(
+    kafka,
+    [n.topics.transactions],
+    async (records) => {
+      for (const record of records) {
+        feeds.transactions.records += 1;
+        const event = parseRawRecord('transactions', record.value);
+        if (event === null) {
+          feeds.transactions.invalid += 1;
+          continue;
+        }
+        if (event.data.status === 'unconfirmed') {
+          unconfirmed += 1;
+          continue;
+        }
+        const tx: ConfirmedTxData = event.data;
+        const counted = onBest(tx.block_hash);
+        if (countedTx.has(tx.txid) || (seen.has(tx.txid) && counted === false && !orphanedDocs.has(tx.txid))) {
+          feeds.transactions.duplicates += 1;
+          continue;
+        }
+        if (!seen.has(tx.txid)) feeds.transactions.unique += 1;
+        else feeds.transactions.duplicates += 1;
+        seen.add(tx.txid);
+        if (counted) countedTx.add(tx.txid);
+        const facts = {
+          txid: tx.txid,
+          blockHash: tx.block_hash,
+          blockHeight: tx.block_height,
+          blockTime: tx.block_time,
+          indexInBlock: tx.index_in_block,
+          outputCount: tx.outputs.length,
+          outputTotalSat: BigInt(tx.output_total_sat),
+          orphaned: !counted,
+          statusRev: 0,
+        };
+        if (!counted) {
+          // Home of a transaction no counted block holds: the lowest block containing it (then the lower hash).
+          const home = orphanedDocs.get(tx.txid);
+          const lower = home === undefined || tx.block_height < home.height || (tx.block_height === home.height && tx.block_hash < home.hash);
+          if (lower) orphanedDocs.set(tx.txid, { ...renderTransactionDoc(facts, priceAt(tx.block_time)), height: tx.block_height, hash: tx.block_hash });
+          continue;
+        }
+        orphanedDocs.delete(tx.txid);
+        const part = partOf(utcBuckets(tx.block_time).hour, tx.block_hash, tx.block_height, tx.block_time);
+        if (!tx.is_coinbase) {
+          const sats = BigInt(tx.output_total_sat);
+          part.txCount += 1;
+          part.volumeSat += sats;
+          // Largest output total; ties: earlier position in the block.
+          if (part.max === null || sats > part.max.sats || (sats === part.max.sats && tx.index_in_block < part.max.indexInBlock)) {
+            part.max = { txid: tx.txid, sats, indexInBlock: tx.index_in_block };
+          }
+        }
+        if (options.onTransactionDocs !== undefined) {
+          const { id, doc } = renderTransactionDoc(facts, priceAt(tx.block_time));
+          pending.push({ id, doc });
+          if (pending.length >= batchSize) await flush();
         }
       }
-      if (options.onTransactionDocs !== undefined) {
-        const { id, doc } = renderTransactionDoc(facts, priceAt(tx.block_time));
-        pending.push({ id, doc });
-        if (pending.length >= batchSize) await flush();
-      }
-    }
-  }, { deadlineMs, log, groupPrefix: `${n.namespace}-recount` });
+    },
+    { deadlineMs, log, groupPrefix: `${n.namespace}-recount` },
+  );
   for (const { id, doc } of orphanedDocs.values()) pending.push({ id, doc });
   await flush();
 
@@ -226,7 +255,12 @@ export async function recountRawTopics(options: RecountOptions): Promise<Recount
   const volumeHourly = new Map<string, VolumeHourlyDoc>();
   for (const [hour, parts] of hourParts) {
     const blocksOfHour: HourBlockPart[] = [...parts].map(([hash, p]) => ({
-      blockHash: hash, blockHeight: p.height, txCount: p.txCount, volumeSat: p.volumeSat, max: p.max, price: priceAt(p.time),
+      blockHash: hash,
+      blockHeight: p.height,
+      txCount: p.txCount,
+      volumeSat: p.volumeSat,
+      max: p.max,
+      price: priceAt(p.time),
     }));
     volumeHourly.set(hour, renderHourDoc({ hour, rev: 1, blocks: blocksOfHour }).doc);
   }

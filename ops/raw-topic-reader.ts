@@ -68,7 +68,8 @@ export async function readTopicsToEnd(
   });
   const startedAt = Date.now();
   const timer = setInterval(() => {
-    if (Date.now() > deadlineMs) finish(new TransientTimeoutError(`reading ${[...remaining.keys()].join(', ')} to the end`, Date.now() - startedAt, { cause: undefined }));
+    if (Date.now() > deadlineMs)
+      finish(new TransientTimeoutError(`reading ${[...remaining.keys()].join(', ')} to the end`, Date.now() - startedAt, { cause: undefined }));
   }, 1_000);
   try {
     await retryTransient(() => consumer.connect(), { what: 'Kafka consumer connection', deadlineMs, log });

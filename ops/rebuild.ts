@@ -133,7 +133,13 @@ export async function runUntilRebuilt(clients: RebuildClients, n: Names, options
     } catch (err) {
       if (!isTransientError(err)) throw err;
       failures += 1;
-      options.onRetry?.({ what: 'reading the progress', err, attempt: failures, delayMs: options.intervalMs ?? 1_000, remainingMs: stallTimeoutMs - (performance.now() - lastChangeAt) });
+      options.onRetry?.({
+        what: 'reading the progress',
+        err,
+        attempt: failures,
+        delayMs: options.intervalMs ?? 1_000,
+        remainingMs: stallTimeoutMs - (performance.now() - lastChangeAt),
+      });
     }
     const stalled = performance.now() - lastChangeAt;
     if (stalled > stallTimeoutMs) throw new RebuildStalledError(stalled, last);
@@ -151,12 +157,17 @@ export async function countDocuments(es: Client, n: Names): Promise<Record<strin
 }
 
 /** The steps of a rebuild before the topology runs, each retried through transient errors. */
-export async function prepareRebuild(clients: RebuildClients, n: Names, config: Config, retry: RetryTransientOptions & { onStep: (step: string) => void }): Promise<ResetResult> {
+export async function prepareRebuild(
+  clients: RebuildClients,
+  n: Names,
+  config: Config,
+  retry: RetryTransientOptions & { onStep: (step: string) => void },
+): Promise<ResetResult> {
   retry.onStep('checking that no topology worker runs');
   await retryTransient('checking the topology workers', () => assertTopologyStopped(clients, n), retry);
   retry.onStep(`deleting and recreating the indices of ${n.namespace}, deleting the topology's Redis state`);
   const reset = await retryTransient('resetting the derived stores', () => resetDerivedStores(clients, n, config), retry);
-  retry.onStep('rewinding the topology\'s consumer groups to the earliest offsets');
+  retry.onStep("rewinding the topology's consumer groups to the earliest offsets");
   await retryTransient('rewinding the consumer groups', () => rewind(clients.admin, n, { group: n.topology, target: { kind: 'earliest' } }), retry);
   return reset;
 }

@@ -51,7 +51,7 @@ export async function rewind(admin: Admin, n: Names, request: RewindRequest): Pr
 /** The (group, topic) pairs a request names, checked against the namespace's topology. */
 async function resolveGroupTopics(admin: Admin, n: Names, group: string, topicArg: string | undefined): Promise<GroupTopic[]> {
   const t = topologyNames(n);
-  const topicOf = (name: string) => (RAW_FEEDS as readonly string[]).includes(name) ? n.topics[name as keyof Names['topics']] : name;
+  const topicOf = (name: string) => ((RAW_FEEDS as readonly string[]).includes(name) ? n.topics[name as keyof Names['topics']] : name);
   const topic = topicArg === undefined ? undefined : topicOf(topicArg);
   let pairs: GroupTopic[];
   if (group === t.topology) {
@@ -65,7 +65,8 @@ async function resolveGroupTopics(admin: Admin, n: Names, group: string, topicAr
     } else {
       const raw = new Set(Object.values(n.topics));
       pairs = (await committedTopics(admin, group)).filter((x) => raw.has(x)).map((x) => ({ groupId: group, topic: x }));
-      if (pairs.length === 0) throw new RewindTargetError(`group ${group} has no committed offsets on the raw topics of namespace ${n.namespace}; name the topic with --topic`);
+      if (pairs.length === 0)
+        throw new RewindTargetError(`group ${group} has no committed offsets on the raw topics of namespace ${n.namespace}; name the topic with --topic`);
     }
   }
   if (topic === undefined) return pairs;

@@ -37,7 +37,13 @@ export class TopicReadTimeoutError extends PipelineError {
  * the end, so no offsets linger). Records written meanwhile are not read; memory stays bounded.
  * An exception thrown by `onRecord` ends the read with that exception.
  */
-export async function readTopicsToEnd(kafka: Kafka, admin: Admin, topics: readonly string[], onRecord: (record: ReadRecord) => void, options: ReadTopicsOptions): Promise<void> {
+export async function readTopicsToEnd(
+  kafka: Kafka,
+  admin: Admin,
+  topics: readonly string[],
+  onRecord: (record: ReadRecord) => void,
+  options: ReadTopicsOptions,
+): Promise<void> {
   // Last offset to read per `topic:partition`; empty partitions are already done.
   const last = new Map<string, number>();
   for (const topic of topics) {

@@ -65,7 +65,9 @@ export class WorkerProcesses {
       const restarting = this.restarts < (this.options.maxRestarts ?? 3);
       this.options.onExit?.({ index, pid: child.pid, code, signal, restarting });
       if (!restarting) {
-        this.failed = new Error(`topology worker ${index} exited (code ${code}, signal ${signal}) after ${this.restarts} restarts; see ${join(this.options.logDir, `worker-${index}.log`)}`);
+        this.failed = new Error(
+          `topology worker ${index} exited (code ${code}, signal ${signal}) after ${this.restarts} restarts; see ${join(this.options.logDir, `worker-${index}.log`)}`,
+        );
         return;
       }
       this.restarts += 1;

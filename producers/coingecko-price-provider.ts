@@ -41,6 +41,11 @@ export class CoinGeckoPriceProvider implements PriceProvider {
     const body = await this.http.getJson(path);
     const parsed = RangeSchema.safeParse(body);
     if (!parsed.success) throw new MalformedResponseError({ feed: 'coingecko', path, body: JSON.stringify(body), problem: 'not a market chart response' });
-    return parsed.data.prices.map(([ms, price]) => ({ pair: 'BTC-EUR' as const, time: Math.floor(ms / 1000), price_eur: price, source: 'coingecko_market_chart' }));
+    return parsed.data.prices.map(([ms, price]) => ({
+      pair: 'BTC-EUR' as const,
+      time: Math.floor(ms / 1000),
+      price_eur: price,
+      source: 'coingecko_market_chart',
+    }));
   }
 }

@@ -72,7 +72,10 @@ export class PriceFeed {
       const after = (await cursors.get(provider.name)) ?? this.options.startTimeSec ?? nowSec - 86_400;
       try {
         const points = await provider.fetchSince(after, nowSec);
-        const published = await publisher.publish('prices', points.map((p) => builder.price(p)));
+        const published = await publisher.publish(
+          'prices',
+          points.map((p) => builder.price(p)),
+        );
         const last = points[points.length - 1];
         if (last !== undefined) await cursors.set(provider.name, last.time);
         result[provider.name] = published;

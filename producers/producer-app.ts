@@ -82,7 +82,9 @@ export async function startProducer(feed: LiveFeed, config: Config, log: Logger,
     everyMs = config.feeds.pollMempoolMs;
   } else {
     const providers: PriceProvider[] = config.feeds.priceProviders.map((name) =>
-      name === 'kraken' ? new KrakenPriceProvider(http('kraken', config.feeds.krakenUrl)) : new CoinGeckoPriceProvider(http('coingecko', config.feeds.coingeckoUrl)),
+      name === 'kraken'
+        ? new KrakenPriceProvider(http('kraken', config.feeds.krakenUrl))
+        : new CoinGeckoPriceProvider(http('coingecko', config.feeds.coingeckoUrl)),
     );
     const priceFeed = new PriceFeed({
       providers,

@@ -90,7 +90,14 @@ async function readPrices(dir: string): Promise<RecordedItem[]> {
     try {
       value = JSON.parse(line);
     } catch (cause) {
-      items.push({ kind: 'invalid', timeMs: 0, feed: 'prices', key, value: line, error: new SchemaError('price point', [{ path: '', message: 'not valid JSON' }], { cause }) });
+      items.push({
+        kind: 'invalid',
+        timeMs: 0,
+        feed: 'prices',
+        key,
+        value: line,
+        error: new SchemaError('price point', [{ path: '', message: 'not valid JSON' }], { cause }),
+      });
       return;
     }
     const parsed = PricePointSchema.safeParse(value);

@@ -28,7 +28,12 @@ const GiB = 1024 ** 3;
 
 /** Runs every check of a machine before the first `npm start`, `npm run demo` or `npm test`. */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> {
-  const checks: DoctorCheck[] = [nodeCheck(), javaCheck(), mavenCheck(), commandCheck('redis-server', 'apt-get install -y redis-server (npm run stack -- up does it when run as root)', false)];
+  const checks: DoctorCheck[] = [
+    nodeCheck(),
+    javaCheck(),
+    mavenCheck(),
+    commandCheck('redis-server', 'apt-get install -y redis-server (npm run stack -- up does it when run as root)', false),
+  ];
   checks.push(commandCheck('unzip', 'apt-get install -y unzip', true));
   checks.push(commandCheck('chromium', 'apt-get install -y chromium (browser tests only)', false));
   checks.push(...(await portChecks()));
@@ -46,7 +51,13 @@ function javaCheck(): DoctorCheck {
     const java = findJava();
     return { name: 'java', ok: true, blocking: true, found: `${java.major} (${java.javaHome})` };
   } catch (err) {
-    return { name: 'java', ok: false, blocking: true, found: err instanceof Error ? err.message : String(err), fix: 'apt-get install -y openjdk-17-jdk-headless' };
+    return {
+      name: 'java',
+      ok: false,
+      blocking: true,
+      found: err instanceof Error ? err.message : String(err),
+      fix: 'apt-get install -y openjdk-17-jdk-headless',
+    };
   }
 }
 
@@ -91,12 +102,24 @@ async function portChecks(): Promise<DoctorCheck[]> {
 function diskCheck(root: string): DoctorCheck {
   const fs = statfsSync(root);
   const free = (fs.bavail * fs.bsize) / GiB;
-  return { name: 'disk', ok: free >= 5, blocking: true, found: `${free.toFixed(1)} GiB free`, fix: 'free at least 5 GiB: the stack downloads ~150 MB and Kafka and Elasticsearch keep their data in .run/' };
+  return {
+    name: 'disk',
+    ok: free >= 5,
+    blocking: true,
+    found: `${free.toFixed(1)} GiB free`,
+    fix: 'free at least 5 GiB: the stack downloads ~150 MB and Kafka and Elasticsearch keep their data in .run/',
+  };
 }
 
 function memoryCheck(): DoctorCheck {
   const total = totalmem() / GiB;
-  return { name: 'memory', ok: total >= 8, blocking: false, found: `${total.toFixed(1)} GiB`, fix: 'the stack uses 3.5-4.5 GB resident and the pipeline ~0.5 GB: 8 GiB or more' };
+  return {
+    name: 'memory',
+    ok: total >= 8,
+    blocking: false,
+    found: `${total.toFixed(1)} GiB`,
+    fix: 'the stack uses 3.5-4.5 GB resident and the pipeline ~0.5 GB: 8 GiB or more',
+  };
 }
 
 function mapCountCheck(): DoctorCheck {

@@ -24,7 +24,11 @@ export function ensureKafkaInstalled(ctx: StackContext): void {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
   } catch (err) {
-    throw new StackError('maven could not fetch the kafka jars', { service: 'kafka', hint: 'check network access to Maven Central and ~/.m2/settings.xml', cause: err });
+    throw new StackError('maven could not fetch the kafka jars', {
+      service: 'kafka',
+      hint: 'check network access to Maven Central and ~/.m2/settings.xml',
+      cause: err,
+    });
   }
   if (!kafkaInstalled(ctx)) throw new StackError('kafka jars missing after the maven run', { service: 'kafka' });
 }

@@ -35,7 +35,10 @@ export function usesLocalStack(config: Config): boolean {
   const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
   return (
     sameSet(config.kafka.brokers, local.kafka.brokers) &&
-    sameSet(config.elasticsearch.nodes.map((u) => u.replace(/\/$/, '')), local.elasticsearch.nodes) &&
+    sameSet(
+      config.elasticsearch.nodes.map((u) => u.replace(/\/$/, '')),
+      local.elasticsearch.nodes,
+    ) &&
     config.redis.url.replace(/\/$/, '') === local.redis.url
   );
 }

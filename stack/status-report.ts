@@ -131,8 +131,7 @@ export async function stackStatus(ctx: StackContext, config: Config): Promise<St
   const redis = await settle(redisInfo(nodes.find((n) => n.node === 'redis')?.port ?? 0));
   const topics = brokers && brokers.length > 0 ? await settle(topicStatus(local)) : undefined;
   const indices = esHealth ? await settle(indexStatus(local)) : undefined;
-  const healthy =
-    nodes.every((n) => n.healthy) && brokers?.length === 3 && esHealth?.status === 'green' && esHealth.number_of_nodes === 3;
+  const healthy = nodes.every((n) => n.healthy) && brokers?.length === 3 && esHealth?.status === 'green' && esHealth.number_of_nodes === 3;
   return {
     nodes,
     ...(brokers ? { kafkaBrokerIds: brokers.map((b) => b.nodeId) } : {}),
@@ -169,7 +168,9 @@ export function formatStatus(status: StackStatus): string {
     lines.push('');
     lines.push('TOPIC                          PARTITIONS  REPLICAS  IN-SYNC  MIN.INSYNC  MESSAGES');
     for (const t of status.topics) {
-      lines.push(`${t.topic.padEnd(30)} ${String(t.partitions).padEnd(11)} ${String(t.replicas).padEnd(9)} ${String(t.minIsr).padEnd(8)} ${String(t.minInsyncReplicas ?? '?').padEnd(11)} ${t.messages}`);
+      lines.push(
+        `${t.topic.padEnd(30)} ${String(t.partitions).padEnd(11)} ${String(t.replicas).padEnd(9)} ${String(t.minIsr).padEnd(8)} ${String(t.minInsyncReplicas ?? '?').padEnd(11)} ${t.messages}`,
+      );
     }
   }
   if (status.indices) {

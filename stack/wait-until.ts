@@ -39,10 +39,7 @@ export class WaitTimeoutError extends Error {
  * timeout error's cause. The one poller of the project: the stack, the commands and the tests
  * wait with it.
  */
-export async function waitUntil<T>(
-  check: () => T | Promise<T>,
-  options: WaitUntilOptions,
-): Promise<Exclude<T, false | undefined | null>> {
+export async function waitUntil<T>(check: () => T | Promise<T>, options: WaitUntilOptions): Promise<Exclude<T, false | undefined | null>> {
   const deadline = performance.now() + options.timeoutMs;
   let lastError: unknown;
   let attempts = 0;

@@ -74,7 +74,13 @@ export interface ElasticsearchStatus {
 export async function elasticsearchStatus(es: Client, n: Names): Promise<ElasticsearchStatus> {
   const health = await es.cluster.health();
   const names = INDEX_KEYS.map((k) => n.indices[k]);
-  const rows = await es.cat.indices({ index: names, format: 'json', h: 'index,health,docs.count,store.size', ignore_unavailable: true, allow_no_indices: true } as never);
+  const rows = await es.cat.indices({
+    index: names,
+    format: 'json',
+    h: 'index,health,docs.count,store.size',
+    ignore_unavailable: true,
+    allow_no_indices: true,
+  } as never);
   const byName = new Map((rows as unknown as Record<string, string>[]).map((r) => [r.index, r]));
   return {
     cluster: health.cluster_name,

@@ -76,13 +76,27 @@ export class DeadLetterReader {
       return;
     }
     const list = this.latest.get(topic) ?? [];
-    list.unshift({ reason, component: parsed.component, attempts: parsed.attempts, time: parsed.time, error: parsed.error, origin: parsed.origin, offset, partition });
+    list.unshift({
+      reason,
+      component: parsed.component,
+      attempts: parsed.attempts,
+      time: parsed.time,
+      error: parsed.error,
+      origin: parsed.origin,
+      offset,
+      partition,
+    });
     list.sort((a, b) => b.time.localeCompare(a.time));
     list.length = Math.min(list.length, LATEST_DEAD_LETTERS);
     this.latest.set(topic, list);
     const known = this.errors.get(parsed.component);
     if (!known || known.time <= parsed.time) {
-      this.errors.set(parsed.component, { time: parsed.time, name: parsed.error.name, message: parsed.error.message, source: `dead letter ${topic}/${partition}@${offset}` });
+      this.errors.set(parsed.component, {
+        time: parsed.time,
+        name: parsed.error.name,
+        message: parsed.error.message,
+        source: `dead letter ${topic}/${partition}@${offset}`,
+      });
     }
   }
 

@@ -34,7 +34,10 @@ export interface ComponentError {
 }
 
 /** The counters of a component, summed over its tasks (capacity: its busiest task's). */
-type ComponentCounters = Pick<TaskMetricsSnapshot, 'emitted' | 'transferred' | 'acked' | 'failed' | 'replayed' | 'deadLettered' | 'executed' | 'pending' | 'capacity'>;
+type ComponentCounters = Pick<
+  TaskMetricsSnapshot,
+  'emitted' | 'transferred' | 'acked' | 'failed' | 'replayed' | 'deadLettered' | 'executed' | 'pending' | 'capacity'
+>;
 
 /** One node of the DAG. */
 export interface ComponentView extends ComponentCounters {

@@ -94,9 +94,11 @@ function routes(deps: UiDeps): Map<string, (params: URLSearchParams) => Promise<
       '/api/panels',
       async (params) => {
         const asked = timeRange(params);
-        const range =
-          asked ??
-          (await dataTimeRange(deps.es, INDEX_KEYS.map((k) => deps.names.indices[k]))) ?? {
+        const range = asked ??
+          (await dataTimeRange(
+            deps.es,
+            INDEX_KEYS.map((k) => deps.names.indices[k]),
+          )) ?? {
             from: new Date(Date.now() - LAST_7_DAYS_MS).toISOString(),
             to: new Date().toISOString(),
           };

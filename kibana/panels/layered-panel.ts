@@ -43,10 +43,7 @@ export function guardedRowsExpression(path: string): string {
 
 function noDataLayer(rows: string): Record<string, unknown> {
   return {
-    transform: [
-      { calculate: `length(${guardedRowsExpression(rows)})`, as: 'rows' },
-      { filter: 'datum.rows === 0' },
-    ],
+    transform: [{ calculate: `length(${guardedRowsExpression(rows)})`, as: 'rows' }, { filter: 'datum.rows === 0' }],
     mark: { type: 'text', text: NO_DATA_TEXT, fontSize: 16, color: '#718096' },
     encoding: { x: { value: { expr: 'width / 2' } }, y: { value: { expr: 'height / 2' } } },
   };

@@ -49,8 +49,14 @@ export const priceEurPanel: VegaPanelFactory = (indices) => ({
         },
       },
       // The band of one isolated hour has no width: a bar from low to high shows it.
-      { mark: { type: 'rule', color: COLORS.eur, opacity: 0.5, strokeWidth: 4 }, encoding: { y: { field: 'low_eur', type: 'quantitative' }, y2: { field: 'high_eur' } } },
-      { mark: { type: 'line', color: COLORS.eur, strokeWidth: 2, point: { color: COLORS.eur, size: 30 } }, encoding: { y: { field: 'close_eur', type: 'quantitative' } } },
+      {
+        mark: { type: 'rule', color: COLORS.eur, opacity: 0.5, strokeWidth: 4 },
+        encoding: { y: { field: 'low_eur', type: 'quantitative' }, y2: { field: 'high_eur' } },
+      },
+      {
+        mark: { type: 'line', color: COLORS.eur, strokeWidth: 2, point: { color: COLORS.eur, size: 30 } },
+        encoding: { y: { field: 'close_eur', type: 'quantitative' } },
+      },
     ],
   }),
 });

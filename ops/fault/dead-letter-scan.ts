@@ -24,31 +24,36 @@ export interface LetterSummary {
 export async function scanDeadLetters(kafka: Kafka, n: Names, log: Logger, deadlineMs: number): Promise<LetterSummary[]> {
   const feedOf = new Map(RAW_FEEDS.map((f) => [n.deadLetter[f], f]));
   const out: LetterSummary[] = [];
-  await readTopicsToEnd(kafka, RAW_FEEDS.map((f) => n.deadLetter[f]), (records) => {
-    for (const r of records) {
-      const feed = feedOf.get(r.topic) as RawFeed;
-      let parsed: unknown = null;
-      try {
-        parsed = JSON.parse(r.value?.toString('utf8') ?? 'null');
-      } catch {
-        parsed = null;
+  await readTopicsToEnd(
+    kafka,
+    RAW_FEEDS.map((f) => n.deadLetter[f]),
+    (records) => {
+      for (const r of records) {
+        const feed = feedOf.get(r.topic) as RawFeed;
+        let parsed: unknown = null;
+        try {
+          parsed = JSON.parse(r.value?.toString('utf8') ?? 'null');
+        } catch {
+          parsed = null;
+        }
+        const letter = DeadLetterSchema.safeParse(parsed);
+        if (!letter.success) {
+          out.push({ feed, key: r.key, reason: '', error: 'not a dead letter', component: '', validRecord: false });
+          continue;
+        }
+        const l = letter.data;
+        const value = l.value === null ? null : l.value_encoding === 'base64' ? Buffer.from(l.value, 'base64') : l.value;
+        out.push({
+          feed,
+          key: l.origin.key,
+          reason: l.reason,
+          error: `${l.error.name}: ${l.error.message}`.slice(0, 300),
+          component: l.component,
+          validRecord: parseRawRecord(feed, value) !== null,
+        });
       }
-      const letter = DeadLetterSchema.safeParse(parsed);
-      if (!letter.success) {
-        out.push({ feed, key: r.key, reason: '', error: 'not a dead letter', component: '', validRecord: false });
-        continue;
-      }
-      const l = letter.data;
-      const value = l.value === null ? null : l.value_encoding === 'base64' ? Buffer.from(l.value, 'base64') : l.value;
-      out.push({
-        feed,
-        key: l.origin.key,
-        reason: l.reason,
-        error: `${l.error.name}: ${l.error.message}`.slice(0, 300),
-        component: l.component,
-        validRecord: parseRawRecord(feed, value) !== null,
-      });
-    }
-  }, { deadlineMs, log, groupPrefix: `${n.namespace}-dlq-scan` });
+    },
+    { deadlineMs, log, groupPrefix: `${n.namespace}-dlq-scan` },
+  );
   return out;
 }

@@ -96,7 +96,8 @@ export class FlowMonitor {
       if (sign !== null) return { afterMs: s.atMs - faultMs, sign };
       if (s.committed !== null && s.lag !== null) {
         if (lastProgress === null || s.committed > lastProgress.committed) lastProgress = { atMs: s.atMs, committed: s.committed };
-        else if (s.lag > 0 && s.atMs - lastProgress.atMs >= STALL_MS) return { afterMs: s.atMs - faultMs, sign: `processing stalled ${STALL_MS / 1000} s with lag ${s.lag}` };
+        else if (s.lag > 0 && s.atMs - lastProgress.atMs >= STALL_MS)
+          return { afterMs: s.atMs - faultMs, sign: `processing stalled ${STALL_MS / 1000} s with lag ${s.lag}` };
       }
     }
     return null;

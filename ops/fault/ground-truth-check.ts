@@ -5,7 +5,12 @@ import type { Recount } from '../raw-recount.js';
 /** EUR values of the ground truth are rounded to the cent. */
 const EUR_TOLERANCE = 0.01;
 
-interface Ranking { pool: string; n_blocks: number; reward_sat: number; reward_eur: number }
+interface Ranking {
+  pool: string;
+  n_blocks: number;
+  reward_sat: number;
+  reward_eur: number;
+}
 interface GroundTruth {
   price_points: { count: number };
   blocks: { height: number; hash: string; n_tx: number; pool: string; coinbase_reward_sat: number; total_fees_sat: number; coinbase_reward_eur: number }[];
@@ -33,7 +38,11 @@ export function groundTruthDifferences(dataDir: string, recount: Recount): strin
 
   same('price points', truth.price_points.count, recount.prices.size);
   same('blocks', truth.blocks.length, recount.blocks.size);
-  same('transactions', truth.blocks.reduce((s, b) => s + b.n_tx, 0), recount.transactions.count);
+  same(
+    'transactions',
+    truth.blocks.reduce((s, b) => s + b.n_tx, 0),
+    recount.transactions.count,
+  );
   for (const b of truth.blocks) {
     const d = recount.blocks.get(b.hash);
     if (d === undefined) {
@@ -63,7 +72,14 @@ export function groundTruthDifferences(dataDir: string, recount: Recount): strin
   ] as const;
   for (const [period, expected, found] of miners) {
     const ids = Object.entries(expected).flatMap(([bucket, m]) => m.ranking.map((r) => ({ id: `${bucket}:${r.pool}`, r })));
-    same(`pools per ${period}`, ids.map((e) => e.id).sort().join(','), [...found.keys()].sort().join(','));
+    same(
+      `pools per ${period}`,
+      ids
+        .map((e) => e.id)
+        .sort()
+        .join(','),
+      [...found.keys()].sort().join(','),
+    );
     for (const { id, r } of ids) {
       const d = found.get(id);
       if (d === undefined) continue;

@@ -27,8 +27,18 @@ export function pm2(args: readonly string[], env: NodeJS.ProcessEnv): string {
 
 /** The apps of the pm2 daemon of `env.PM2_HOME` (`pm2 jlist`). */
 export function pm2Apps(env: NodeJS.ProcessEnv): Pm2App[] {
-  const line = pm2(['jlist'], env).split('\n').filter((l) => l.startsWith('[')).at(-1) ?? '[]';
-  const list = JSON.parse(line) as { name: string; pm_id: number; pid?: number; monit?: { memory?: number }; pm2_env?: { status?: string; restart_time?: number } }[];
+  const line =
+    pm2(['jlist'], env)
+      .split('\n')
+      .filter((l) => l.startsWith('['))
+      .at(-1) ?? '[]';
+  const list = JSON.parse(line) as {
+    name: string;
+    pm_id: number;
+    pid?: number;
+    monit?: { memory?: number };
+    pm2_env?: { status?: string; restart_time?: number };
+  }[];
   return list.map((p) => ({
     name: p.name,
     pmId: p.pm_id,

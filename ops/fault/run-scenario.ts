@@ -49,7 +49,11 @@ export async function runScenario(scenario: FaultScenario, options: RunScenarioO
   const deadlineMs = Date.now() + options.timeoutMs;
   const failures: string[] = [];
   const end: { injected: FaultInjected | null; audit: AuditReport | null; recount: Recount | null; letters: LetterSummary[]; truth: string[] | null } = {
-    injected: null, audit: null, recount: null, letters: [], truth: null,
+    injected: null,
+    audit: null,
+    recount: null,
+    letters: [],
+    truth: null,
   };
   const steps: string[] = [];
   const timings = { detectMs: null as number | null, detectSign: null as string | null, recoverMs: null as number | null, caughtUpMs: null as number | null };
@@ -72,9 +76,20 @@ export async function runScenario(scenario: FaultScenario, options: RunScenarioO
     }
   }, cleanup);
   return buildVerdict({
-    scenario: scenario.name, namespace, dataDir: options.dataDir, rate: options.rate, fault: end.injected?.description ?? (steps.length > 0 ? `${steps.join('; ')}; then failed` : 'not injected'),
-    recorded: pipeline.target.events, audit: end.audit, recount: end.recount, letters: end.letters,
-    poisonKeys: end.injected?.poisonKeys ?? null, truth: end.truth, timings, peakWorkerRssBytes: monitor.peakWorkerRssBytes, failures,
+    scenario: scenario.name,
+    namespace,
+    dataDir: options.dataDir,
+    rate: options.rate,
+    fault: end.injected?.description ?? (steps.length > 0 ? `${steps.join('; ')}; then failed` : 'not injected'),
+    recorded: pipeline.target.events,
+    audit: end.audit,
+    recount: end.recount,
+    letters: end.letters,
+    poisonKeys: end.injected?.poisonKeys ?? null,
+    truth: end.truth,
+    timings,
+    peakWorkerRssBytes: monitor.peakWorkerRssBytes,
+    failures,
   });
 
   async function injectAndRecover(): Promise<void> {
@@ -107,7 +122,12 @@ export async function runScenario(scenario: FaultScenario, options: RunScenarioO
     const auditDeadline = Math.max(deadlineMs, Date.now() + 300_000);
     try {
       end.audit = await auditNamespace({
-        kafka: pipeline.kafka, es, names: pipeline.names, log, deadlineMs: auditDeadline, maxDifferences: 100_000,
+        kafka: pipeline.kafka,
+        es,
+        names: pipeline.names,
+        log,
+        deadlineMs: auditDeadline,
+        maxDifferences: 100_000,
         pools: PoolIdentifier.fromFile(pipeline.config.analytics.poolsFile, pipeline.config.analytics.poolMatchOrder),
         onRecount: (r) => {
           end.recount = r;

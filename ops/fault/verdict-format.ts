@@ -30,8 +30,17 @@ export function formatVerdict(v: FaultVerdict): string {
 export function formatSummary(verdicts: readonly FaultVerdict[]): string {
   const header = ['scenario', 'expected', 'found', 'lost', 'twice', 'valid dlq', 'drift', 'detect', 'recover', 'RSS MB', 'verdict'];
   const rows = verdicts.map((v) => [
-    v.scenario, String(sum(v.expected)), String(sum(v.found)), String(v.lost), String(v.countedTwice), String(v.validDeadLettered),
-    String(v.drift), seconds(v.detectMs), seconds(v.recoverMs), String(v.peakWorkerRssMb), v.pass ? 'PASS' : 'FAIL',
+    v.scenario,
+    String(sum(v.expected)),
+    String(sum(v.found)),
+    String(v.lost),
+    String(v.countedTwice),
+    String(v.validDeadLettered),
+    String(v.drift),
+    seconds(v.detectMs),
+    seconds(v.recoverMs),
+    String(v.peakWorkerRssMb),
+    v.pass ? 'PASS' : 'FAIL',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');

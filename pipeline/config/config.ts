@@ -11,7 +11,12 @@ const list = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x.length > 0),
+    );
 
 const bool = (fallback: boolean) =>
   z
@@ -54,9 +59,15 @@ export const EnvSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6380').describe('Redis URL (rediss:// for TLS)'),
   REDIS_PASSWORD: optional().describe('Redis password (overrides the URL)'),
 
-  MESSAGE_TIMEOUT_MS: int(120_000, 100, 3_600_000).describe('a spout tuple not fully acked within this is replayed (sized for a backlog on a small machine: a tree waits behind pending ones and a bulk write)'),
-  MAX_SPOUT_PENDING: int(300, 1, 1_000_000).describe('un-acked tuples per spout task before fetching pauses (with 2,000 on 2 cores, a backlog times out and replays over and over)'),
-  MAX_ATTEMPTS: int(0, 0, 1_000_000).describe('attempts before a record whose failures are all retriable goes to the dead-letter topic; 0 (default): never, it replays with backoff until the service it waits for is back (a retriable failure is an unavailable service, never bad input)'),
+  MESSAGE_TIMEOUT_MS: int(120_000, 100, 3_600_000).describe(
+    'a spout tuple not fully acked within this is replayed (sized for a backlog on a small machine: a tree waits behind pending ones and a bulk write)',
+  ),
+  MAX_SPOUT_PENDING: int(300, 1, 1_000_000).describe(
+    'un-acked tuples per spout task before fetching pauses (with 2,000 on 2 cores, a backlog times out and replays over and over)',
+  ),
+  MAX_ATTEMPTS: int(0, 0, 1_000_000).describe(
+    'attempts before a record whose failures are all retriable goes to the dead-letter topic; 0 (default): never, it replays with backoff until the service it waits for is back (a retriable failure is an unavailable service, never bad input)',
+  ),
   BACKOFF_BASE_MS: int(200, 1, 600_000).describe('first replay delay; doubles per attempt, with jitter'),
   BACKOFF_MAX_MS: int(30_000, 1, 3_600_000).describe('largest replay delay'),
   TRANSPORT_BATCH_SIZE: int(100, 1, 10_000).describe('tuples per BullMQ job'),
@@ -67,7 +78,9 @@ export const EnvSchema = z.object({
 
   FEED_BLOCKS_URL: z.string().url().default('https://mempool.space/api').describe('Esplora-compatible API base URL'),
   FEED_MEMPOOL_URL: z.string().url().default('https://mempool.space/api').describe('mempool recent-transactions API base URL'),
-  PRICE_PROVIDERS: list('kraken,coingecko').describe('price providers to poll (kraken, coingecko); each is polled every POLL_PRICES_MS with its own cursor and publishes its own points'),
+  PRICE_PROVIDERS: list('kraken,coingecko').describe(
+    'price providers to poll (kraken, coingecko); each is polled every POLL_PRICES_MS with its own cursor and publishes its own points',
+  ),
   KRAKEN_URL: z.string().url().default('https://api.kraken.com').describe('Kraken public API base URL'),
   COINGECKO_URL: z.string().url().default('https://api.coingecko.com/api/v3').describe('CoinGecko API base URL'),
   POLL_BLOCKS_MS: int(30_000, 100, 3_600_000).describe('block tip poll interval'),
@@ -75,9 +88,19 @@ export const EnvSchema = z.object({
   POLL_PRICES_MS: int(60_000, 100, 3_600_000).describe('price poll interval'),
   HTTP_TIMEOUT_MS: int(10_000, 100, 600_000).describe('timeout of one feed request'),
   HTTP_RETRIES: int(5, 0, 100).describe('retries of one feed request'),
-  FEED_BLOCKS_START_HEIGHT: z.coerce.number().int().min(0).optional().describe('first height the block producer publishes on a fresh cursor (default: the tip)'),
-  FEED_PRICES_START_TIME: z.coerce.number().int().min(0).optional().describe('price points after this Unix time are published on a fresh cursor (default: one day ago)'),
-  FEED_PUBLISH_RATE: int(0, 0, 1_000_000).describe('events per second each producer publishes at most (0: no limit; the demo\'s --rate)'),
+  FEED_BLOCKS_START_HEIGHT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('first height the block producer publishes on a fresh cursor (default: the tip)'),
+  FEED_PRICES_START_TIME: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('price points after this Unix time are published on a fresh cursor (default: one day ago)'),
+  FEED_PUBLISH_RATE: int(0, 0, 1_000_000).describe("events per second each producer publishes at most (0: no limit; the demo's --rate)"),
 
   POOLS_FILE: z.string().min(1).default('data/sample/pools/pools-v2.json').describe('mempool.space pools-v2.json used to identify mining pools'),
   POOL_MATCH_ORDER: z
@@ -91,7 +114,11 @@ export const EnvSchema = z.object({
   INDEX_LINGER_MS: int(200, 1, 60_000).describe('how long a partial bulk waits before it is sent'),
   INDEX_RETRIES: int(5, 0, 100).describe('retries of a bulk item that got 429/5xx or a connection error before its tuple fails (and replays)'),
 
-  UI_HOST: z.string().regex(/^[A-Za-z0-9.:-]+$/, 'a host name or IP address').default('127.0.0.1').describe('address the topology UI listens on (read-only; 0.0.0.0 exposes it to the network)'),
+  UI_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]+$/, 'a host name or IP address')
+    .default('127.0.0.1')
+    .describe('address the topology UI listens on (read-only; 0.0.0.0 exposes it to the network)'),
   UI_PORT: int(8080, 1, 65_535).describe('HTTP port of the topology UI (`npm start`, `npm run demo`)'),
 });
 
@@ -161,9 +188,7 @@ export interface Config {
  */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const parsed = EnvSchema.safeParse(source);
-  const problems: Problem[] = parsed.success
-    ? []
-    : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const problems: Problem[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   if (!parsed.success) throw new ConfigError('invalid configuration', problems);
   const env = parsed.data;
 

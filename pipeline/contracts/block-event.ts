@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { envelopeSchema, SatsSchema, ChainTimeSchema } from './envelope.js';
 
 /** One output of a coinbase transaction. `address` is null for outputs without one (bare P2PK, OP_RETURN). */
-export const CoinbaseOutputSchema = z
-  .object({ n: z.number().int().nonnegative(), value_sat: SatsSchema, address: z.string().min(1).nullable() })
-  .strict();
+export const CoinbaseOutputSchema = z.object({ n: z.number().int().nonnegative(), value_sat: SatsSchema, address: z.string().min(1).nullable() }).strict();
 export type CoinbaseOutput = z.infer<typeof CoinbaseOutputSchema>;
 
 /** A mined block as published with schema version 1 (key: block hash); no header `bits`. */

@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { envelopeSchema, SatsSchema, ChainTimeSchema } from './envelope.js';
 
 /** One output of a transaction; `address` is null where the script has none. */
-export const TxOutputSchema = z
-  .object({ n: z.number().int().nonnegative(), value_sat: SatsSchema, address: z.string().min(1).nullable() })
-  .strict();
+export const TxOutputSchema = z.object({ n: z.number().int().nonnegative(), value_sat: SatsSchema, address: z.string().min(1).nullable() }).strict();
 export type TxOutput = z.infer<typeof TxOutputSchema>;
 
 /** A transaction confirmed in a block (key: txid). Its event time is the block header time. */

@@ -49,7 +49,13 @@ export async function waitUntilPublished(target: FeedTarget, sinceMs: number, op
       if (progress.done && polledSince) return progress;
       last = { ...progress, polled };
       log.info(
-        { blockHeight: progress.blocks?.height ?? null, tipHeight: target.tip?.height ?? null, priceCursors: progress.prices, lastPrices: target.priceCursors, polledSince },
+        {
+          blockHeight: progress.blocks?.height ?? null,
+          tipHeight: target.tip?.height ?? null,
+          priceCursors: progress.prices,
+          lastPrices: target.priceCursors,
+          polledSince,
+        },
         'waiting for the producers',
       );
     } catch (err) {

@@ -44,7 +44,11 @@ function pm2(args: readonly string[], env: NodeJS.ProcessEnv, echo: boolean): st
 /** The processes pm2 manages (a first call starts the pm2 daemon, which prints a banner first). */
 export function pm2Processes(env: NodeJS.ProcessEnv = process.env): Pm2Process[] {
   const out = pm2(['jlist'], env, false);
-  const line = out.split('\n').filter((l) => l.startsWith('[')).at(-1) ?? '[]';
+  const line =
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('['))
+      .at(-1) ?? '[]';
   const list = JSON.parse(line) as { name: string; pm_id: number; pm2_env?: { status?: string; restart_time?: number } }[];
   return list.map((p) => ({ name: p.name, pmId: p.pm_id, status: p.pm2_env?.status ?? 'unknown', restarts: p.pm2_env?.restart_time ?? 0 }));
 }
@@ -65,7 +69,14 @@ export function deletePipelineApps(env: NodeJS.ProcessEnv, log: Logger): string[
 /** Starts the apps of `ECOSYSTEM_FILE` with `env` (DEMO_DATA set: the demo variant). */
 export function startPipelineApps(env: NodeJS.ProcessEnv, log: Logger): void {
   pm2(['start', ECOSYSTEM_FILE], env, false);
-  log.info({ apps: pm2Processes(env).filter((p) => PIPELINE_APPS.includes(p.name)).map((p) => `${p.name}:${p.pmId}`) }, 'pm2 apps started');
+  log.info(
+    {
+      apps: pm2Processes(env)
+        .filter((p) => PIPELINE_APPS.includes(p.name))
+        .map((p) => `${p.name}:${p.pmId}`),
+    },
+    'pm2 apps started',
+  );
 }
 
 /** Prints `pm2 ls` to stdout. */

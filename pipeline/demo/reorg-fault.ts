@@ -84,8 +84,12 @@ export async function runReorgFault(options: ReorgFaultOptions): Promise<ReorgFa
     blocks: await count(names.indices.blocks, [inHour, confirmed]),
     tx_count: await count(names.indices.transactions, [inHour, confirmed, { term: { is_coinbase: false } }]),
   });
-  await expectDoc(names.indices.minersDaily, `${b.day}:${pool}`, { blocks: await count(names.indices.blocks, [{ term: { day: b.day } }, { term: { pool } }, confirmed]) });
-  await expectDoc(names.indices.minersMonthly, `${b.month}:${pool}`, { blocks: await count(names.indices.blocks, [{ term: { month: b.month } }, { term: { pool } }, confirmed]) });
+  await expectDoc(names.indices.minersDaily, `${b.day}:${pool}`, {
+    blocks: await count(names.indices.blocks, [{ term: { day: b.day } }, { term: { pool } }, confirmed]),
+  });
+  await expectDoc(names.indices.minersMonthly, `${b.month}:${pool}`, {
+    blocks: await count(names.indices.blocks, [{ term: { month: b.month } }, { term: { pool } }, confirmed]),
+  });
   log.warn({ appliedMs, checked, problems: problems.length }, 'reorg fault checked');
   return { reorg, appliedMs, checked, problems };
 }

@@ -128,7 +128,11 @@ export class BoltExecutor {
     const anchorStates: InFlight[] = [];
     for (const a of anchors) {
       const state = this.inFlight.get(a.id);
-      if (!state) throw new InvariantError('emit anchored to a tuple that was already acked or failed (emit before ack)', { component: this.definition.id, tupleId: a.id });
+      if (!state)
+        throw new InvariantError('emit anchored to a tuple that was already acked or failed (emit before ack)', {
+          component: this.definition.id,
+          tupleId: a.id,
+        });
       anchorStates.push(state);
     }
     const roots = [...new Set(anchorStates.flatMap((s) => s.tuple.roots))];

@@ -57,11 +57,7 @@ export class ConfigError extends PipelineError {
   readonly problems: readonly Problem[];
 
   constructor(message: string, problems: readonly Problem[] = []) {
-    super(
-      problems.length === 0
-        ? message
-        : `${message}\n${problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}`).join('\n')}`,
-    );
+    super(problems.length === 0 ? message : `${message}\n${problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}`).join('\n')}`);
     this.problems = problems;
   }
 }

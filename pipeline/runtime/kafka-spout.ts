@@ -64,7 +64,14 @@ export class KafkaSpout implements Spout {
     this.clock = context.clock;
     this.metrics = context.metrics;
     const kafka = this.options.connections.kafka(`${context.componentId}-${context.workerId}-${context.taskIndex}`, this.log);
-    this.consumer = kafka.consumer({ groupId: this.options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 20_000, maxWaitTimeInMs: 500, allowAutoTopicCreation: false });
+    this.consumer = kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      rebalanceTimeout: 20_000,
+      maxWaitTimeInMs: 500,
+      allowAutoTopicCreation: false,
+    });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     this.admin = kafka.admin();
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => this.onAssignment(event.payload.memberAssignment));

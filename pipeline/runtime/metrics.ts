@@ -95,7 +95,12 @@ export class RuntimeMetrics {
       ]),
     ) as Record<LatencyName, Summary<string>>;
     const self = this;
-    this.pendingGauge = new Gauge({ name: 'storm_pending', help: 'spout tuples in flight', labelNames: ['topology', 'component', 'task'], registers: [this.registry] });
+    this.pendingGauge = new Gauge({
+      name: 'storm_pending',
+      help: 'spout tuples in flight',
+      labelNames: ['topology', 'component', 'task'],
+      registers: [this.registry],
+    });
     // Registered in the registry, which reads it through `collect`.
     new Gauge({
       name: 'storm_capacity',
@@ -109,8 +114,18 @@ export class RuntimeMetrics {
         }
       },
     });
-    this.pausedGauge = new Gauge({ name: 'storm_spout_paused', help: '1 while a spout pauses fetching (backpressure)', labelNames: ['topology', 'component', 'task'], registers: [this.registry] });
-    this.lagGauge = new Gauge({ name: 'storm_kafka_lag', help: 'records behind the partition end', labelNames: ['topology', 'component', 'task', 'topic', 'partition'], registers: [this.registry] });
+    this.pausedGauge = new Gauge({
+      name: 'storm_spout_paused',
+      help: '1 while a spout pauses fetching (backpressure)',
+      labelNames: ['topology', 'component', 'task'],
+      registers: [this.registry],
+    });
+    this.lagGauge = new Gauge({
+      name: 'storm_kafka_lag',
+      help: 'records behind the partition end',
+      labelNames: ['topology', 'component', 'task', 'topic', 'partition'],
+      registers: [this.registry],
+    });
   }
 
   /** The metrics handle of one task. */

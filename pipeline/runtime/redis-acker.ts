@@ -64,24 +64,35 @@ export class RedisAcker implements AckerStore {
     private readonly keys: RuntimeKeys,
     /** Lifetime of records and completion lists, a bound on garbage left by dead workers. */
     private readonly ttlMs: number,
-  ) {
-  }
+  ) {}
 
   async init(entries: readonly AckerInit[]): Promise<void> {
     if (entries.length === 0) return;
     const argv: string[] = [String(this.ttlMs)];
     for (const e of entries) argv.push(e.owner, e.xor);
-    await this.call(SCRIPTS.init, entries.map((e) => this.keys.tree(e.root)), argv);
+    await this.call(
+      SCRIPTS.init,
+      entries.map((e) => this.keys.tree(e.root)),
+      argv,
+    );
   }
 
   async ack(updates: readonly AckerUpdate[]): Promise<void> {
     if (updates.length === 0) return;
-    await this.call(SCRIPTS.ack, updates.map((u) => this.keys.tree(u.root)), [this.keys.donePrefix, String(this.ttlMs), ...updates.map((u) => u.xor)]);
+    await this.call(
+      SCRIPTS.ack,
+      updates.map((u) => this.keys.tree(u.root)),
+      [this.keys.donePrefix, String(this.ttlMs), ...updates.map((u) => u.xor)],
+    );
   }
 
   async fail(roots: readonly string[], failure: FailureInfo): Promise<void> {
     if (roots.length === 0) return;
-    await this.call(SCRIPTS.fail, roots.map((r) => this.keys.tree(r)), [this.keys.donePrefix, String(this.ttlMs), JSON.stringify(failure)]);
+    await this.call(
+      SCRIPTS.fail,
+      roots.map((r) => this.keys.tree(r)),
+      [this.keys.donePrefix, String(this.ttlMs), JSON.stringify(failure)],
+    );
   }
 
   async forget(roots: readonly string[]): Promise<void> {

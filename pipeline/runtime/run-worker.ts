@@ -85,7 +85,11 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
     log,
     clock,
     router: new Router(topology, {
-      localTasks: (component) => [...owned.keys()].map(parseTransferKey).filter((t) => t.component === component).map((t) => t.task),
+      localTasks: (component) =>
+        [...owned.keys()]
+          .map(parseTransferKey)
+          .filter((t) => t.component === component)
+          .map((t) => t.task),
     }),
     transfer: new Batcher<WireTuple>({
       batchSize: runtime.batchSize,
@@ -95,7 +99,13 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
       // The tuples are lost; their trees time out and replay.
       onError: (err) => log.warn({ err }, 'tuple transfer failed; trees will time out'),
     }),
-    acks: new Batcher<AckerUpdate>({ batchSize: 1000, lingerMs: runtime.lingerMs, clock, send: (_k, updates) => acker.ack(updates), onError: (err) => log.warn({ err }, 'acker update failed; trees will time out') }),
+    acks: new Batcher<AckerUpdate>({
+      batchSize: 1000,
+      lingerMs: runtime.lingerMs,
+      clock,
+      send: (_k, updates) => acker.ack(updates),
+      onError: (err) => log.warn({ err }, 'acker update failed; trees will time out'),
+    }),
     acker,
     metrics,
     messageTimeoutMs: runtime.messageTimeoutMs,
@@ -259,10 +269,11 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
   return {
     workerId,
     metricsPort: server.port,
-    ownedTasks: () => [...owned.keys()].map((k) => {
-      const t = parseTransferKey(k);
-      return `${t.component}/${t.task}`;
-    }),
+    ownedTasks: () =>
+      [...owned.keys()].map((k) => {
+        const t = parseTransferKey(k);
+        return `${t.component}/${t.task}`;
+      }),
     pending: () => spouts.reduce((n, s) => n + s.pendingCount, 0),
     stop,
   };

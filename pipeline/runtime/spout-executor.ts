@@ -142,7 +142,11 @@ export class SpoutExecutor {
     const targets = this.env.router.route(this.definition.id, stream, values);
     this.metrics.count('emitted', 1, stream);
     if (messageId === undefined) {
-      for (const t of targets) this.outgoing.push({ key: transferKey(t.component, t.task), tuple: { id: newTupleId(), stream, src: this.definition.id, srcTask: this.task, values, origins: [], roots: [] } });
+      for (const t of targets)
+        this.outgoing.push({
+          key: transferKey(t.component, t.task),
+          tuple: { id: newTupleId(), stream, src: this.definition.id, srcTask: this.task, values, origins: [], roots: [] },
+        });
       return;
     }
     const previous = this.byMessage.get(messageId);
@@ -166,7 +170,10 @@ export class SpoutExecutor {
     for (const t of targets) {
       const id = newTupleId();
       xor = xor === undefined ? id : xorIds(xor, id);
-      this.outgoing.push({ key: transferKey(t.component, t.task), tuple: { id, stream, src: this.definition.id, srcTask: this.task, values, origins, roots: [root] } });
+      this.outgoing.push({
+        key: transferKey(t.component, t.task),
+        tuple: { id, stream, src: this.definition.id, srcTask: this.task, values, origins, roots: [root] },
+      });
     }
     this.inits.push({ root, owner: this.env.workerId, xor: xor as string });
   }

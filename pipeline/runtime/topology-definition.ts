@@ -30,9 +30,7 @@ export interface SpoutDefinition {
 }
 
 /** A bolt component of a built topology; `kind` tells the executor how to ack. */
-export type BoltDefinition =
-  | (BoltCommon & { kind: 'bolt'; factory: () => Bolt })
-  | (BoltCommon & { kind: 'basic-bolt'; factory: () => BasicBolt });
+export type BoltDefinition = (BoltCommon & { kind: 'bolt'; factory: () => Bolt }) | (BoltCommon & { kind: 'basic-bolt'; factory: () => BasicBolt });
 
 interface BoltCommon {
   id: string;

@@ -44,12 +44,15 @@ export class WorkerRegistry {
     private readonly keys: RuntimeKeys,
     private readonly workerId: string,
     private readonly ttlMs: number,
-  ) {
-  }
+  ) {}
 
   /** Renews this worker's liveness and returns the ids of every live worker. */
   async heartbeat(info: { host: string; port: number; pid: number }): Promise<string[]> {
-    return (await SCRIPTS.heartbeat.run(this.redis, [this.keys.workers, this.keys.worker(this.workerId)], [this.workerId, String(this.ttlMs), String(info.port), info.host, String(info.pid)])) as string[];
+    return (await SCRIPTS.heartbeat.run(
+      this.redis,
+      [this.keys.workers, this.keys.worker(this.workerId)],
+      [this.workerId, String(this.ttlMs), String(info.port), info.host, String(info.pid)],
+    )) as string[];
   }
 
   /** Removes this worker from the live set. */
@@ -85,5 +88,4 @@ export class WorkerRegistry {
   async release(component: string, task: number): Promise<void> {
     await SCRIPTS.release.run(this.redis, [this.keys.lease(component, task)], [this.workerId]);
   }
-
 }

@@ -14,12 +14,7 @@ export interface IndexSetupResult {
  * indices, empty, where they are missing; an existing index gets the template's mappings (new
  * fields are added; a changed field type fails loudly). Safe to run again at any time.
  */
-export async function setupIndices(
-  client: Client,
-  names: Names,
-  settings: IndexSettings,
-  options: { templatesDir?: string } = {},
-): Promise<IndexSetupResult> {
+export async function setupIndices(client: Client, names: Names, settings: IndexSettings, options: { templatesDir?: string } = {}): Promise<IndexSetupResult> {
   const templates = namespacedTemplates(names, settings, options.templatesDir ?? TEMPLATES_DIR);
   const result: IndexSetupResult = { templates: [], created: [], existing: [] };
   for (const [key, body] of templates) {
@@ -50,7 +45,10 @@ export async function setupIndices(
 /** Every index of the namespace that exists (`${ns}-*`). */
 export async function namespaceIndices(client: Client, names: Names): Promise<string[]> {
   const rows = await client.cat.indices({ index: `${names.namespace}-*`, format: 'json', h: 'index', expand_wildcards: 'all' });
-  return rows.map((r) => r.index ?? '').filter((i) => i.length > 0).sort();
+  return rows
+    .map((r) => r.index ?? '')
+    .filter((i) => i.length > 0)
+    .sort();
 }
 
 /** Deletes every index and index template of the namespace. */

@@ -51,7 +51,12 @@ export async function setupTopics(admin: Admin, names: Names, settings: TopicSet
     // own leader wait fails on a freshly formed cluster, hence the wait below.
     await admin.createTopics({ topics: missing, waitForLeaders: false, timeout: 30_000 });
   }
-  await waitForReplicas(admin, specs.map((s) => s.topic), settings.replicationFactor, timeoutMs);
+  await waitForReplicas(
+    admin,
+    specs.map((s) => s.topic),
+    settings.replicationFactor,
+    timeoutMs,
+  );
   return {
     created: missing.map((s) => s.topic),
     existing: specs.filter((s) => present.has(s.topic)).map((s) => s.topic),
@@ -67,7 +72,9 @@ export async function waitForReplicas(admin: Admin, topics: string[], replicas: 
       // Asking for a topic the broker does not know yet makes kafkajs log an error: list first.
       const listed = new Set(await admin.listTopics());
       const meta = topics.every((t) => listed.has(t)) ? await admin.fetchTopicMetadata({ topics }) : { topics: [] };
-      const ready = meta.topics.length === topics.length && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0 && p.isr.length >= replicas));
+      const ready =
+        meta.topics.length === topics.length &&
+        meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0 && p.isr.length >= replicas));
       if (ready) return;
     } catch (err) {
       // Metadata of a topic created a moment ago may not have reached every broker yet.

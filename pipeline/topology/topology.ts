@@ -60,28 +60,54 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
     backoffMaxMs: config.runtime.backoffMaxMs,
   });
   const spout = (feed: 'blocks' | 'transactions' | 'prices') => () =>
-    new KafkaSpout(kafkaSpoutOptions(config.runtime, { connections, topic: n.topics[feed], groupId: t.consumerGroups[feed], deadLetterTopic: n.deadLetter[feed] }));
+    new KafkaSpout(
+      kafkaSpoutOptions(config.runtime, { connections, topic: n.topics[feed], groupId: t.consumerGroups[feed], deadLetterTopic: n.deadLetter[feed] }),
+    );
 
   const b = new TopologyBuilder(t.topology);
   b.setSpout('blocks-spout', spout('blocks'));
   b.setSpout('transactions-spout', spout('transactions'));
   b.setSpout('prices-spout', spout('prices'));
 
-  b.setBasicBolt('validate-blocks', () => new ValidateBolt({
-    schemaName: 'block event', schema: BlockEventSchema, route: (e) => ({ values: { hash: e.data.hash, block: e.data } }),
-  }), { outputs: { default: ['hash', 'block'] } }).shuffleGrouping('blocks-spout');
-  b.setBasicBolt('validate-transactions', () => new ValidateBolt({
-    schemaName: 'transaction event', schema: TransactionEventSchema, route: routeTransaction,
-  }), { parallelism: 2, outputs: { default: ['txid', 'tx'], [PENDING_STREAM]: index } }).shuffleGrouping('transactions-spout');
-  b.setBasicBolt('validate-prices', () => new ValidateBolt({
-    schemaName: 'price event', schema: PriceEventSchema, route: (e) => ({ values: { pair: e.data.pair, point: e.data } }),
-  }), { outputs: { default: ['pair', 'point'] } }).shuffleGrouping('prices-spout');
+  b.setBasicBolt(
+    'validate-blocks',
+    () =>
+      new ValidateBolt({
+        schemaName: 'block event',
+        schema: BlockEventSchema,
+        route: (e) => ({ values: { hash: e.data.hash, block: e.data } }),
+      }),
+    { outputs: { default: ['hash', 'block'] } },
+  ).shuffleGrouping('blocks-spout');
+  b.setBasicBolt(
+    'validate-transactions',
+    () =>
+      new ValidateBolt({
+        schemaName: 'transaction event',
+        schema: TransactionEventSchema,
+        route: routeTransaction,
+      }),
+    { parallelism: 2, outputs: { default: ['txid', 'tx'], [PENDING_STREAM]: index } },
+  ).shuffleGrouping('transactions-spout');
+  b.setBasicBolt(
+    'validate-prices',
+    () =>
+      new ValidateBolt({
+        schemaName: 'price event',
+        schema: PriceEventSchema,
+        route: (e) => ({ values: { pair: e.data.pair, point: e.data } }),
+      }),
+    { outputs: { default: ['pair', 'point'] } },
+  ).shuffleGrouping('prices-spout');
 
   const stateOutputs = { default: index };
-  b.setBasicBolt('block-state', () => new BlockStateBolt(state, pools), { outputs: { ...stateOutputs, [REPRICE_STREAM]: [...REPRICE_FIELDS] } })
-    .fieldsGrouping('validate-blocks', ['hash']);
-  b.setBasicBolt('transaction-state', () => new TransactionStateBolt(state), { parallelism: 4, outputs: stateOutputs })
-    .shuffleGrouping('validate-transactions');
+  b.setBasicBolt('block-state', () => new BlockStateBolt(state, pools), { outputs: { ...stateOutputs, [REPRICE_STREAM]: [...REPRICE_FIELDS] } }).fieldsGrouping(
+    'validate-blocks',
+    ['hash'],
+  );
+  b.setBasicBolt('transaction-state', () => new TransactionStateBolt(state), { parallelism: 4, outputs: stateOutputs }).shuffleGrouping(
+    'validate-transactions',
+  );
   b.setBasicBolt('price-state', () => new PriceStateBolt(state), {
     outputs: { ...stateOutputs, [REPRICE_STREAM]: [...REPRICE_FIELDS] },
   }).fieldsGrouping('validate-prices', ['pair']);
@@ -90,15 +116,26 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
     .fieldsGrouping('block-state', ['hash'], { stream: REPRICE_STREAM });
 
   b.setBolt('index', () => new BulkIndexBolt({ writer, indices: n.indices, batchSize: a.indexBatchSize }), {
-    parallelism: 2, tickIntervalMs: a.indexLingerMs, maxInFlight: 10 * a.indexBatchSize,
+    parallelism: 2,
+    tickIntervalMs: a.indexLingerMs,
+    maxInFlight: 10 * a.indexBatchSize,
   })
     .shuffleGrouping('block-state')
     .shuffleGrouping('transaction-state')
     .shuffleGrouping('price-state')
     .shuffleGrouping('reprice-block')
     .shuffleGrouping('validate-transactions', { stream: PENDING_STREAM });
-  b.setBolt('aggregates', () => new AggregateRenderBolt({
-    store: state, writer, indices: n.indices, batch: a.renderBatch, leaseMs: a.renderLeaseMs,
-  }), { tickIntervalMs: a.renderIntervalMs });
+  b.setBolt(
+    'aggregates',
+    () =>
+      new AggregateRenderBolt({
+        store: state,
+        writer,
+        indices: n.indices,
+        batch: a.renderBatch,
+        leaseMs: a.renderLeaseMs,
+      }),
+    { tickIntervalMs: a.renderIntervalMs },
+  );
   return b.build();
 }

@@ -114,7 +114,10 @@ export class FeedServer {
       const competing = competingTip(tip, parsed.data);
       this.data.replaceTip(competing.block);
       const reply: ReorgReply = { height: tip.height, replaced: tip.hash, by: competing.block.hash, dropped: competing.dropped };
-      this.log.warn({ height: reply.height, replaced: reply.replaced, by: reply.by, dropped: reply.dropped.length }, 'served chain switched to a competing tip');
+      this.log.warn(
+        { height: reply.height, replaced: reply.replaced, by: reply.by, dropped: reply.dropped.length },
+        'served chain switched to a competing tip',
+      );
       return send(res, json(reply));
     }
     if (req.method === 'POST' && path === '/reset') {

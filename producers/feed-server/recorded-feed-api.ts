@@ -49,7 +49,13 @@ export class RecordedFeedApi {
     m = /^\/blocks(?:\/(\d+))?$/.exec(path);
     if (m) {
       const start = m[1] === undefined ? Number.POSITIVE_INFINITY : Number(m[1]);
-      return json(this.data.blocks.filter((b) => b.height <= start).slice(-10).reverse().map(summary));
+      return json(
+        this.data.blocks
+          .filter((b) => b.height <= start)
+          .slice(-10)
+          .reverse()
+          .map(summary),
+      );
     }
     m = /^\/block\/([0-9a-f]{64})(\/raw|\/header)?$/.exec(path);
     if (m) {
@@ -93,7 +99,10 @@ export class RecordedFeedApi {
       const p = points.at(-1);
       if (!p) return json({ error: ['EGeneral:Unavailable'] });
       const v = String(p.priceEur);
-      return json({ error: [], result: { XXBTZEUR: { a: [v, '1', '1.000'], b: [v, '1', '1.000'], c: [v, '0.01'], v: ['0', '0'], p: [v, v], t: [0, 0], l: [v, v], h: [v, v], o: v } } });
+      return json({
+        error: [],
+        result: { XXBTZEUR: { a: [v, '1', '1.000'], b: [v, '1', '1.000'], c: [v, '0.01'], v: ['0', '0'], p: [v, v], t: [0, 0], l: [v, v], h: [v, v], o: v } },
+      });
     }
     return notFound('unknown kraken path');
   }
@@ -128,7 +137,9 @@ function summary(b: ServedBlock) {
     tx_count: b.txCount,
     size: b.raw.length,
     weight: b.header.weight(),
-    merkle_root: Buffer.from(b.header.merkleRoot ?? new Uint8Array(32)).reverse().toString('hex'),
+    merkle_root: Buffer.from(b.header.merkleRoot ?? new Uint8Array(32))
+      .reverse()
+      .toString('hex'),
     previousblockhash: b.previousHash,
     nonce: b.header.nonce,
     bits: b.header.bits,

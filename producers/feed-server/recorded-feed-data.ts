@@ -63,7 +63,9 @@ export class RecordedFeedData {
       blocks.push({
         height: Number(name.slice(0, -4)),
         hash: block.getId(),
-        previousHash: Buffer.from(block.prevHash ?? new Uint8Array(32)).reverse().toString('hex'),
+        previousHash: Buffer.from(block.prevHash ?? new Uint8Array(32))
+          .reverse()
+          .toString('hex'),
         header: block,
         raw,
         txCount: txs.length,

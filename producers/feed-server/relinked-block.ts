@@ -39,7 +39,9 @@ export function relinkBlock(template: string | Uint8Array, options: RelinkOption
   return {
     height: options.height,
     hash: block.getId(),
-    previousHash: Buffer.from(block.prevHash ?? new Uint8Array(32)).reverse().toString('hex'),
+    previousHash: Buffer.from(block.prevHash ?? new Uint8Array(32))
+      .reverse()
+      .toString('hex'),
     time: block.timestamp,
     bits: block.bits,
     raw: Buffer.from(block.toBuffer()),

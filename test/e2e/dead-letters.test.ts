@@ -98,7 +98,8 @@ beforeAll(async () => {
     async afterPublish(r) {
       const producer = createKafka(r.config, { clientIdSuffix: 'dlq-test-bad' }).producer({ idempotent: true, maxInFlightRequests: 1 });
       await producer.connect();
-      for (const [feed, records] of Object.entries(BAD)) await producer.send({ topic: r.names.topics[feed as keyof typeof BAD], acks: -1, messages: [...records] });
+      for (const [feed, records] of Object.entries(BAD))
+        await producer.send({ topic: r.names.topics[feed as keyof typeof BAD], acks: -1, messages: [...records] });
       await producer.disconnect();
     },
   });
@@ -118,7 +119,13 @@ beforeAll(async () => {
   fresh = TransactionEventSchema.parse({
     ...template,
     ...eventTime,
-    data: { ...base, txid: randomBytes(32).toString('hex'), index_in_block: Math.max(...used) + 1, outputs: [{ n: 0, value_sat: 12_345, address: null }], output_total_sat: 12_345 },
+    data: {
+      ...base,
+      txid: randomBytes(32).toString('hex'),
+      index_in_block: Math.max(...used) + 1,
+      outputs: [{ n: 0, value_sat: 12_345, address: null }],
+      output_total_sat: 12_345,
+    },
   });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
@@ -136,13 +143,23 @@ afterAll(async () => {
   await run?.stop();
 });
 
-interface Group { dlqTopic: string; reason: string; component: string; errorName: string; count: number; example: { letter: DeadLetter } }
+interface Group {
+  dlqTopic: string;
+  reason: string;
+  component: string;
+  errorName: string;
+  count: number;
+  example: { letter: DeadLetter };
+}
 
 describe('npm run dlq', () => {
   it('list: groups the letters by dead-letter topic, reason, component and error, with an example each', async () => {
     const result = await runCommand('dlq.ts', ['list', '--json'], env);
     expect(result.code, result.stderr).toBe(0);
-    const groups = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Group);
+    const groups = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Group);
     const count = (dlqTopic: string, component: string, errorName: string) =>
       groups.filter((g) => g.dlqTopic === dlqTopic && g.component === component && g.errorName === errorName).reduce((s, g) => s + g.count, 0);
     const d = run.names.deadLetter;
@@ -163,7 +180,10 @@ describe('npm run dlq', () => {
   it('show: the latest letters first, decoded, filtered by topic and reason', async () => {
     const result = await runCommand('dlq.ts', ['show', '--topic', 'transactions', '--reason', 'non-retriable', '--limit', '2', '--json'], env);
     expect(result.code, result.stderr).toBe(0);
-    const shown = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { letter: DeadLetter });
+    const shown = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { letter: DeadLetter });
     expect(shown).toHaveLength(2);
     expect(new Set(shown.map((s) => s.letter.origin.key))).toEqual(new Set([fresh.data.txid, counted.data.txid]));
     const text = await runCommand('dlq.ts', ['show', '--topic', 'prices'], env);

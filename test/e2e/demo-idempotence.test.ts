@@ -106,7 +106,13 @@ describe('npm run demo', () => {
     const first = await runDemo();
     expect(first.stderr).not.toMatch(/not done/);
     expect(first.code).toBe(0);
-    for (const title of ['BTC-EUR price at each block', 'Hourly volume and largest transaction', 'Mining pools per UTC day', 'Mining pools per UTC month', 'Pending (unconfirmed) volume']) {
+    for (const title of [
+      'BTC-EUR price at each block',
+      'Hourly volume and largest transaction',
+      'Mining pools per UTC day',
+      'Mining pools per UTC month',
+      'Pending (unconfirmed) volume',
+    ]) {
       expect(first.stdout).toContain(title);
     }
     const before = await versions();

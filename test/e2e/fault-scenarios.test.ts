@@ -25,7 +25,12 @@ const log = createLogger({ name: 'fault-test', level: process.env.LOG_LEVEL ?? '
 describe('fault scenarios on the recorded sample', () => {
   it.each(CI_SCENARIOS)('%s: nothing lost, nothing counted twice, no valid record dead-lettered', async (name, seconds) => {
     const verdict = await runScenario(SCENARIOS[name], {
-      dataDir: DATA_DIR, rate: await defaultFaultRate(DATA_DIR), seconds, timeoutMs: 600_000, keep: false, log,
+      dataDir: DATA_DIR,
+      rate: await defaultFaultRate(DATA_DIR),
+      seconds,
+      timeoutMs: 600_000,
+      keep: false,
+      log,
     });
     process.stdout.write(`${name}: ${JSON.stringify(verdict)}\n`);
     expect(verdict.fault).not.toBe('not injected');

@@ -62,7 +62,8 @@ describe('npm run fault -- reorg (feed server switches its tip mid-run)', () => 
         try {
           // The fault goes in as soon as the producer has published the tip, while the topology is still at work.
           await waitFor(async () => (await admin.fetchTopicOffsets(r.names.topics.blocks)).reduce((n, o) => n + Number(o.high), 0) >= data.blocks.length, {
-            timeoutMs: 300_000, what: 'every served block published',
+            timeoutMs: 300_000,
+            what: 'every served block published',
           });
           const progress = await processingProgress(admin, redis, r.names);
           process.stdout.write(`e2e reorg fault: injected with ${progress.lag} records not yet processed\n`);
@@ -75,7 +76,9 @@ describe('npm run fault -- reorg (feed server switches its tip mid-run)', () => 
     });
     const pipeline = run;
     if (report === undefined) throw new Error('the fault did not run');
-    process.stdout.write(`e2e reorg fault: ${JSON.stringify({ ...report.reorg, dropped: report.reorg.dropped.length, appliedMs: report.appliedMs, checked: report.checked })}\n`);
+    process.stdout.write(
+      `e2e reorg fault: ${JSON.stringify({ ...report.reorg, dropped: report.reorg.dropped.length, appliedMs: report.appliedMs, checked: report.checked })}\n`,
+    );
     expect(report.problems).toEqual([]);
     expect(report.reorg.dropped).toHaveLength(10);
     expect(report.checked).toBeGreaterThan(10);
@@ -85,16 +88,31 @@ describe('npm run fault -- reorg (feed server switches its tip mid-run)', () => 
     await topics.connect();
     try {
       const blocks = (await topics.readAll(pipeline.names.topics.blocks)).map((m) => decodeJson('block event', BlockEventSchema, m.value).data as BlockData);
-      const txs = (await topics.readAll(pipeline.names.topics.transactions)).map((m) => decodeJson('transaction event', TransactionEventSchema, m.value).data).filter((t): t is ConfirmedTxData => t.status === 'confirmed');
+      const txs = (await topics.readAll(pipeline.names.topics.transactions))
+        .map((m) => decodeJson('transaction event', TransactionEventSchema, m.value).data)
+        .filter((t): t is ConfirmedTxData => t.status === 'confirmed');
       const prices = (await topics.readAll(pipeline.names.topics.prices)).map((m) => decodeJson('price event', PriceEventSchema, m.value).data);
       const pools = PoolIdentifier.fromFile(`${SAMPLE_DIR}/pools/pools-v2.json`, 'address-first');
-      const want = recount([...new Map(blocks.map((b) => [b.hash, b])).values()], txs, prices, (b) => pools.identify({ scriptHex: b.coinbase_script_hex, outputAddresses: b.coinbase_outputs.map((o) => o.address) }).pool);
+      const want = recount(
+        [...new Map(blocks.map((b) => [b.hash, b])).values()],
+        txs,
+        prices,
+        (b) => pools.identify({ scriptHex: b.coinbase_script_hex, outputAddresses: b.coinbase_outputs.map((o) => o.address) }).pool,
+      );
       const client = es as Client;
       const got = new Map<string, Map<string, Record<string, unknown>>>();
       for (const key of RECOUNT_INDICES) {
         const index = pipeline.names.indices[key];
         await client.indices.refresh({ index });
-        got.set(key, new Map((await client.search<Record<string, unknown>>({ index, size: 10_000, query: { match_all: {} } })).hits.hits.map((h) => [h._id as string, h._source as Record<string, unknown>])));
+        got.set(
+          key,
+          new Map(
+            (await client.search<Record<string, unknown>>({ index, size: 10_000, query: { match_all: {} } })).hits.hits.map((h) => [
+              h._id as string,
+              h._source as Record<string, unknown>,
+            ]),
+          ),
+        );
       }
       expect(recountMismatches((key) => got.get(key) ?? new Map(), want)).toEqual([]);
       expect([...want.blocks.values()].filter((b) => b.orphaned)).toHaveLength(1);

@@ -44,7 +44,8 @@ async function all(index: string): Promise<Docs> {
   const out: Docs = new Map();
   let response = await client.search({ index, size: 5000, scroll: '1m', seq_no_primary_term: true, version: true, query: { match_all: {} } });
   while (response.hits.hits.length > 0) {
-    for (const h of response.hits.hits) out.set(h._id as string, { source: h._source as Record<string, any>, seqNo: h._seq_no as number, version: h._version as number });
+    for (const h of response.hits.hits)
+      out.set(h._id as string, { source: h._source as Record<string, any>, seqNo: h._seq_no as number, version: h._version as number });
     response = await client.scroll({ scroll_id: response._scroll_id as string, scroll: '1m' });
   }
   return out;
@@ -57,7 +58,10 @@ async function snapshot(run: PipelineRun): Promise<Map<string, Docs>> {
 async function publishBlocks(publisher: EventPublisher, blocks: readonly ScenarioBlock[]): Promise<number> {
   let n = 0;
   for (const b of blocks) {
-    n += await publisher.publish('transactions', b.transactions.map((t) => builder.confirmedTransaction(t)));
+    n += await publisher.publish(
+      'transactions',
+      b.transactions.map((t) => builder.confirmedTransaction(t)),
+    );
     n += await publisher.publish('blocks', [builder.block(b.block)]);
   }
   return n;
@@ -66,7 +70,10 @@ async function publishBlocks(publisher: EventPublisher, blocks: readonly Scenari
 async function publishTo(run: PipelineRun, blocks: readonly ScenarioBlock[]): Promise<void> {
   const sink = new KafkaRecordSink(createKafka(run.config, { clientIdSuffix: 'e2e-reorg' }));
   try {
-    await publishBlocks(new EventPublisher({ sink, names: run.names, component: 'e2e-reorg', clock: systemClock, log, metrics: new ProducerMetrics() }), blocks);
+    await publishBlocks(
+      new EventPublisher({ sink, names: run.names, component: 'e2e-reorg', clock: systemClock, log, metrics: new ProducerMetrics() }),
+      blocks,
+    );
   } finally {
     await sink.close();
   }
@@ -77,13 +84,21 @@ const sources = (snap: Map<string, Docs>) => (index: string) => new Map([...(sna
 
 /** Documents whose sequence number moved between two snapshots (rewritten), per index. */
 function rewritten(before: Map<string, Docs>, after: Map<string, Docs>): Record<string, number> {
-  return Object.fromEntries(INDICES.map((k) => {
-    const was = before.get(k) as Docs;
-    return [k, [...(after.get(k) as Docs)].filter(([id, d]) => was.get(id)?.seqNo !== d.seqNo).length];
-  }));
+  return Object.fromEntries(
+    INDICES.map((k) => {
+      const was = before.get(k) as Docs;
+      return [k, [...(after.get(k) as Docs)].filter(([id, d]) => was.get(id)?.seqNo !== d.seqNo).length];
+    }),
+  );
 }
 
-const expected = (s: ReorgScenario, blocks: readonly ScenarioBlock[]) => recount(blocks.map((b) => b.block), blocks.flatMap((b) => b.transactions), s.prices, poolOf);
+const expected = (s: ReorgScenario, blocks: readonly ScenarioBlock[]) =>
+  recount(
+    blocks.map((b) => b.block),
+    blocks.flatMap((b) => b.transactions),
+    s.prices,
+    poolOf,
+  );
 
 describe('reorgs through the whole pipeline (real blocks re-linked)', () => {
   const scenarios = reorgScenarios();
@@ -96,7 +111,10 @@ describe('reorgs through the whole pipeline (real blocks re-linked)', () => {
         namespace: `e2ereorg${Math.random().toString(36).slice(2, 8)}`,
         workers: 1,
         async publish(publisher) {
-          const prices = await publisher.publish('prices', scenario.prices.map((p) => builder.price(p)));
+          const prices = await publisher.publish(
+            'prices',
+            scenario.prices.map((p) => builder.price(p)),
+          );
           const blocks = await publishBlocks(publisher, first);
           return { events: { blocks: first.length, transactions: blocks - first.length, prices }, deadLetters: 0, elapsedMs: 0, eventsPerSecond: 0 };
         },
@@ -115,7 +133,9 @@ describe('reorgs through the whole pipeline (real blocks re-linked)', () => {
         published = [...published, ...step];
         const after = await snapshot(run);
         expect(recountMismatches(sources(after), expected(scenario, published)), `after step ${i + 1}`).toEqual([]);
-        process.stdout.write(`e2e reorg: ${scenario.name} step ${i + 1} (${step.map((b) => `${b.name}:${b.transactions.length} txs`).join(', ')}): processed ${appliedMs} ms after publishing; documents rewritten ${JSON.stringify(rewritten(docs, after))}\n`);
+        process.stdout.write(
+          `e2e reorg: ${scenario.name} step ${i + 1} (${step.map((b) => `${b.name}:${b.transactions.length} txs`).join(', ')}): processed ${appliedMs} ms after publishing; documents rewritten ${JSON.stringify(rewritten(docs, after))}\n`,
+        );
         docs = after;
       }
       const orphans = [...(docs.get('blocks') as Docs).values()].filter((d) => d.source.orphaned === true);

@@ -126,7 +126,7 @@ describe('topology UI in chromium on the recorded data', () => {
     }
     expect(await page.locator('g.node').count()).toBe(components.length);
     const deadLetters = await page.locator('#dead-letters').innerText();
-    const reasons = await (await fetch(`${baseUrl}/api/dead-letters`)).json() as { topics: { topic: string; byReason: Record<string, number> }[] };
+    const reasons = (await (await fetch(`${baseUrl}/api/dead-letters`)).json()) as { topics: { topic: string; byReason: Record<string, number> }[] };
     const byReason = reasons.topics.find((t) => t.topic === topic)?.byReason ?? {};
     expect(Object.values(byReason).reduce((s, c) => s + c, 0)).toBe(1);
     for (const reason of Object.keys(byReason)) expect(deadLetters).toContain(redriveCommand(topic, reason));

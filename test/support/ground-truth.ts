@@ -7,7 +7,12 @@ import type { Names } from '../../pipeline/contracts/names.js';
 /** EUR values may differ from the ground truth by rounding to the cent. */
 const EUR = 0.01;
 
-interface Ranking { pool: string; n_blocks: number; reward_sat: number; reward_eur: number }
+interface Ranking {
+  pool: string;
+  n_blocks: number;
+  reward_sat: number;
+  reward_eur: number;
+}
 
 /** The recorded data set's expected results (`expected/ground_truth.json`), computed outside this project. */
 export interface GroundTruth {
@@ -36,7 +41,8 @@ export async function allDocs(es: Client, index: string): Promise<Map<string, St
   const out = new Map<string, StoredDoc>();
   let response = await es.search({ index, size: 5000, scroll: '1m', seq_no_primary_term: true, version: true, query: { match_all: {} } });
   while (response.hits.hits.length > 0) {
-    for (const h of response.hits.hits) out.set(h._id as string, { source: h._source as Record<string, any>, seqNo: h._seq_no as number, version: h._version as number });
+    for (const h of response.hits.hits)
+      out.set(h._id as string, { source: h._source as Record<string, any>, seqNo: h._seq_no as number, version: h._version as number });
     response = await es.scroll({ scroll_id: response._scroll_id as string, scroll: '1m' });
   }
   return out;
@@ -50,7 +56,11 @@ export async function expectBlocks(es: Client, n: Names, truth: GroundTruth): Pr
     const d = docs.get(b.hash)?.source;
     expect(d, `block ${b.height}`).toBeDefined();
     expect({ height: d?.height, pool: d?.pool, reward: d?.reward_sat, fees: d?.fees_sat, txs: d?.tx_count }).toEqual({
-      height: b.height, pool: b.pool, reward: b.coinbase_reward_sat, fees: b.total_fees_sat, txs: b.n_tx,
+      height: b.height,
+      pool: b.pool,
+      reward: b.coinbase_reward_sat,
+      fees: b.total_fees_sat,
+      txs: b.n_tx,
     });
     expect(Math.abs((d?.reward_eur as number) - b.coinbase_reward_eur)).toBeLessThanOrEqual(EUR);
   }
@@ -71,7 +81,10 @@ export async function expectHours(es: Client, n: Names, truth: GroundTruth): Pro
   for (const [hour, h] of Object.entries(truth.hours)) {
     const d = docs.get(hour)?.source as Record<string, any>;
     expect({ n: d.tx_count, sat: d.volume_sat, max: d.max_tx_txid, maxSat: d.max_tx_sat }, hour).toEqual({
-      n: h.n_tx, sat: h.volume_sat, max: h.max_tx?.txid ?? null, maxSat: h.max_tx?.output_total_sat ?? null,
+      n: h.n_tx,
+      sat: h.volume_sat,
+      max: h.max_tx?.txid ?? null,
+      maxSat: h.max_tx?.output_total_sat ?? null,
     });
     expect(Math.abs(d.volume_eur - h.volume_eur), hour).toBeLessThanOrEqual(EUR);
     if (h.max_tx) expect(Math.abs(d.max_tx_eur - h.max_tx.eur), hour).toBeLessThanOrEqual(EUR);

@@ -9,7 +9,18 @@ import { toNumber } from '../../pipeline/topology/domain/decimal.js';
 export interface Recount {
   blocks: Map<string, { height: number; pool: string; reward_sat: number; orphaned: boolean }>;
   transactions: Map<string, { block_hash: string; block_height: number; index_in_block: number; output_total_sat: number; orphaned: boolean }>;
-  volumeHourly: Map<string, { blocks: number; tx_count: number; volume_sat: number; volume_eur: number | null; max_tx_txid: string | null; max_tx_sat: number | null; max_tx_block_height: number | null }>;
+  volumeHourly: Map<
+    string,
+    {
+      blocks: number;
+      tx_count: number;
+      volume_sat: number;
+      volume_eur: number | null;
+      max_tx_txid: string | null;
+      max_tx_sat: number | null;
+      max_tx_block_height: number | null;
+    }
+  >;
   minersDaily: Map<string, { blocks: number; reward_sat: number; reward_eur: number | null }>;
   minersMonthly: Map<string, { blocks: number; reward_sat: number; reward_eur: number | null }>;
 }
@@ -24,7 +35,12 @@ const monthOf = (t: number) => new Date(t * 1000).toISOString().slice(0, 7);
  * height then hash, else the lowest of all), per hour and per pool and day or month, counting only
  * blocks on the best chain. Hours and pools seen only in orphaned blocks keep a document with zeros.
  */
-export function recount(blocks: readonly BlockData[], txs: readonly ConfirmedTxData[], prices: readonly PriceData[], poolOf: (b: BlockData) => string): Recount {
+export function recount(
+  blocks: readonly BlockData[],
+  txs: readonly ConfirmedTxData[],
+  prices: readonly PriceData[],
+  poolOf: (b: BlockData) => string,
+): Recount {
   const byHash = new Map(blocks.map((b) => [b.hash, b]));
   const best = bestChain(blocks.map((b) => ({ hash: b.hash, previousHash: b.previous_hash, height: b.height, bits: b.bits ?? null })));
   const counted = (hash: string) => best.has(hash) || !byHash.has(hash);
@@ -39,12 +55,19 @@ export function recount(blocks: readonly BlockData[], txs: readonly ConfirmedTxD
   for (const b of blocks) {
     const reward = b.coinbase_outputs.reduce((s, o) => s + o.value_sat, 0);
     out.blocks.set(b.hash, { height: b.height, pool: poolOf(b), reward_sat: reward, orphaned: !best.has(b.hash) });
-    for (const [map, bucket] of [[out.minersDaily, dayOf(b.time)], [out.minersMonthly, monthOf(b.time)]] as const) {
+    for (const [map, bucket] of [
+      [out.minersDaily, dayOf(b.time)],
+      [out.minersMonthly, monthOf(b.time)],
+    ] as const) {
       const id = `${bucket}:${poolOf(b)}`;
       const cur = map.get(id) ?? { blocks: 0, reward_sat: 0, reward_eur: 0 };
       if (best.has(b.hash)) {
         const e = eur(reward, b.time);
-        map.set(id, { blocks: cur.blocks + 1, reward_sat: cur.reward_sat + reward, reward_eur: cur.reward_eur === null || e === null ? null : cur.reward_eur + e });
+        map.set(id, {
+          blocks: cur.blocks + 1,
+          reward_sat: cur.reward_sat + reward,
+          reward_eur: cur.reward_eur === null || e === null ? null : cur.reward_eur + e,
+        });
       } else map.set(id, cur);
     }
   }
@@ -62,8 +85,11 @@ export function recount(blocks: readonly BlockData[], txs: readonly ConfirmedTxD
       return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
     })[0] as ConfirmedTxData;
     out.transactions.set(txid, {
-      block_hash: home.block_hash, block_height: home.block_height, index_in_block: home.index_in_block,
-      output_total_sat: home.output_total_sat, orphaned: !counted(home.block_hash),
+      block_hash: home.block_hash,
+      block_height: home.block_height,
+      index_in_block: home.index_in_block,
+      output_total_sat: home.output_total_sat,
+      orphaned: !counted(home.block_hash),
     });
   }
 
@@ -79,10 +105,15 @@ export function recount(blocks: readonly BlockData[], txs: readonly ConfirmedTxD
     let volumeEur: number | null = 0;
     for (const hash of live) {
       const time = inHour.find((t) => t.block_hash === hash)?.block_time ?? byHash.get(hash)?.time ?? 0;
-      const e = eur(inHour.filter((t) => t.block_hash === hash).reduce((s, t) => s + t.output_total_sat, 0), time);
+      const e = eur(
+        inHour.filter((t) => t.block_hash === hash).reduce((s, t) => s + t.output_total_sat, 0),
+        time,
+      );
       volumeEur = volumeEur === null || e === null ? null : volumeEur + e;
     }
-    const max = [...inHour].sort((x, y) => y.output_total_sat - x.output_total_sat || x.block_height - y.block_height || x.index_in_block - y.index_in_block)[0];
+    const max = [...inHour].sort(
+      (x, y) => y.output_total_sat - x.output_total_sat || x.block_height - y.block_height || x.index_in_block - y.index_in_block,
+    )[0];
     out.volumeHourly.set(hour, {
       blocks: live.length,
       tx_count: inHour.length,
@@ -116,7 +147,10 @@ export function recountMismatches(got: (index: (typeof RECOUNT_INDICES)[number])
         continue;
       }
       for (const [field, value] of Object.entries(fields)) {
-        const ok = field.endsWith('_eur') && typeof value === 'number' ? Math.abs((doc[field] as number) - value) <= 0.01 : JSON.stringify(doc[field]) === JSON.stringify(value);
+        const ok =
+          field.endsWith('_eur') && typeof value === 'number'
+            ? Math.abs((doc[field] as number) - value) <= 0.01
+            : JSON.stringify(doc[field]) === JSON.stringify(value);
         if (!ok) out.push(`${key}/${id} ${field}: ${JSON.stringify(doc[field])} != ${JSON.stringify(value)}`);
       }
     }

@@ -63,7 +63,14 @@ export function reorgScenarios(): ReorgScenario[] {
   const c2 = make('b2', 1, c1, { height: BASE + 2, variant: 3, bits: t2.block.bits });
   return [
     { name: 'one-block reorg', steps: [[a0, a1], [b1]], prices },
-    { name: 'two-block reorg', steps: [[a0, a1, t2], [c1, c2]], prices },
+    {
+      name: 'two-block reorg',
+      steps: [
+        [a0, a1, t2],
+        [c1, c2],
+      ],
+      prices,
+    },
     { name: 'reorg back', steps: [[a0, a1], [b1], [a2]], prices },
   ];
 }

@@ -95,7 +95,8 @@ export async function runPipelineOnData(options: RunPipelineOptions): Promise<Pi
   let stats: ReplayStats;
   try {
     const publisher = new EventPublisher({ sink, names: n, component: 'replay', clock: systemClock, log, metrics: new ProducerMetrics() });
-    stats = options.publish === undefined ? await replay({ dir: options.dataDir, publisher, clock: systemClock, log, rate: null }) : await options.publish(publisher);
+    stats =
+      options.publish === undefined ? await replay({ dir: options.dataDir, publisher, clock: systemClock, log, rate: null }) : await options.publish(publisher);
   } catch (err) {
     await Promise.all(workers.map((w) => stopChild(w)));
     throw err;

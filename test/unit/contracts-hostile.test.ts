@@ -8,12 +8,24 @@ import { ConfirmedTxDataSchema } from '../../pipeline/contracts/transaction-even
 const H = (c: string) => c.repeat(64);
 const price = { pair: 'BTC-EUR', time: 1_503_532_800, price_eur: 3_400.5, source: 'kraken_btceur_1h_close' };
 const block = {
-  height: 481_824, hash: H('a'), previous_hash: H('b'), time: 1_503_540_000, tx_count: 3,
-  coinbase_script_hex: '00', coinbase_outputs: [{ n: 0, value_sat: 1, address: null }],
+  height: 481_824,
+  hash: H('a'),
+  previous_hash: H('b'),
+  time: 1_503_540_000,
+  tx_count: 3,
+  coinbase_script_hex: '00',
+  coinbase_outputs: [{ n: 0, value_sat: 1, address: null }],
 };
 const tx = {
-  status: 'confirmed', txid: H('c'), block_height: 1, block_hash: H('a'), block_time: 1_503_540_000, index_in_block: 4, is_coinbase: false,
-  outputs: [{ n: 0, value_sat: 100, address: null }], output_total_sat: 100,
+  status: 'confirmed',
+  txid: H('c'),
+  block_height: 1,
+  block_hash: H('a'),
+  block_time: 1_503_540_000,
+  index_in_block: 4,
+  is_coinbase: false,
+  outputs: [{ n: 0, value_sat: 100, address: null }],
+  output_total_sat: 100,
 };
 
 describe('event times are Bitcoin times: from the genesis block to 2 hours ahead', () => {

@@ -59,8 +59,10 @@ function drawDag(view) {
       const mid = (x1 + x2) / 2;
       const label = e.stream === 'default' ? e.grouping : `${e.stream}: ${e.grouping}`;
       // The label sits halfway along the curve, where edges sharing a source or a target are furthest apart.
-      return `<path class="edge" d="M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2 - 6},${y2}" marker-end="url(#arrow)"><title>${esc(`${e.source} -> ${e.target} (${label})`)}</title></path>` +
-        `<text class="edge-label" x="${mid}" y="${(y1 + y2) / 2 - 4}" text-anchor="middle">${esc(label)}</text>`;
+      return (
+        `<path class="edge" d="M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2 - 6},${y2}" marker-end="url(#arrow)"><title>${esc(`${e.source} -> ${e.target} (${label})`)}</title></path>` +
+        `<text class="edge-label" x="${mid}" y="${(y1 + y2) / 2 - 4}" text-anchor="middle">${esc(label)}</text>`
+      );
     })
     .join('');
   const nodes = view.components
@@ -154,7 +156,10 @@ function drawStatus(status) {
             { title: 'worker', value: (x) => x.workerId },
             { title: 'host', value: (x) => x.host },
             { title: 'pid', value: (x) => x.pid, num: true },
-            { title: 'metrics', html: (x) => (x.reachable ? `<span class="ok">:${x.metricsPort}</span>` : `<span class="bad">:${x.metricsPort} unreachable</span>`) },
+            {
+              title: 'metrics',
+              html: (x) => (x.reachable ? `<span class="ok">:${x.metricsPort}</span>` : `<span class="bad">:${x.metricsPort} unreachable</span>`),
+            },
           ],
           w,
         ));

@@ -31,11 +31,16 @@ export const clock: FaultScenario = {
       async check() {
         const shifted: Record<RawFeed, number> = { blocks: 0, transactions: 0, prices: 0 };
         const feedOf = new Map(RAW_FEEDS.map((f) => [pipeline.names.topics[f], f]));
-        await readTopicsToEnd(pipeline.kafka, RAW_FEEDS.map((f) => pipeline.names.topics[f]), (records) => {
-          for (const r of records) {
-            if (ingestTimeMs(r.value) < since - SHIFT_SEEN_MS) shifted[feedOf.get(r.topic) as RawFeed] += 1;
-          }
-        }, { deadlineMs: Date.now() + 120_000, log, groupPrefix: `${pipeline.names.namespace}-clock-check` });
+        await readTopicsToEnd(
+          pipeline.kafka,
+          RAW_FEEDS.map((f) => pipeline.names.topics[f]),
+          (records) => {
+            for (const r of records) {
+              if (ingestTimeMs(r.value) < since - SHIFT_SEEN_MS) shifted[feedOf.get(r.topic) as RawFeed] += 1;
+            }
+          },
+          { deadlineMs: Date.now() + 120_000, log, groupPrefix: `${pipeline.names.namespace}-clock-check` },
+        );
         log.info({ shifted }, 'records published with the shifted clock');
         const total = shifted.blocks + shifted.transactions + shifted.prices;
         return total > 0 ? [] : ['no record carries a shifted ingest time: the clock fault did not reach the producers'];

@@ -8,6 +8,13 @@ export const esOutage: FaultScenario = {
   summary: 'SIGKILL every Elasticsearch node; start them again after --seconds (default 60)',
   defaultSeconds: 60,
   async inject({ seconds, note }) {
-    return { description: await killNodesFor('es', Array.from({ length: ES_NODE_COUNT }, (_, i) => i + 1), seconds, note) };
+    return {
+      description: await killNodesFor(
+        'es',
+        Array.from({ length: ES_NODE_COUNT }, (_, i) => i + 1),
+        seconds,
+        note,
+      ),
+    };
   },
 };

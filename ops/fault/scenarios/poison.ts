@@ -18,8 +18,15 @@ const TEMPLATE = "{{constructor.constructor('return process')().exit()}}";
 /** An envelope around `data` whose event time is `time` (seconds), consistent with it. */
 function envelope(kind: string, time: number, data: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    kind, schema_version: 1, source: 'fault-poison', event_time: iso(time), event_time_ms: time * 1000,
-    ingest_time: new Date().toISOString(), producer_id: 'fault-poison', data, ...extra,
+    kind,
+    schema_version: 1,
+    source: 'fault-poison',
+    event_time: iso(time),
+    event_time_ms: time * 1000,
+    ingest_time: new Date().toISOString(),
+    producer_id: 'fault-poison',
+    data,
+    ...extra,
   };
 }
 
@@ -28,13 +35,25 @@ function wellFormed(feed: RawFeed, time: number, seed: string): Record<string, u
   switch (feed) {
     case 'blocks':
       return envelope('block', time, {
-        height: 1, hash: hex64(`${seed}-hash`), previous_hash: hex64(`${seed}-prev`), time, tx_count: 1,
-        coinbase_script_hex: '00', coinbase_outputs: [{ n: 0, value_sat: 5_000_000_000, address: null }],
+        height: 1,
+        hash: hex64(`${seed}-hash`),
+        previous_hash: hex64(`${seed}-prev`),
+        time,
+        tx_count: 1,
+        coinbase_script_hex: '00',
+        coinbase_outputs: [{ n: 0, value_sat: 5_000_000_000, address: null }],
       });
     case 'transactions':
       return envelope('transaction', time, {
-        status: 'confirmed', txid: hex64(`${seed}-tx`), block_height: 1, block_hash: hex64(`${seed}-hash`), block_time: time,
-        index_in_block: 1, is_coinbase: false, outputs: [{ n: 0, value_sat: 1_000, address: null }], output_total_sat: 1_000,
+        status: 'confirmed',
+        txid: hex64(`${seed}-tx`),
+        block_height: 1,
+        block_hash: hex64(`${seed}-hash`),
+        block_time: time,
+        index_in_block: 1,
+        is_coinbase: false,
+        outputs: [{ n: 0, value_sat: 1_000, address: null }],
+        output_total_sat: 1_000,
       });
     case 'prices':
       return envelope('price', time, { pair: 'BTC-EUR', time, price_eur: 1, source: 'fault-poison' });
@@ -56,23 +75,26 @@ export function poisonRecords(feed: RawFeed): PoisonRecord[] {
   const idField = { blocks: 'hash', transactions: 'txid', prices: 'source' }[feed];
   const timeField = { blocks: 'time', transactions: 'block_time', prices: 'time' }[feed];
   const records: Record<string, Buffer | string | null> = {
-    'malformed': '{"kind": "block", "schema_version": 1, data: {height: }',
+    malformed: '{"kind": "block", "schema_version": 1, data: {height: }',
     'not-utf8': Buffer.from([0xff, 0xfe, 0x00, 0x81, 0x7b]),
-    'empty': '',
-    'tombstone': null,
-    'truncated': text.slice(0, Math.floor(text.length / 2)),
-    'oversized': JSON.stringify({ ...base, padding: 'x'.repeat(700_000) }),
+    empty: '',
+    tombstone: null,
+    truncated: text.slice(0, Math.floor(text.length / 2)),
+    oversized: JSON.stringify({ ...base, padding: 'x'.repeat(700_000) }),
     'wrong-version': JSON.stringify({ ...base, schema_version: 2 }),
     'wrong-kind': JSON.stringify(wellFormed(feed === 'prices' ? 'blocks' : 'prices', 1_500_000_000, `poison-${feed}-kind`)),
     'no-data': JSON.stringify({ ...base, data: undefined }),
-    'array': JSON.stringify([base]),
-    'script': JSON.stringify(withData(base, idField, SCRIPT)),
-    'template': JSON.stringify(withData(base, idField, TEMPLATE)),
-    'proto': `{"__proto__":{"polluted":true},${text.slice(1)}`.replace('"data":{', '"data":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},'),
+    array: JSON.stringify([base]),
+    script: JSON.stringify(withData(base, idField, SCRIPT)),
+    template: JSON.stringify(withData(base, idField, TEMPLATE)),
+    proto: `{"__proto__":{"polluted":true},${text.slice(1)}`.replace(
+      '"data":{',
+      '"data":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},',
+    ),
     'huge-number': JSON.stringify(withData(base, amountField, 1e308)),
     'beyond-safe-integer': JSON.stringify(withData(base, amountField, 2 ** 64)),
-    'overflow': text.replace(/"data":\{/, `"data":{"${amountField}":1e400,`).replace(new RegExp(`,"${amountField}":[^,}]+`), ''),
-    'negative': JSON.stringify(withData(base, amountField, -1)),
+    overflow: text.replace(/"data":\{/, `"data":{"${amountField}":1e400,`).replace(new RegExp(`,"${amountField}":[^,}]+`), ''),
+    negative: JSON.stringify(withData(base, amountField, -1)),
     'negative-time': JSON.stringify(withData(base, timeField, -86_400)),
     'time-mismatch': JSON.stringify({ ...base, event_time_ms: 0 }),
     'date-1970': JSON.stringify(wellFormed(feed, 0, `poison-${feed}-1970`)),

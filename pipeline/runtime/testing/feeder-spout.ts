@@ -56,7 +56,13 @@ export class FeederSpout implements Spout {
     this.tracker.failed.push({ messageId, reason, attempt: m.attempt });
     const replay = this.options.replay;
     if (!replay) return;
-    const decision = decideOnFailure({ attempt: m.attempt, maxAttempts: replay.maxAttempts, error: reason, backoff: replay.backoff, ...(replay.random ? { random: replay.random } : {}) });
+    const decision = decideOnFailure({
+      attempt: m.attempt,
+      maxAttempts: replay.maxAttempts,
+      error: reason,
+      backoff: replay.backoff,
+      ...(replay.random ? { random: replay.random } : {}),
+    });
     if (decision.action === 'dead-letter') {
       this.tracker.deadLettered.push({ messageId, reason: decision.reason, error: reason, attempts: m.attempt });
       return;

@@ -1,12 +1,5 @@
 import type { Names } from '../../contracts/names.js';
-import {
-  type Bolt,
-  InvariantError,
-  type OutputCollector,
-  TICK_STREAM,
-  type TopologyContext,
-  type Tuple,
-} from '../../runtime/index.js';
+import { type Bolt, InvariantError, type OutputCollector, TICK_STREAM, type TopologyContext, type Tuple } from '../../runtime/index.js';
 import { renderHourDoc } from '../domain/render-hour-doc.js';
 import { renderMinerDoc } from '../domain/render-miner-doc.js';
 import type { BulkItem, BulkWriter } from '../es/bulk-writer.js';

@@ -30,7 +30,10 @@ export class BlockStateBolt implements BasicBolt {
       scriptHex: block.coinbase_script_hex,
       outputAddresses: block.coinbase_outputs.map((o) => o.address),
     });
-    const earnings = blockEarnings(block.height, block.coinbase_outputs.map((o) => o.value_sat));
+    const earnings = blockEarnings(
+      block.height,
+      block.coinbase_outputs.map((o) => o.value_sat),
+    );
     const result = await this.store.applyBlock({
       hash: block.hash,
       previousHash: block.previous_hash,

@@ -21,10 +21,7 @@ export interface TransactionFacts {
 }
 
 /** The `btc-transactions` document of a confirmed transaction at a price, with its id and version. */
-export function renderTransactionDoc(
-  facts: TransactionFacts,
-  price: PriceRef | null,
-): { id: string; version: number; doc: TransactionDoc } {
+export function renderTransactionDoc(facts: TransactionFacts, price: PriceRef | null): { id: string; version: number; doc: TransactionDoc } {
   return {
     id: facts.txid,
     version: documentVersion(facts.statusRev, price),

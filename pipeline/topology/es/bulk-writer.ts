@@ -19,9 +19,7 @@ export interface BulkItem {
  * - `unavailable`: the cluster could not take it (no connection, timeout, 429, 5xx, blocks,
  *   unavailable shards; see `classifyBulkItemFailure`) after every retry: the caller replays it later.
  */
-export type BulkOutcome =
-  | { kind: 'written' | 'superseded' }
-  | { kind: 'rejected' | 'unavailable'; status: number | null; reason: string };
+export type BulkOutcome = { kind: 'written' | 'superseded' } | { kind: 'rejected' | 'unavailable'; status: number | null; reason: string };
 
 /** Options of `BulkWriter`. */
 export interface BulkWriterOptions {

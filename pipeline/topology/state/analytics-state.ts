@@ -10,16 +10,7 @@ import type { MinerSnapshot } from '../domain/render-miner-doc.js';
 import type { PriceRef } from '../domain/price-ref.js';
 import { decimalOfNumber, toPlainString } from '../domain/decimal.js';
 import { utcBuckets } from '../domain/utc-buckets.js';
-import {
-  APPLY_BLOCK,
-  APPLY_PRICE,
-  APPLY_TRANSACTION,
-  CLAIM_DIRTY,
-  CLEAR_DIRTY,
-  READ_CHAIN,
-  SNAPSHOT_AGGREGATE,
-  SNAPSHOT_BLOCK,
-} from './analytics-scripts.js';
+import { APPLY_BLOCK, APPLY_PRICE, APPLY_TRANSACTION, CLAIM_DIRTY, CLEAR_DIRTY, READ_CHAIN, SNAPSHOT_AGGREGATE, SNAPSHOT_BLOCK } from './analytics-scripts.js';
 
 /** The pair whose points price the EUR fields. */
 export const EUR_PAIR = 'BTC-EUR';
@@ -68,10 +59,25 @@ export class AnalyticsState {
   async applyTransaction(tx: ConfirmedTxData): Promise<{ isNew: boolean; facts: TransactionFacts; price: PriceRef | null; touched: AggregateKey[] }> {
     const b = utcBuckets(tx.block_time);
     const reply = asArray(
-      await scripts.transaction.run(this.redis, [], [
-        this.prefix, EUR_PAIR, tx.txid, tx.block_hash, tx.block_height, tx.block_time, b.hour, b.day, b.month,
-        tx.index_in_block, tx.output_total_sat, tx.outputs.length, tx.is_coinbase ? 1 : 0,
-      ]),
+      await scripts.transaction.run(
+        this.redis,
+        [],
+        [
+          this.prefix,
+          EUR_PAIR,
+          tx.txid,
+          tx.block_hash,
+          tx.block_height,
+          tx.block_time,
+          b.hour,
+          b.day,
+          b.month,
+          tx.index_in_block,
+          tx.output_total_sat,
+          tx.outputs.length,
+          tx.is_coinbase ? 1 : 0,
+        ],
+      ),
     );
     const doc = parseTxRow(tx.txid, asArray(reply[1]));
     return { isNew: reply[0] === 1, ...doc, touched: unique(strings(reply[2])) };
@@ -96,11 +102,29 @@ export class AnalyticsState {
       for (const h of chain.blocks) if (h.orphan === best.has(h.hash)) statuses.push(h.hash, best.has(h.hash) ? '0' : '1');
       if (!known) statuses.push(block.hash, best.has(block.hash) ? '0' : '1');
       const reply = asArray(
-        await scripts.block.run(this.redis, [], [
-          this.prefix, EUR_PAIR, block.hash, block.height, block.time, b.hour, b.day, b.month, block.pool,
-          block.rewardSat.toString(), block.subsidySat.toString(), block.feesSat.toString(), block.txCount, block.previousHash,
-          block.bits === undefined ? '' : String(block.bits), chain.rev, ...statuses,
-        ]),
+        await scripts.block.run(
+          this.redis,
+          [],
+          [
+            this.prefix,
+            EUR_PAIR,
+            block.hash,
+            block.height,
+            block.time,
+            b.hour,
+            b.day,
+            b.month,
+            block.pool,
+            block.rewardSat.toString(),
+            block.subsidySat.toString(),
+            block.feesSat.toString(),
+            block.txCount,
+            block.previousHash,
+            block.bits === undefined ? '' : String(block.bits),
+            chain.rev,
+            ...statuses,
+          ],
+        ),
       );
       if (reply[0] === 'retry') continue;
       return {
@@ -131,13 +155,16 @@ export class AnalyticsState {
     const reply = asArray(await scripts.readChain.run(this.redis, [], [this.prefix, Math.max(0, minHeight)]));
     return {
       rev: String(reply[0]),
-      blocks: reply.slice(1).map(asArray).map((r) => ({
-        hash: String(r[0]),
-        height: Number(r[1]),
-        previousHash: String(r[2]),
-        bits: r[3] === '' ? null : Number(r[3]),
-        orphan: r[4] === '1',
-      })),
+      blocks: reply
+        .slice(1)
+        .map(asArray)
+        .map((r) => ({
+          hash: String(r[0]),
+          height: Number(r[1]),
+          previousHash: String(r[2]),
+          bits: r[3] === '' ? null : Number(r[3]),
+          orphan: r[4] === '1',
+        })),
     };
   }
 
@@ -156,13 +183,16 @@ export class AnalyticsState {
   async snapshotBlock(hash: string): Promise<{ block: BlockFacts | null; transactions: Priced<TransactionFacts>[]; price: PriceRef | null }> {
     const reply = asArray(await scripts.snapshotBlock.run(this.redis, [], [this.prefix, EUR_PAIR, hash]));
     const fields = pairs(asArray(reply[0]));
-    const transactions = asArray(reply[1]).map(asArray).map((r) => parseTxRow(String(r[0]), r.slice(1)));
+    const transactions = asArray(reply[1])
+      .map(asArray)
+      .map((r) => parseTxRow(String(r[0]), r.slice(1)));
     const pool = fields.get('pool');
     const block: BlockFacts | null =
       pool === undefined
         ? null
         : {
-            hash, pool,
+            hash,
+            pool,
             height: Number(fields.get('height')),
             time: Number(fields.get('time')),
             previousHash: fields.get('previous_hash') ?? '',

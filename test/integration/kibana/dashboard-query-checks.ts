@@ -186,7 +186,9 @@ export function dashboardQueryTests(context: () => { namespace: string; search: 
 }
 
 function templateBody(key: IndexKey): { settings: unknown; mappings: Record<string, unknown> } {
-  const t = JSON.parse(readFileSync(`es-templates/${INDEX_SUFFIX[key]}.json`, 'utf8')) as { template: { settings: unknown; mappings: Record<string, unknown> } };
+  const t = JSON.parse(readFileSync(`es-templates/${INDEX_SUFFIX[key]}.json`, 'utf8')) as {
+    template: { settings: unknown; mappings: Record<string, unknown> };
+  };
   return t.template;
 }
 
@@ -194,7 +196,9 @@ function contractDocuments(namespace: string): { index: string; id: string; doc:
   const truth = readGroundTruth();
   const indexNames = names(namespace).indices;
   const docs: { index: string; id: string; doc: Record<string, unknown> }[] = [];
-  const points = readFileSync(`${DATA_DIR}/prices/btc_eur_points.ndjson`, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const points = readFileSync(`${DATA_DIR}/prices/btc_eur_points.ndjson`, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   for (const line of points) {
     const p = JSON.parse(line) as { t: number; time: string; price_eur: number; source: string };
     docs.push({ index: indexNames.prices, id: `BTC-EUR:${p.t}`, doc: { '@timestamp': p.time, pair: 'BTC-EUR', price_eur: p.price_eur, source: p.source } });
@@ -225,7 +229,15 @@ function contractDocuments(namespace: string): { index: string; id: string; doc:
         docs.push({
           index,
           id: `${bucket}:${r.pool}`,
-          doc: { '@timestamp': start(bucket), [field]: bucket, pool: r.pool, blocks: r.n_blocks, reward_sat: r.reward_sat, reward_btc: r.reward_sat / 1e8, reward_eur: r.reward_eur },
+          doc: {
+            '@timestamp': start(bucket),
+            [field]: bucket,
+            pool: r.pool,
+            blocks: r.n_blocks,
+            reward_sat: r.reward_sat,
+            reward_btc: r.reward_sat / 1e8,
+            reward_eur: r.reward_eur,
+          },
         });
       }
     }

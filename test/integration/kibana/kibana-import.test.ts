@@ -35,7 +35,12 @@ class FakeKibana {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         void (async () => {
-          const recorded: Recorded = { method: req.method ?? '', url: new URL(req.url ?? '/', 'http://fake'), headers: req.headers, body: Buffer.concat(chunks) };
+          const recorded: Recorded = {
+            method: req.method ?? '',
+            url: new URL(req.url ?? '/', 'http://fake'),
+            headers: req.headers,
+            body: Buffer.concat(chunks),
+          };
           this.requests.push(recorded);
           let file = { name: '', text: '' };
           try {
@@ -152,7 +157,9 @@ describe('importSavedObjects against a recording HTTP server', () => {
     });
     const report = await importSavedObjects({ url, ndjson, fileName: 'x.ndjson' });
     expect(report.success).toBe(false);
-    expect(report.objects.filter((o) => !o.ok)).toEqual([{ type: 'visualization', id: victim?.id, title: victim?.attributes.title, ok: false, error: 'unknown: boom: status 400' }]);
+    expect(report.objects.filter((o) => !o.ok)).toEqual([
+      { type: 'visualization', id: victim?.id, title: victim?.attributes.title, ok: false, error: 'unknown: boom: status 400' },
+    ]);
 
     kibana.responder = () => ({ status: 503, body: { statusCode: 503, error: 'Service Unavailable', message: 'Kibana server is not ready yet' } });
     const failure = await importSavedObjects({ url, ndjson, fileName: 'x.ndjson' }).catch((e: unknown) => e);

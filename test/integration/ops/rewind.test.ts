@@ -122,7 +122,7 @@ describe('npm run rewind', () => {
     }
   });
 
-  it('moves the group to one offset on every partition, clamped to each partition\'s end', async () => {
+  it("moves the group to one offset on every partition, clamped to each partition's end", async () => {
     const result = await runCommand('rewind.ts', ['--group', 'transactions', '--to', '12'], env);
     expect(result.code).toBe(0);
     const highs = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));

@@ -48,9 +48,12 @@ describe('live producers against the feed server on ../shared/data', () => {
     running.push(await startProducer('blocks', topics.config, log, systemClock));
     running.push(await startProducer('prices', topics.config, log, systemClock));
     const n = topics.names;
-    await waitFor(async () => (await topics.count(n.topics.blocks)) >= 17 && (await topics.count(n.topics.prices)) >= 303, { timeoutMs: 170_000, what: 'all events' });
+    await waitFor(async () => (await topics.count(n.topics.blocks)) >= 17 && (await topics.count(n.topics.prices)) >= 303, {
+      timeoutMs: 170_000,
+      what: 'all events',
+    });
     // Further polls must add nothing: wait until the block poller has polled again past the tip.
-    const tipPolls = () => (server.stats().requests['/esplora/blocks/tip/height'] ?? 0);
+    const tipPolls = () => server.stats().requests['/esplora/blocks/tip/height'] ?? 0;
     const seen = tipPolls();
     await waitFor(() => tipPolls() >= seen + 3, { timeoutMs: 30_000, what: 'three more block polls' });
 
@@ -75,7 +78,7 @@ describe('live producers against the feed server on ../shared/data', () => {
     const n = topics.names;
     await waitFor(async () => (await topics.count(n.topics.transactions)) >= 15_617 + 30, { timeoutMs: 60_000, what: 'mempool events' });
     const txs = await topics.readAll(n.topics.transactions);
-    const unconfirmed = txs.filter((m) => (decodeJson('tx', TransactionEventSchema, m.value).data.status === 'unconfirmed'));
+    const unconfirmed = txs.filter((m) => decodeJson('tx', TransactionEventSchema, m.value).data.status === 'unconfirmed');
     expect(unconfirmed.length).toBeGreaterThanOrEqual(30);
     expect(new Set(unconfirmed.map((m) => m.key)).size).toBe(unconfirmed.length);
   });

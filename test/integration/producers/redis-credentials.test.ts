@@ -37,7 +37,9 @@ function freePort(): Promise<number> {
 beforeAll(async () => {
   port = await freePort();
   dir = mkdtempSync(join(tmpdir(), 'redis-cred-'));
-  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', PASSWORD, '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', PASSWORD, '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: 'ignore',
+  });
   admin = new Redis({ port, host: '127.0.0.1', password: PASSWORD, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 200 });
   admin.on('error', () => undefined); // refused until the server listens; waitFor retries
   await waitFor(async () => (await admin.ping().catch(() => null)) === 'PONG', { timeoutMs: 20_000, what: 'test redis up' });

@@ -28,10 +28,15 @@ describe('sample topology, a stalled downstream bolt', () => {
       if (spout) seenPending.push(spout.totals.pending);
       return spout;
     };
-    const stalled = await waitFor('spout at max pending and paused', async () => {
-      const spout = await sample();
-      return spout && spout.totals.pending === MAX_PENDING && spout.pausedTasks === 1 ? spout : undefined;
-    }, 60_000, 100);
+    const stalled = await waitFor(
+      'spout at max pending and paused',
+      async () => {
+        const spout = await sample();
+        return spout && spout.totals.pending === MAX_PENDING && spout.pausedTasks === 1 ? spout : undefined;
+      },
+      60_000,
+      100,
+    );
     // Nothing beyond max pending was emitted while nothing completes.
     expect(stalled?.totals.emitted).toBe(MAX_PENDING);
     expect(countedRecords(await run.sink())).toBe(0);
@@ -40,11 +45,15 @@ describe('sample topology, a stalled downstream bolt', () => {
 
     await run.stall(false);
     await run.expectSinkMatchesTopic({ records, sums }, { timeoutMs: 120_000, intervalMs: 100, onPoll: sample });
-    await waitFor('fetching resumed and offsets committed', async () => {
-      const spout = await sample();
-      const offsets = await run.offsets();
-      return spout?.pausedTasks === 0 && offsets.every((o) => o.committed === o.high);
-    }, 60_000);
+    await waitFor(
+      'fetching resumed and offsets committed',
+      async () => {
+        const spout = await sample();
+        const offsets = await run.offsets();
+        return spout?.pausedTasks === 0 && offsets.every((o) => o.committed === o.high);
+      },
+      60_000,
+    );
     expect(Math.max(...seenPending)).toBeLessThanOrEqual(MAX_PENDING);
     const metrics = await run.metrics();
     expect(metrics.components.records?.totals.failed).toBe(0);

@@ -7,7 +7,12 @@ const BACKOFF_MAX_MS = 1_000;
 const WORKER_TTL_MS = 3_000;
 
 describe('sample topology, a worker killed with SIGKILL mid-stream', () => {
-  const run = new SampleRun({ MESSAGE_TIMEOUT_MS: String(TIMEOUT_MS), BACKOFF_MAX_MS: String(BACKOFF_MAX_MS), WORKER_TTL_MS: String(WORKER_TTL_MS), MAX_SPOUT_PENDING: '500' });
+  const run = new SampleRun({
+    MESSAGE_TIMEOUT_MS: String(TIMEOUT_MS),
+    BACKOFF_MAX_MS: String(BACKOFF_MAX_MS),
+    WORKER_TTL_MS: String(WORKER_TTL_MS),
+    MAX_SPOUT_PENDING: '500',
+  });
   const { records, sums } = sampleRecords(8000, 50);
 
   beforeAll(async () => {

@@ -49,10 +49,14 @@ describe('sample topology, records that can never be processed', () => {
     for (const r of [...good(0), ...good(50)]) expected[r.key] = (expected[r.key] ?? 0) + r.amount;
     expect(sink.sums).toEqual(expected);
     // The partition moved on past both: its committed offset is its end.
-    await waitFor('partition 0 committed to its end', async () => {
-      const p0 = (await run.offsets()).find((o) => o.partition === 0);
-      return p0 !== undefined && p0.committed === p0.high && p0.high === '102';
-    }, 30_000);
+    await waitFor(
+      'partition 0 committed to its end',
+      async () => {
+        const p0 = (await run.offsets()).find((o) => o.partition === 0);
+        return p0 !== undefined && p0.committed === p0.high && p0.high === '102';
+      },
+      30_000,
+    );
     const metrics = await run.metrics();
     expect(metrics.components.records?.totals.deadLettered).toBe(2);
   });

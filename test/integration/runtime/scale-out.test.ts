@@ -18,7 +18,16 @@ describe('sample topology, scaling from 2 to 3 workers mid-stream', () => {
 
   it('e. all three workers execute tuples and the fields-grouped result is exact', { timeout: 330_000 }, async () => {
     // Worker ids are free; pick a third one that rendezvous hashing gives a share of the bolt tasks.
-    const tasks = boltTasks(keyedSumTopology({ runtime: run.config.runtime, connections: runtimeConnections(run.config), topology: run.topology, topic: run.topic, deadLetterTopic: run.deadLetterTopic, sinkPrefix: run.sinkPrefix }));
+    const tasks = boltTasks(
+      keyedSumTopology({
+        runtime: run.config.runtime,
+        connections: runtimeConnections(run.config),
+        topology: run.topology,
+        topic: run.topic,
+        deadLetterTopic: run.deadLetterTopic,
+        sinkPrefix: run.sinkPrefix,
+      }),
+    );
     let third = 'w3';
     for (let i = 0; tasksOwnedBy(third, ['w1', 'w2', third], tasks).length < 2; i += 1) third = `w3-${i}`;
 

@@ -5,7 +5,19 @@ describe('npm run doctor on this machine, with the stack running', () => {
   it('checks every prerequisite and gives a fix for each problem', async () => {
     const checks = await runDoctor({ root: process.cwd() });
     const names = checks.map((c) => c.name);
-    for (const name of ['node', 'java', 'maven', 'redis-server', 'disk', 'memory', 'vm.max_map_count', 'recorded data', 'port 9092', 'port 9201', 'port 6380']) {
+    for (const name of [
+      'node',
+      'java',
+      'maven',
+      'redis-server',
+      'disk',
+      'memory',
+      'vm.max_map_count',
+      'recorded data',
+      'port 9092',
+      'port 9201',
+      'port 6380',
+    ]) {
       expect(names).toContain(name);
     }
     // The stack the tests run on answers on its own ports: they are not reported as taken.

@@ -58,20 +58,24 @@ describe('an Elasticsearch node killed with SIGKILL', () => {
     expect((await es.cluster.health({ index })).status).toBe('yellow');
   });
 
-  it('returns to green with three nodes when the node is started again', async () => {
-    expect(killed).toBeTypeOf('number');
-    const node = killed as number;
-    expect(['started', 'running']).toContain(await startNode('es', node));
-    killed = undefined;
-    const health = await waitFor(
-      async () => {
-        const h = await es.cluster.health({ wait_for_status: 'green', wait_for_nodes: '3', timeout: '10s' });
-        return h.status === 'green' && h.number_of_nodes === 3 ? h : undefined;
-      },
-      { timeoutMs: RECOVERY_BUDGET_MS - 20_000, what: 'cluster green with three nodes' },
-    );
-    expect(health.status).toBe('green');
-    const doc = await es.get<{ value: string }>({ index, id: 'doc-1' });
-    expect(doc._source).toEqual({ value: 'survives' });
-  }, RECOVERY_BUDGET_MS);
+  it(
+    'returns to green with three nodes when the node is started again',
+    async () => {
+      expect(killed).toBeTypeOf('number');
+      const node = killed as number;
+      expect(['started', 'running']).toContain(await startNode('es', node));
+      killed = undefined;
+      const health = await waitFor(
+        async () => {
+          const h = await es.cluster.health({ wait_for_status: 'green', wait_for_nodes: '3', timeout: '10s' });
+          return h.status === 'green' && h.number_of_nodes === 3 ? h : undefined;
+        },
+        { timeoutMs: RECOVERY_BUDGET_MS - 20_000, what: 'cluster green with three nodes' },
+      );
+      expect(health.status).toBe('green');
+      const doc = await es.get<{ value: string }>({ index, id: 'doc-1' });
+      expect(doc._source).toEqual({ value: 'survives' });
+    },
+    RECOVERY_BUDGET_MS,
+  );
 });

@@ -59,7 +59,8 @@ afterAll(async () => {
   if (killed !== undefined) await startNode('kafka', killed);
   await producer?.disconnect();
   await waitFor(
-    async () => (await admin.describeCluster()).brokers.length === 3 && (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions[0]?.isr.length === 3,
+    async () =>
+      (await admin.describeCluster()).brokers.length === 3 && (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions[0]?.isr.length === 3,
     { timeoutMs: 120_000, what: 'three brokers and a full ISR again' },
   );
   await admin.deleteTopics({ topics: [topic] });
@@ -95,11 +96,14 @@ describe('a Kafka broker killed with SIGKILL', () => {
     const broker = killed as number;
     expect(['started', 'running']).toContain(await startNode('kafka', broker));
     killed = undefined;
-    await waitFor(async () => (await admin.describeCluster()).brokers.some((b) => b.nodeId === broker), { timeoutMs: 120_000, what: 'broker back in the metadata' });
-    await waitFor(
-      async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions[0]?.isr.includes(broker),
-      { timeoutMs: 120_000, what: 'broker back in the ISR' },
-    );
+    await waitFor(async () => (await admin.describeCluster()).brokers.some((b) => b.nodeId === broker), {
+      timeoutMs: 120_000,
+      what: 'broker back in the metadata',
+    });
+    await waitFor(async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions[0]?.isr.includes(broker), {
+      timeoutMs: 120_000,
+      what: 'broker back in the ISR',
+    });
     const after = await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'after-restart' }] });
     expect(after[0]?.errorCode).toBe(0);
   });

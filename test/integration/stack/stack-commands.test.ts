@@ -13,7 +13,11 @@ describe('npm run stack', () => {
   it('up on a running stack starts nothing and leaves every node as it was', async () => {
     const before = await stackStatus(ctx, config);
     const result = await up(ctx, config);
-    expect(result.nodes.map((n) => n.node).sort()).toEqual(allNodes().map((n) => n.id).sort());
+    expect(result.nodes.map((n) => n.node).sort()).toEqual(
+      allNodes()
+        .map((n) => n.id)
+        .sort(),
+    );
     expect(result.nodes.filter((n) => n.outcome === 'started')).toEqual([]);
     const after = await stackStatus(ctx, config);
     expect(after.nodes.map((n) => n.pid)).toEqual(before.nodes.map((n) => n.pid));

@@ -35,7 +35,10 @@ const pools = PoolIdentifier.fromFile(POOLS_FILE, 'address-first');
 const poolOf = (b: BlockData) => pools.identify({ scriptHex: b.coinbase_script_hex, outputAddresses: b.coinbase_outputs.map((o) => o.address) }).pool;
 
 afterAll(async () => {
-  await deleteKeys(redis, prefixes.map((p) => `${p}*`));
+  await deleteKeys(
+    redis,
+    prefixes.map((p) => `${p}*`),
+  );
   redis.disconnect();
 });
 
@@ -70,7 +73,12 @@ function pipeline() {
   prefixes.push(prefix);
   const state = new AnalyticsState(redis, prefix);
   const docs = new VersionedDocs();
-  const bolts = { block: new BlockStateBolt(state, pools), tx: new TransactionStateBolt(state), price: new PriceStateBolt(state), reprice: new RepriceBlockBolt(state) };
+  const bolts = {
+    block: new BlockStateBolt(state, pools),
+    tx: new TransactionStateBolt(state),
+    price: new PriceStateBolt(state),
+    reprice: new RepriceBlockBolt(state),
+  };
   const run = async (bolt: BasicBolt, values: Values) => {
     const c = recordingBasicCollector();
     await bolt.execute(fakeTuple(values), c);
@@ -110,7 +118,12 @@ const producerOrder = (blocks: readonly ScenarioBlock[]): Event[] =>
 /** Compares every document with the recount of `blocks`. */
 function expectMatchesRecount(docs: VersionedDocs, blocks: readonly ScenarioBlock[], prices: readonly PriceData[]): void {
   expect(docs.conflicts).toEqual([]);
-  const want = recount(blocks.map((b) => b.block), blocks.flatMap((b) => b.transactions), prices, poolOf);
+  const want = recount(
+    blocks.map((b) => b.block),
+    blocks.flatMap((b) => b.transactions),
+    prices,
+    poolOf,
+  );
   expect(recountMismatches((index) => docs.of(index), want)).toEqual([]);
 }
 

@@ -31,7 +31,10 @@ function serviceBlocks(): Map<string, string[]> {
 const services = serviceBlocks();
 const defaults = loadConfig({});
 const publishedPorts = (name: string) =>
-  (services.get(name) ?? []).map((l) => /^\s+- "127\.0\.0\.1:(\d+):(\d+)"$/.exec(l)).filter((m) => m !== null).map((m) => Number(m[1]));
+  (services.get(name) ?? [])
+    .map((l) => /^\s+- "127\.0\.0\.1:(\d+):(\d+)"$/.exec(l))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[1]));
 const portOf = (hostPort: string) => Number(new URL(hostPort.includes('://') ? hostPort : `tcp://${hostPort}`).port);
 
 describe('deploy/docker-compose.yml', () => {
@@ -90,7 +93,20 @@ describe('deploy/docker-compose.yml', () => {
     expect(text).toMatch(/# SECURITY\./);
     // The pipeline settings the comments tell users to set are real keys of pipeline/config/config.ts.
     const named = new Set(text.match(/\b(?:ES|KAFKA|REDIS)_[A-Z_]+\b/g) ?? []);
-    for (const key of ['ES_API_KEY', 'ES_USERNAME', 'ES_PASSWORD', 'ES_CA_CERT', 'ES_TLS_REJECT_UNAUTHORIZED', 'ES_NODES', 'KAFKA_SSL', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'REDIS_PASSWORD', 'REDIS_URL']) {
+    for (const key of [
+      'ES_API_KEY',
+      'ES_USERNAME',
+      'ES_PASSWORD',
+      'ES_CA_CERT',
+      'ES_TLS_REJECT_UNAUTHORIZED',
+      'ES_NODES',
+      'KAFKA_SSL',
+      'KAFKA_SASL_MECHANISM',
+      'KAFKA_SASL_USERNAME',
+      'KAFKA_SASL_PASSWORD',
+      'REDIS_PASSWORD',
+      'REDIS_URL',
+    ]) {
       expect(named.has(key), key).toBe(true);
       expect(key in EnvSchema.shape, key).toBe(true);
     }

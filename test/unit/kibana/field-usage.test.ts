@@ -74,7 +74,11 @@ describe('queryFieldUsages and checkFieldUsages', () => {
     { name: 'sort over text', body: { sort: [{ note: 'asc' }] }, problem: /unsuitable for sort/ },
     { name: 'a script', body: { aggs: { a: { sum: { field: 'reward_sat', script: 'x' } } } }, problem: /scripts are not available/ },
     { name: 'a non-core aggregation', body: { aggs: { a: { bucket_sort: { sort: [] } } } }, problem: /not a core aggregation/ },
-    { name: 'the deprecated interval', body: { aggs: { a: { date_histogram: { field: '@timestamp', interval: '1h' } } } }, problem: /fixed_interval or calendar_interval/ },
+    {
+      name: 'the deprecated interval',
+      body: { aggs: { a: { date_histogram: { field: '@timestamp', interval: '1h' } } } },
+      problem: /fixed_interval or calendar_interval/,
+    },
     {
       name: 'terms ordered by a missing sub-aggregation',
       body: { aggs: { a: { terms: { field: 'pool', order: { reward: 'desc' } }, aggs: { reward_sat: { sum: { field: 'reward_sat' } } } } } },

@@ -40,14 +40,22 @@ describe('panelLayoutProblems', () => {
   ];
 
   it.each(cases)('reports $name', ({ spec, problem }) => {
-    expect(panelLayoutProblems(spec).map((p) => p.message).join('\n')).toMatch(problem);
+    expect(
+      panelLayoutProblems(spec)
+        .map((p) => p.message)
+        .join('\n'),
+    ).toMatch(problem);
   });
 
   it('accepts UTC scales, utc time units without format, and utc expressions', () => {
     const spec = {
       ...fit,
       transform: [{ calculate: "utcFormat(datum.t, '%H') + utchours(datum.t)", as: 'h' }],
-      layer: [{ encoding: { x: { field: 't', type: 'temporal', scale: { type: 'utc' } }, tooltip: [{ field: 't', type: 'temporal', timeUnit: 'utcyearmonthdate' }] } }],
+      layer: [
+        {
+          encoding: { x: { field: 't', type: 'temporal', scale: { type: 'utc' } }, tooltip: [{ field: 't', type: 'temporal', timeUnit: 'utcyearmonthdate' }] },
+        },
+      ],
     };
     expect(panelLayoutProblems(spec)).toEqual([]);
   });

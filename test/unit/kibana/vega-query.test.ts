@@ -59,7 +59,10 @@ describe('resolveVegaQuery', () => {
   });
 
   it('replaces %timefilter% bounds and refuses tokens it cannot resolve', () => {
-    const withBounds = { ...base, body: { aggs: { h: { date_histogram: { extended_bounds: { min: { '%timefilter%': 'min' }, max: { '%timefilter%': 'max' } } } } } } };
+    const withBounds = {
+      ...base,
+      body: { aggs: { h: { date_histogram: { extended_bounds: { min: { '%timefilter%': 'min' }, max: { '%timefilter%': 'max' } } } } } },
+    };
     const resolved = resolveVegaQuery(withBounds, range).body as { aggs: { h: { date_histogram: { extended_bounds: unknown } } } };
     expect(resolved.aggs.h.date_histogram.extended_bounds).toEqual({ min: range.from, max: range.to });
     expect(() => resolveVegaQuery({ ...base, body: { aggs: { h: { date_histogram: { fixed_interval: { '%autointerval%': true } } } } } }, range)).toThrow(

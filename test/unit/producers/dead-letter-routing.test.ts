@@ -40,9 +40,19 @@ const sampleBlock = decodeBlock(rawBlockHex(SAMPLE_DIR, rawHeights(SAMPLE_DIR)[0
 describe('EventPublisher: invalid events go to the dead-letter topic, never to a raw topic', () => {
   const { block, transactions } = new EventBuilder({ producerId: 'p', source: 's', clock: new FakeClock(NOW) }).blockEvents(sampleBlock);
   const tx = transactions[1] as (typeof transactions)[number];
-  const price = new EventBuilder({ producerId: 'p', source: 's', clock: new FakeClock(NOW) }).price({ pair: 'BTC-EUR', time: 1_633_129_200, price_eur: 41_379.54, source: 'kraken_xbteur_1h_close' });
+  const price = new EventBuilder({ producerId: 'p', source: 's', clock: new FakeClock(NOW) }).price({
+    pair: 'BTC-EUR',
+    time: 1_633_129_200,
+    price_eur: 41_379.54,
+    source: 'kraken_xbteur_1h_close',
+  });
   const cases = [
-    { feed: 'transactions', name: 'an output total that is not the sum of the outputs', event: { ...tx, data: { ...tx.data, output_total_sat: 1 } }, key: tx.data.txid },
+    {
+      feed: 'transactions',
+      name: 'an output total that is not the sum of the outputs',
+      event: { ...tx, data: { ...tx.data, output_total_sat: 1 } },
+      key: tx.data.txid,
+    },
     { feed: 'transactions', name: 'a txid that is not 64 hex digits', event: { ...tx, data: { ...tx.data, txid: 'not-a-txid' } }, key: 'not-a-txid' },
     { feed: 'transactions', name: 'an event time with a zone offset', event: { ...tx, event_time: '2012-03-03T09:00:00+09:00' }, key: tx.data.txid },
     { feed: 'blocks', name: 'a block without hash', event: { ...block, data: { ...block.data, hash: undefined } }, key: null },
@@ -95,7 +105,13 @@ describe('MempoolFeed on the recorded mempool.space /mempool/recent sample', () 
     expect(events.map((e) => e.key)).toEqual(sample.data.map((d) => d.txid));
     for (const [i, e] of events.entries()) {
       const d = sample.data[i] as { txid: string; fee: number; vsize: number; value: number };
-      expect(TransactionEventSchema.parse(e.value).data).toEqual({ status: 'unconfirmed', txid: d.txid, fee_sat: d.fee, vsize: d.vsize, output_total_sat: d.value });
+      expect(TransactionEventSchema.parse(e.value).data).toEqual({
+        status: 'unconfirmed',
+        txid: d.txid,
+        fee_sat: d.fee,
+        vsize: d.vsize,
+        output_total_sat: d.value,
+      });
       expect(e.value.event_time).toBe(new Date(NOW).toISOString());
     }
     sink.clear();
@@ -120,7 +136,14 @@ describe('MempoolFeed on the recorded mempool.space /mempool/recent sample', () 
     expect(await feed.poll()).toBe(0);
     expect(sink.on(n.topics.transactions)).toEqual([]);
     const dead = letters(sink, n.deadLetter.transactions);
-    expect(dead.map((d) => d.letter)).toMatchObject([{ reason: 'malformed feed response', origin: { key: '/mempool/recent' }, value: '{"message":"Too Many Requests"}', error: { name: 'MalformedResponseError' } }]);
+    expect(dead.map((d) => d.letter)).toMatchObject([
+      {
+        reason: 'malformed feed response',
+        origin: { key: '/mempool/recent' },
+        value: '{"message":"Too Many Requests"}',
+        error: { name: 'MalformedResponseError' },
+      },
+    ]);
   });
 });
 
@@ -139,7 +162,12 @@ describe('PriceFeed: a failing provider does not stop the others', () => {
     expect(await feed.poll()).toEqual({ kraken: -1, coingecko: 1 });
     expect(sink.on(n.topics.prices).map((r) => r.value.data)).toEqual([point]);
     expect(letters(sink, n.deadLetter.prices).map((d) => d.letter)).toMatchObject([
-      { reason: 'malformed feed response', component: 'producer-prices', origin: { topic: n.topics.prices, key: '/0/public/OHLC?pair=XBTEUR' }, value: '{"error":[' },
+      {
+        reason: 'malformed feed response',
+        component: 'producer-prices',
+        origin: { topic: n.topics.prices, key: '/0/public/OHLC?pair=XBTEUR' },
+        value: '{"error":[',
+      },
     ]);
     expect(await cursors.get('kraken')).toBeNull();
     expect(await cursors.get('coingecko')).toBe(point.time);

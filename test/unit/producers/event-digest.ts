@@ -14,7 +14,12 @@ export async function eventDigest(dir: string, clock: Clock): Promise<{ digest: 
   const hash = createHash('sha256');
   let count = 0;
   for await (const item of readRecorded(dir)) {
-    const events = item.kind === 'price' ? [builder.price(item.price)] : item.kind === 'block' ? [builder.blockEvents(item.block).block, ...builder.blockEvents(item.block).transactions] : [];
+    const events =
+      item.kind === 'price'
+        ? [builder.price(item.price)]
+        : item.kind === 'block'
+          ? [builder.blockEvents(item.block).block, ...builder.blockEvents(item.block).transactions]
+          : [];
     for (const e of events) {
       hash.update(canonicalJson(e)).update('\n');
       count++;
@@ -28,5 +33,7 @@ if (script?.endsWith('event-digest.ts') && dir !== undefined && now !== undefine
   const fixed = Number(now);
   const clock: Clock = { nowMs: () => fixed, monotonicMs: () => 0, setTimer: () => () => undefined };
   const { digest, count } = await eventDigest(dir, clock);
-  process.stdout.write(`${JSON.stringify({ digest, count, tz: Intl.DateTimeFormat().resolvedOptions().timeZone, offsetMin: new Date(0).getTimezoneOffset() })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ digest, count, tz: Intl.DateTimeFormat().resolvedOptions().timeZone, offsetMin: new Date(0).getTimezoneOffset() })}\n`,
+  );
 }

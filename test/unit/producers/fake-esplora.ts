@@ -26,7 +26,15 @@ export function buildChain(templates: readonly string[], parent: ChainBlock | nu
     if (prev !== null) block.prevHash = internalOrder(prev.hash);
     block.nonce = (block.nonce + variant) >>> 0;
     const raw = Buffer.from(block.toBuffer());
-    const built: ChainBlock = { height, hash: block.getId(), previousHash: Buffer.from(block.prevHash ?? new Uint8Array(32)).reverse().toString('hex'), raw, time: block.timestamp };
+    const built: ChainBlock = {
+      height,
+      hash: block.getId(),
+      previousHash: Buffer.from(block.prevHash ?? new Uint8Array(32))
+        .reverse()
+        .toString('hex'),
+      raw,
+      time: block.timestamp,
+    };
     out.push(built);
     prev = built;
   });

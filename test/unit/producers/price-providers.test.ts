@@ -58,7 +58,10 @@ describe('KrakenPriceProvider (public OHLC)', () => {
 
   it('reads the documented shape: string decimals, a `last` field, the pair under its Kraken name', async () => {
     // Row of 2021-10-01 22:00 UTC from the recorded BTC/EUR hourly candles (../shared/data/prices/original).
-    const body = { error: [], result: { XXBTZEUR: [[1633125600, '41744.86', '41799.23', '41145.11', '41379.54', '41500.00', '31.52076251', 512]], last: 1633125600 } };
+    const body = {
+      error: [],
+      result: { XXBTZEUR: [[1633125600, '41744.86', '41799.23', '41145.11', '41379.54', '41500.00', '31.52076251', 512]], last: 1633125600 },
+    };
     expect(await new KrakenPriceProvider(fixedJson(body)).fetchSince(0, FAR_FUTURE)).toEqual([
       { pair: 'BTC-EUR', time: 1633129200, price_eur: 41379.54, source: 'kraken_xbteur_1h_close' },
     ]);
@@ -67,7 +70,11 @@ describe('KrakenPriceProvider (public OHLC)', () => {
   const bad: { name: string; body: unknown; problem: RegExp }[] = [
     { name: 'a Kraken error', body: { error: ['EQuery:Unknown asset pair'] }, problem: /kraken error: EQuery:Unknown asset pair/ },
     { name: 'no error array', body: { result: {} }, problem: /not an OHLC response/ },
-    { name: 'a candle with a non-numeric close', body: { error: [], result: { XXBTZEUR: [[1633125600, '1', '1', '1', 'n/a', '1', '1', 1]], last: 0 } }, problem: /candles/ },
+    {
+      name: 'a candle with a non-numeric close',
+      body: { error: [], result: { XXBTZEUR: [[1633125600, '1', '1', '1', 'n/a', '1', '1', 1]], last: 0 } },
+      problem: /candles/,
+    },
     { name: 'a candle with too few fields', body: { error: [], result: { XXBTZEUR: [[1633125600, '1', '1']], last: 0 } }, problem: /candles/ },
     { name: 'an array instead of an object', body: [], problem: /not an OHLC response/ },
   ];
@@ -106,9 +113,19 @@ describe('CoinGeckoPriceProvider (simple price, market chart range)', () => {
   });
 
   it('floors market chart milliseconds to seconds and sorts by time', async () => {
-    const body = { prices: [[1_330_560_000_999, 3.71], [1_330_473_600_000, 3.7]], market_caps: [], total_volumes: [] };
+    const body = {
+      prices: [
+        [1_330_560_000_999, 3.71],
+        [1_330_473_600_000, 3.7],
+      ],
+      market_caps: [],
+      total_volumes: [],
+    };
     const got = await new CoinGeckoPriceProvider(fixedJson(body)).fetchSince(0, FAR_FUTURE);
-    expect(got.map((p) => [p.time, p.price_eur])).toEqual([[1_330_473_600, 3.7], [1_330_560_000, 3.71]]);
+    expect(got.map((p) => [p.time, p.price_eur])).toEqual([
+      [1_330_473_600, 3.7],
+      [1_330_560_000, 3.71],
+    ]);
   });
 
   const bad: { name: string; body: unknown; gap: 'short' | 'long'; problem: RegExp }[] = [

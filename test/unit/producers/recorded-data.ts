@@ -34,18 +34,24 @@ export function expectedTransactions(height: number): Array<{
   output_total_sat: number;
 }> {
   const text = gunzipSync(readFileSync(join(SHARED_DIR, 'normalized/transactions', `${height}.ndjson.gz`))).toString('utf8');
-  return text.trim().split('\n').map((l) => JSON.parse(l));
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 /** Expected blocks from the normalized files of the shared data, by height. */
-export function expectedBlocks(): Map<number, {
-  hash: string;
-  previousblockhash: string;
-  time: number;
-  n_tx: number;
-  coinbase_script_hex: string;
-  coinbase_outputs: Array<{ n: number; value_sat: number; address: string | null }>;
-}> {
+export function expectedBlocks(): Map<
+  number,
+  {
+    hash: string;
+    previousblockhash: string;
+    time: number;
+    n_tx: number;
+    coinbase_script_hex: string;
+    coinbase_outputs: Array<{ n: number; value_sat: number; address: string | null }>;
+  }
+> {
   const lines = readFileSync(join(SHARED_DIR, 'normalized/blocks.ndjson'), 'utf8').trim().split('\n');
   return new Map(lines.map((l) => JSON.parse(l)).map((b) => [b.height as number, b]));
 }

@@ -22,8 +22,16 @@ describe('backoffDelayMs', () => {
 
 describe('decideOnFailure', () => {
   it('replays a retriable failure with the next attempt number', () => {
-    expect(decideOnFailure({ attempt: 1, maxAttempts: 3, error: new RetriableError('x'), backoff, random: () => 0.5 })).toEqual({ action: 'replay', delayMs: 50, nextAttempt: 2 });
-    expect(decideOnFailure({ attempt: 2, maxAttempts: 3, error: new Error('plain'), backoff, random: () => 0.5 })).toEqual({ action: 'replay', delayMs: 100, nextAttempt: 3 });
+    expect(decideOnFailure({ attempt: 1, maxAttempts: 3, error: new RetriableError('x'), backoff, random: () => 0.5 })).toEqual({
+      action: 'replay',
+      delayMs: 50,
+      nextAttempt: 2,
+    });
+    expect(decideOnFailure({ attempt: 2, maxAttempts: 3, error: new Error('plain'), backoff, random: () => 0.5 })).toEqual({
+      action: 'replay',
+      delayMs: 100,
+      nextAttempt: 3,
+    });
   });
 
   it('dead-letters after the last attempt', () => {
@@ -33,7 +41,11 @@ describe('decideOnFailure', () => {
   it('without a limit, replays a retriable failure for ever (an unavailable service is not bad input)', () => {
     for (const attempt of [5, 100, 10_000]) {
       for (const error of [new RetriableError('no living connections'), new Error('ECONNRESET')]) {
-        expect(decideOnFailure({ attempt, maxAttempts: null, error, backoff, random: () => 0.5 })).toEqual({ action: 'replay', delayMs: 500, nextAttempt: attempt + 1 });
+        expect(decideOnFailure({ attempt, maxAttempts: null, error, backoff, random: () => 0.5 })).toEqual({
+          action: 'replay',
+          delayMs: 500,
+          nextAttempt: attempt + 1,
+        });
       }
     }
     expect(decideOnFailure({ attempt: 1, maxAttempts: null, error: new RetriableError('x'), backoff, random: () => 0.5 }).action).toBe('replay');

@@ -25,7 +25,10 @@ describe('Batcher', () => {
     clock.advance(3);
     expect(sent).toEqual([['a', [1]]]);
     clock.advance(2);
-    expect(sent).toEqual([['a', [1]], ['b', [2]]]);
+    expect(sent).toEqual([
+      ['a', [1]],
+      ['b', [2]],
+    ]);
   });
 
   it('flush sends everything and reports a failed send', async () => {

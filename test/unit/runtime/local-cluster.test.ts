@@ -12,30 +12,38 @@ const replay = { maxAttempts: 3, backoff: { baseMs: 100, maxMs: 1000 }, random: 
 function wordTopology(feeder: FeederSpout, counts: Map<string, number>, options: { failWord?: string; dropWord?: string } = {}) {
   const b = new TopologyBuilder('words');
   b.setSpout('sentences', () => feeder, { outputs: { default: ['text'] } });
-  b.setBasicBolt('split', () => ({
-    execute: (tuple, collector) => {
-      for (const word of tuple.get<string>('text').split(' ')) collector.emit({ word });
-    },
-  }), { parallelism: 2, outputs: { default: ['word'] } }).shuffleGrouping('sentences');
+  b.setBasicBolt(
+    'split',
+    () => ({
+      execute: (tuple, collector) => {
+        for (const word of tuple.get<string>('text').split(' ')) collector.emit({ word });
+      },
+    }),
+    { parallelism: 2, outputs: { default: ['word'] } },
+  ).shuffleGrouping('sentences');
   const tasksByWord = new Map<string, Set<number>>();
-  b.setBolt('count', () => {
-    let collector: OutputCollector;
-    let task = -1;
-    return {
-      prepare: (context, c) => {
-        collector = c;
-        task = context.taskIndex;
-      },
-      execute: (tuple: Tuple) => {
-        const word = tuple.get<string>('word');
-        if (word === options.dropWord) return; // never acked: the tree times out
-        if (word === options.failWord) return collector.fail(tuple, new NonRetriableError('poison word'));
-        tasksByWord.set(word, (tasksByWord.get(word) ?? new Set()).add(task));
-        counts.set(word, (counts.get(word) ?? 0) + 1);
-        collector.ack(tuple);
-      },
-    } satisfies Bolt;
-  }, { parallelism: 3 }).fieldsGrouping('split', ['word']);
+  b.setBolt(
+    'count',
+    () => {
+      let collector: OutputCollector;
+      let task = -1;
+      return {
+        prepare: (context, c) => {
+          collector = c;
+          task = context.taskIndex;
+        },
+        execute: (tuple: Tuple) => {
+          const word = tuple.get<string>('word');
+          if (word === options.dropWord) return; // never acked: the tree times out
+          if (word === options.failWord) return collector.fail(tuple, new NonRetriableError('poison word'));
+          tasksByWord.set(word, (tasksByWord.get(word) ?? new Set()).add(task));
+          counts.set(word, (counts.get(word) ?? 0) + 1);
+          collector.ack(tuple);
+        },
+      } satisfies Bolt;
+    },
+    { parallelism: 3 },
+  ).fieldsGrouping('split', ['word']);
   return { topology: b.build(), tasksByWord };
 }
 
@@ -79,7 +87,10 @@ describe('LocalCluster', () => {
     await cluster.advance(49);
     expect(feeder.tracker.emitted).toHaveLength(1);
     await cluster.advance(1);
-    expect(feeder.tracker.emitted).toEqual([{ messageId: 'm1', attempt: 1 }, { messageId: 'm1', attempt: 2 }]);
+    expect(feeder.tracker.emitted).toEqual([
+      { messageId: 'm1', attempt: 1 },
+      { messageId: 'm1', attempt: 2 },
+    ]);
     // Third attempt times out too, then the message is dead-lettered.
     await cluster.advance(1000);
     await cluster.advance(100);
@@ -195,17 +206,21 @@ describe('LocalCluster', () => {
     const ticks: number[] = [];
     const b = new TopologyBuilder('ticks');
     b.setSpout('s', () => feeder);
-    b.setBasicBolt('window', () => {
-      let task = -1;
-      return {
-        prepare: (c) => {
-          task = c.taskIndex;
-        },
-        execute: (t) => {
-          if (t.stream === TICK_STREAM) ticks.push(task);
-        },
-      };
-    }, { parallelism: 2, tickIntervalMs: 1000 }).shuffleGrouping('s');
+    b.setBasicBolt(
+      'window',
+      () => {
+        let task = -1;
+        return {
+          prepare: (c) => {
+            task = c.taskIndex;
+          },
+          execute: (t) => {
+            if (t.stream === TICK_STREAM) ticks.push(task);
+          },
+        };
+      },
+      { parallelism: 2, tickIntervalMs: 1000 },
+    ).shuffleGrouping('s');
     const cluster = new LocalCluster();
     await cluster.submit(b.build());
     await cluster.advance(999);

@@ -24,8 +24,22 @@ describe('aggregateMetrics', () => {
   it('sums tasks over workers, keeps per-worker totals and the worst capacity and p99', () => {
     const m = aggregateMetrics(
       [
-        { topology: 't', workerId: 'w1', components: { sum: { '0': task({ executed: 5, capacity: 0.2 }), '1': task({ executed: 7 }) }, spout: { '0': task({ acked: 3, paused: true, completeLatency: { count: 3, p50: 10, p99: 40 } }) } } },
-        { topology: 't', workerId: 'w2', components: { sum: { '2': task({ executed: 1, capacity: 0.7 }) }, spout: { '0': task({ acked: 4, completeLatency: { count: 4, p50: 12, p99: 90 } }) } } },
+        {
+          topology: 't',
+          workerId: 'w1',
+          components: {
+            sum: { '0': task({ executed: 5, capacity: 0.2 }), '1': task({ executed: 7 }) },
+            spout: { '0': task({ acked: 3, paused: true, completeLatency: { count: 3, p50: 10, p99: 40 } }) },
+          },
+        },
+        {
+          topology: 't',
+          workerId: 'w2',
+          components: {
+            sum: { '2': task({ executed: 1, capacity: 0.7 }) },
+            spout: { '0': task({ acked: 4, completeLatency: { count: 4, p50: 12, p99: 90 } }) },
+          },
+        },
       ],
       ['w3'],
     );

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { rendezvousOwner, tasksOwnedBy } from '../../../pipeline/runtime/task-assignment.js';
 
-const tasks = [...Array.from({ length: 4 }, (_, task) => ({ component: 'parse', task })), ...Array.from({ length: 8 }, (_, task) => ({ component: 'sum', task }))];
+const tasks = [
+  ...Array.from({ length: 4 }, (_, task) => ({ component: 'parse', task })),
+  ...Array.from({ length: 8 }, (_, task) => ({ component: 'sum', task })),
+];
 
 describe('rendezvous task assignment', () => {
   it('gives every task exactly one owner, the same whatever the order of the live set', () => {
@@ -20,7 +23,7 @@ describe('rendezvous task assignment', () => {
     expect(after.filter((o) => o === 'c').length).toBeGreaterThan(0);
   });
 
-  it('moves only the leaver\'s tasks when a worker leaves', () => {
+  it("moves only the leaver's tasks when a worker leaves", () => {
     const before = tasks.map((t) => rendezvousOwner(['a', 'b', 'c'], t));
     const after = tasks.map((t) => rendezvousOwner(['a', 'c'], t));
     tasks.forEach((_, i) => {

@@ -24,7 +24,11 @@ describe('TopologyBuilder.build', () => {
     b.setBasicBolt('parse', bolt, { outputs: { default: ['k', 'v'] } }).shuffleGrouping('src');
     const t = b.build();
     expect(t.boltOrder).toEqual(['parse', 'sum']);
-    expect(t.bolts.get('sum')).toMatchObject({ kind: 'basic-bolt', parallelism: 3, subscriptions: [{ source: 'parse', stream: 'default', grouping: { kind: 'fields', fields: ['k'] } }] });
+    expect(t.bolts.get('sum')).toMatchObject({
+      kind: 'basic-bolt',
+      parallelism: 3,
+      subscriptions: [{ source: 'parse', stream: 'default', grouping: { kind: 'fields', fields: ['k'] } }],
+    });
     expect(t.spouts.get('src')?.parallelism).toBe(2);
   });
 
@@ -53,14 +57,22 @@ describe('TopologyBuilder.build', () => {
     },
     { name: 'self loop', wire: (b: TopologyBuilder) => b.setBasicBolt('a', bolt).shuffleGrouping('a'), expected: 'cannot read its own output' },
     { name: 'reserved id', wire: (b: TopologyBuilder) => b.setBasicBolt('__acker', bolt).shuffleGrouping('src'), expected: 'reserved for the runtime' },
-    { name: 'bad parallelism', wire: (b: TopologyBuilder) => b.setBasicBolt('a', bolt, { parallelism: 0 }).shuffleGrouping('src'), expected: 'a.parallelism: must be an integer' },
+    {
+      name: 'bad parallelism',
+      wire: (b: TopologyBuilder) => b.setBasicBolt('a', bolt, { parallelism: 0 }).shuffleGrouping('src'),
+      expected: 'a.parallelism: must be an integer',
+    },
     { name: 'no input', wire: (b: TopologyBuilder) => b.setBasicBolt('a', bolt), expected: 'bolt has no input' },
     {
       name: 'undeclared grouping field',
       wire: (b: TopologyBuilder) => b.setBasicBolt('a', bolt).fieldsGrouping('src', ['missing']),
       expected: 'field "missing" is not among the declared output fields [k, v]',
     },
-    { name: 'undeclared stream', wire: (b: TopologyBuilder) => b.setBasicBolt('a', bolt).shuffleGrouping('src', { stream: 'other' }), expected: 'declares no stream "other"' },
+    {
+      name: 'undeclared stream',
+      wire: (b: TopologyBuilder) => b.setBasicBolt('a', bolt).shuffleGrouping('src', { stream: 'other' }),
+      expected: 'declares no stream "other"',
+    },
   ])('rejects $name with a message that says what to fix', ({ wire, expected }) => {
     const b = new TopologyBuilder('t2');
     b.setSpout('src', spout, { outputs: { default: ['k', 'v'] } });

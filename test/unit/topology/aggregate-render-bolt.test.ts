@@ -34,13 +34,25 @@ describe('AggregateRenderBolt (tick-driven, from the dirty outbox)', () => {
     { name: 'written: cleared', outcome: { kind: 'written' } as BulkOutcome, cleared: [HOUR, DAY] },
     { name: '409: the same or newer revision is stored: cleared', outcome: { kind: 'superseded' } as BulkOutcome, cleared: [HOUR, DAY] },
     { name: 'unavailable: stays dirty for a later tick', outcome: { kind: 'unavailable', status: 503, reason: 'x' } as BulkOutcome, cleared: [] },
-    { name: 'rejected: stays dirty (a renderer bug to fix), never dropped', outcome: { kind: 'rejected', status: 400, reason: 'mapper_parsing_exception' } as BulkOutcome, cleared: [] },
+    {
+      name: 'rejected: stays dirty (a renderer bug to fix), never dropped',
+      outcome: { kind: 'rejected', status: 400, reason: 'mapper_parsing_exception' } as BulkOutcome,
+      cleared: [],
+    },
   ])('$name', async ({ outcome, cleared }) => {
     const s = store(new Set([HOUR, DAY]), { [HOUR]: 4, [DAY]: 2 });
     const writes: BulkItem[] = [];
     const bolt = new AggregateRenderBolt({
-      store: s, indices: names('t').indices, batch: 10, leaseMs: 1000,
-      writer: { write: async (items) => { writes.push(...items); return items.map(() => outcome); } },
+      store: s,
+      indices: names('t').indices,
+      batch: 10,
+      leaseMs: 1000,
+      writer: {
+        write: async (items) => {
+          writes.push(...items);
+          return items.map(() => outcome);
+        },
+      },
     });
     const c = recordingCollector();
     bolt.prepare(context, c);
@@ -57,14 +69,31 @@ describe('AggregateRenderBolt (tick-driven, from the dirty outbox)', () => {
 
   it('writes nothing when nothing is dirty', async () => {
     const writes: BulkItem[] = [];
-    const bolt = new AggregateRenderBolt({ store: store(new Set(), {}), indices: names('t').indices, batch: 10, leaseMs: 1000, writer: { write: async (items) => { writes.push(...items); return []; } } });
+    const bolt = new AggregateRenderBolt({
+      store: store(new Set(), {}),
+      indices: names('t').indices,
+      batch: 10,
+      leaseMs: 1000,
+      writer: {
+        write: async (items) => {
+          writes.push(...items);
+          return [];
+        },
+      },
+    });
     bolt.prepare(context, recordingCollector());
     await bolt.execute(fakeTuple({}, '__tick'));
     expect(writes).toEqual([]);
   });
 
   it('reads ticks only', async () => {
-    const bolt = new AggregateRenderBolt({ store: store(new Set(), {}), indices: names('t').indices, batch: 10, leaseMs: 1000, writer: { write: async () => [] } });
+    const bolt = new AggregateRenderBolt({
+      store: store(new Set(), {}),
+      indices: names('t').indices,
+      batch: 10,
+      leaseMs: 1000,
+      writer: { write: async () => [] },
+    });
     bolt.prepare(context, recordingCollector());
     await expect(bolt.execute(fakeTuple({ agg: HOUR }, 'dirty'))).rejects.toBeInstanceOf(InvariantError);
   });

@@ -13,12 +13,27 @@ describe('BulkIndexBolt', () => {
   it.each([
     { name: 'written', outcome: { kind: 'written' } as BulkOutcome, acked: true, error: null },
     { name: '409: a same or newer version is stored', outcome: { kind: 'superseded' } as BulkOutcome, acked: true, error: null },
-    { name: 'rejected document: dead letter', outcome: { kind: 'rejected', status: 400, reason: 'mapper_parsing_exception' } as BulkOutcome, acked: false, error: NonRetriableError },
-    { name: '429/5xx after retries: replay', outcome: { kind: 'unavailable', status: 503, reason: 'busy' } as BulkOutcome, acked: false, error: RetriableError },
+    {
+      name: 'rejected document: dead letter',
+      outcome: { kind: 'rejected', status: 400, reason: 'mapper_parsing_exception' } as BulkOutcome,
+      acked: false,
+      error: NonRetriableError,
+    },
+    {
+      name: '429/5xx after retries: replay',
+      outcome: { kind: 'unavailable', status: 503, reason: 'busy' } as BulkOutcome,
+      acked: false,
+      error: RetriableError,
+    },
   ])('$name', async ({ outcome, acked, error }) => {
     const writes: BulkItem[][] = [];
     const bolt = new BulkIndexBolt({
-      writer: { write: async (items) => { writes.push([...items]); return items.map(() => outcome); } },
+      writer: {
+        write: async (items) => {
+          writes.push([...items]);
+          return items.map(() => outcome);
+        },
+      },
       indices: names('t').indices,
       batchSize: 2,
     });
@@ -31,10 +46,12 @@ describe('BulkIndexBolt', () => {
     const b = fakeTuple(request('b'));
     await bolt.execute(b);
     await bolt.cleanup();
-    expect(writes).toEqual([[
-      { index: 't-transactions', id: 'a', version: 3, doc: { txid: 'a' } },
-      { index: 't-transactions', id: 'b', version: 3, doc: { txid: 'b' } },
-    ]]);
+    expect(writes).toEqual([
+      [
+        { index: 't-transactions', id: 'a', version: 3, doc: { txid: 'a' } },
+        { index: 't-transactions', id: 'b', version: 3, doc: { txid: 'b' } },
+      ],
+    ]);
     expect(c.acked).toEqual(acked ? [a.id, b.id] : []);
     expect(c.failed.map((f) => f.id)).toEqual(acked ? [] : [a.id, b.id]);
     if (error) expect(c.failed.every((f) => f.err instanceof error)).toBe(true);
@@ -43,7 +60,12 @@ describe('BulkIndexBolt', () => {
   it('sends a partial buffer on a tick and acks only after the write', async () => {
     let release: (o: BulkOutcome[]) => void = () => undefined;
     const bolt = new BulkIndexBolt({
-      writer: { write: () => new Promise((resolve) => { release = resolve; }) },
+      writer: {
+        write: () =>
+          new Promise((resolve) => {
+            release = resolve;
+          }),
+      },
       indices: names('t').indices,
       batchSize: 100,
     });

@@ -10,7 +10,20 @@ const log = pino({ level: 'silent' });
 const item = (id: string) => ({ index: 'i', id, version: 1, doc: { id } });
 
 /** The diagnostic the transport attaches when no node answered (status 0, as @elastic/transport sets it). */
-const noAnswer = { body: undefined, statusCode: 0, headers: {}, warnings: null, meta: { context: null, name: 'es', request: { params: { method: 'POST', path: '/_bulk' }, options: {}, id: 1 }, connection: null, attempts: 5, aborted: false } };
+const noAnswer = {
+  body: undefined,
+  statusCode: 0,
+  headers: {},
+  warnings: null,
+  meta: {
+    context: null,
+    name: 'es',
+    request: { params: { method: 'POST', path: '/_bulk' }, options: {}, id: 1 },
+    connection: null,
+    attempts: 5,
+    aborted: false,
+  },
+};
 
 const responseError = (statusCode: number, type: string) =>
   new errors.ResponseError({ ...noAnswer, statusCode, body: { error: { type, reason: `${type} reason` }, status: statusCode } } as never);
@@ -30,7 +43,11 @@ describe('classifyRequestError: a whole request that failed is about the cluster
   });
 
   it('a 400 about the content itself: not retriable', () => {
-    expect(classifyRequestError(responseError(400, 'mapper_parsing_exception'))).toMatchObject({ retriable: false, status: 400, type: 'mapper_parsing_exception' });
+    expect(classifyRequestError(responseError(400, 'mapper_parsing_exception'))).toMatchObject({
+      retriable: false,
+      status: 400,
+      type: 'mapper_parsing_exception',
+    });
   });
 });
 
@@ -59,7 +76,12 @@ function scriptedClient(script: ((operations: unknown[]) => unknown)[]): { clien
       return step(operations);
     },
   } as unknown as Client;
-  return { client, get calls() { return state.calls; } };
+  return {
+    client,
+    get calls() {
+      return state.calls;
+    },
+  };
 }
 
 const allOk = (operations: unknown[]) => ({ items: Array.from({ length: operations.length / 2 }, () => ({ index: { status: 201 } })) });
@@ -67,7 +89,11 @@ const allOk = (operations: unknown[]) => ({ items: Array.from({ length: operatio
 describe('BulkWriter', () => {
   it('never rejects a document because the cluster was unreachable: unavailable after its retries', async () => {
     const clock = new FakeClock();
-    const es = scriptedClient([() => { throw new errors.NoLivingConnectionsError('There are no living connections', noAnswer as never); }]);
+    const es = scriptedClient([
+      () => {
+        throw new errors.NoLivingConnectionsError('There are no living connections', noAnswer as never);
+      },
+    ]);
     const writer = new BulkWriter(es.client, clock, log, { retries: 2, backoffBaseMs: 10, backoffMaxMs: 10 });
     const outcomes = await clock.settle(writer.write([item('a'), item('b')]));
     expect(outcomes.map((o) => o.kind)).toEqual(['unavailable', 'unavailable']);
@@ -76,21 +102,25 @@ describe('BulkWriter', () => {
 
   it('writes once the cluster is back within its retries', async () => {
     const clock = new FakeClock();
-    const refused = () => { throw new errors.ConnectionError('connect ECONNREFUSED', noAnswer as never); };
+    const refused = () => {
+      throw new errors.ConnectionError('connect ECONNREFUSED', noAnswer as never);
+    };
     const es = scriptedClient([refused, refused, allOk]);
     const writer = new BulkWriter(es.client, clock, log, { retries: 5, backoffBaseMs: 10, backoffMaxMs: 10 });
     const outcomes = await clock.settle(writer.write([item('a'), item('b')]));
-    expect((outcomes).map((o) => o.kind)).toEqual(['written', 'written']);
+    expect(outcomes.map((o) => o.kind)).toEqual(['written', 'written']);
   });
 
   it('rejects only the document Elasticsearch itself refused; retries the items the cluster could not take', async () => {
     const clock = new FakeClock();
     const es = scriptedClient([
-      () => ({ items: [
-        { index: { status: 400, error: { type: 'mapper_parsing_exception', reason: 'failed to parse field' } } },
-        { index: { status: 403, error: { type: 'cluster_block_exception', reason: 'index read-only' } } },
-        { index: { status: 409 } },
-      ] }),
+      () => ({
+        items: [
+          { index: { status: 400, error: { type: 'mapper_parsing_exception', reason: 'failed to parse field' } } },
+          { index: { status: 403, error: { type: 'cluster_block_exception', reason: 'index read-only' } } },
+          { index: { status: 409 } },
+        ],
+      }),
       allOk,
     ]);
     const writer = new BulkWriter(es.client, clock, log, { retries: 5, backoffBaseMs: 10, backoffMaxMs: 10 });

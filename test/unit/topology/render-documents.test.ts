@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BlockDocSchema, MinersDailyDocSchema, MinersMonthlyDocSchema, TransactionDocSchema, VolumeHourlyDocSchema } from '../../../pipeline/contracts/documents.js';
+import {
+  BlockDocSchema,
+  MinersDailyDocSchema,
+  MinersMonthlyDocSchema,
+  TransactionDocSchema,
+  VolumeHourlyDocSchema,
+} from '../../../pipeline/contracts/documents.js';
 import { renderBlockDoc } from '../../../pipeline/topology/domain/render-block-doc.js';
 import { renderHourDoc, type HourBlockPart } from '../../../pipeline/topology/domain/render-hour-doc.js';
 import { renderMinerDoc } from '../../../pipeline/topology/domain/render-miner-doc.js';
@@ -12,8 +18,17 @@ const H = (n: string) => n.repeat(64).slice(0, 64);
 
 describe('renderBlockDoc', () => {
   const facts = {
-    hash: H('a'), previousHash: H('b'), height: 169_482, time: 1_330_781_454, pool: 'Unknown', txCount: 14,
-    rewardSat: 5_001_750_000n, subsidySat: 5_000_000_000n, feesSat: 1_750_000n, orphaned: false, statusRev: 0,
+    hash: H('a'),
+    previousHash: H('b'),
+    height: 169_482,
+    time: 1_330_781_454,
+    pool: 'Unknown',
+    txCount: 14,
+    rewardSat: 5_001_750_000n,
+    subsidySat: 5_000_000_000n,
+    feesSat: 1_750_000n,
+    orphaned: false,
+    statusRev: 0,
   };
   it.each([
     ['priced', P1, 174.0609, 0.0609, P1.t + 2, 0],
@@ -24,7 +39,14 @@ describe('renderBlockDoc', () => {
     expect(BlockDocSchema.parse(r.doc)).toEqual(r.doc);
     expect(r).toMatchObject({ id: facts.hash, version });
     expect(r.doc.orphaned).toBe(false);
-    expect(r.doc).toMatchObject({ reward_sat: 5_001_750_000, reward_btc: 50.0175, reward_eur: rewardEur, fees_eur: feesEur, day: '2012-03-03', month: '2012-03' });
+    expect(r.doc).toMatchObject({
+      reward_sat: 5_001_750_000,
+      reward_btc: 50.0175,
+      reward_eur: rewardEur,
+      fees_eur: feesEur,
+      day: '2012-03-03',
+      month: '2012-03',
+    });
   });
 });
 
@@ -35,7 +57,17 @@ describe('renderTransactionDoc', () => {
     [5, false, P1, true, 1, 2 ** 32 + P1.t + 2],
   ] as const)('index %d: coinbase %s, orphaned %s', (index, coinbase, price, orphaned, statusRev, version) => {
     const r = renderTransactionDoc(
-      { txid: H('c'), blockHash: H('a'), blockHeight: 1, blockTime: 1_330_781_454, indexInBlock: index, outputCount: 2, outputTotalSat: 50_000_000_000n, orphaned, statusRev },
+      {
+        txid: H('c'),
+        blockHash: H('a'),
+        blockHeight: 1,
+        blockTime: 1_330_781_454,
+        indexInBlock: index,
+        outputCount: 2,
+        outputTotalSat: 50_000_000_000n,
+        orphaned,
+        statusRev,
+      },
       price,
     );
     expect(TransactionDocSchema.parse(r.doc)).toEqual(r.doc);
@@ -49,12 +81,20 @@ describe('renderTransactionDoc', () => {
 
 describe('renderHourDoc', () => {
   const part = (hash: string, height: number, n: number, sat: bigint, max: HourBlockPart['max'], price: PriceRef | null): HourBlockPart => ({
-    blockHash: H(hash), blockHeight: height, txCount: n, volumeSat: sat, max, price,
+    blockHash: H(hash),
+    blockHeight: height,
+    txCount: n,
+    volumeSat: sat,
+    max,
+    price,
   });
   it.each([
     {
       name: 'two blocks at two prices: EUR summed exactly per block',
-      blocks: [part('a', 10, 2, 100_000_000n, { txid: H('1'), sats: 60_000_000n, indexInBlock: 2 }, P1), part('b', 11, 1, 60_000_000n, { txid: H('2'), sats: 60_000_000n, indexInBlock: 1 }, P2)],
+      blocks: [
+        part('a', 10, 2, 100_000_000n, { txid: H('1'), sats: 60_000_000n, indexInBlock: 2 }, P1),
+        part('b', 11, 1, 60_000_000n, { txid: H('2'), sats: 60_000_000n, indexInBlock: 1 }, P2),
+      ],
       expected: { blocks: 2, tx_count: 3, volume_sat: 160_000_000, volume_eur: 2043.54, max_tx_txid: H('1'), max_tx_block_height: 10, max_tx_eur: 2.088 },
     },
     {
@@ -83,7 +123,10 @@ describe('renderMinerDoc', () => {
     { period: 'month' as const, bucket: '2017-08', schema: MinersMonthlyDocSchema, ts: '2017-08-01T00:00:00.000Z' },
   ])('$period', ({ period, bucket, schema, ts }) => {
     const r = renderMinerDoc({
-      period, bucket, pool: 'Bixin', rev: 3,
+      period,
+      bucket,
+      pool: 'Bixin',
+      rev: 3,
       blocks: [
         { blockHash: H('a'), rewardSat: 1_300_000_000n, price: P2 },
         { blockHash: H('b'), rewardSat: 1_250_000_001n, price: P1 },

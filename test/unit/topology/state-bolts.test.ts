@@ -14,15 +14,30 @@ const PRICE: PriceRef = { t: 1_503_532_800, price: '3400.5', source: 'kraken' };
 
 describe('BlockStateBolt', () => {
   const block: BlockData = {
-    height: 481_824, hash: H('a'), previous_hash: H('b'), time: 1_503_540_000, tx_count: 3,
+    height: 481_824,
+    hash: H('a'),
+    previous_hash: H('b'),
+    time: 1_503_540_000,
+    tx_count: 3,
     coinbase_script_hex: Buffer.from('/BTCC/', 'latin1').toString('hex'),
-    coinbase_outputs: [{ n: 0, value_sat: 1_300_000_000, address: null }, { n: 1, value_sat: 0, address: null }],
+    coinbase_outputs: [
+      { n: 0, value_sat: 1_300_000_000, address: null },
+      { n: 1, value_sat: 0, address: null },
+    ],
   };
   const pools = new PoolIdentifier([{ id: 1, name: 'BTCC', addresses: [], tags: ['/BTCC/'] }]);
   it.each([
     { name: 'first time', isNew: true, price: PRICE, touched: ['hour|x', 'day|y|BTCC', 'month|z|BTCC'], version: PRICE.t + 2, eur: 44206.5, flipped: [] },
     { name: 'replay, no price yet', isNew: false, price: null, touched: [], version: 1, eur: null, flipped: [] },
-    { name: 'a reorg: the blocks it flipped are rendered again', isNew: true, price: PRICE, touched: ['hour|x'], version: PRICE.t + 2, eur: 44206.5, flipped: [H('c'), H('d')] },
+    {
+      name: 'a reorg: the blocks it flipped are rendered again',
+      isNew: true,
+      price: PRICE,
+      touched: ['hour|x'],
+      version: PRICE.t + 2,
+      eur: 44206.5,
+      flipped: [H('c'), H('d')],
+    },
   ])('$name', async ({ isNew, price, touched, version, eur, flipped }) => {
     const calls: unknown[] = [];
     const store: BlockStore = {
@@ -34,7 +49,10 @@ describe('BlockStateBolt', () => {
     const c = recordingBasicCollector();
     await new BlockStateBolt(store, pools).execute(fakeTuple({ hash: block.hash, block }), c);
     expect(calls).toEqual([expect.objectContaining({ pool: 'BTCC', rewardSat: 1_300_000_000n, subsidySat: 1_250_000_000n, feesSat: 50_000_000n })]);
-    expect(c.emitted[0]).toMatchObject({ stream: 'default', values: { index: 'blocks', id: H('a'), version, doc: { pool: 'BTCC', reward_eur: eur, fees_sat: 50_000_000 } } });
+    expect(c.emitted[0]).toMatchObject({
+      stream: 'default',
+      values: { index: 'blocks', id: H('a'), version, doc: { pool: 'BTCC', reward_eur: eur, fees_sat: 50_000_000 } },
+    });
     // The touched aggregates are marked dirty by the state script itself (the outbox); the blocks a
     // reorg flipped are re-rendered through the reprice stream.
     expect(c.emitted.slice(1)).toEqual(flipped.map((hash) => ({ stream: 'reprice', values: { hash } })));
@@ -43,8 +61,15 @@ describe('BlockStateBolt', () => {
 
 describe('TransactionStateBolt', () => {
   const tx: ConfirmedTxData = {
-    status: 'confirmed', txid: H('c'), block_height: 1, block_hash: H('a'), block_time: 1_503_540_000, index_in_block: 4, is_coinbase: false,
-    outputs: [{ n: 0, value_sat: 100_000_000, address: null }], output_total_sat: 100_000_000,
+    status: 'confirmed',
+    txid: H('c'),
+    block_height: 1,
+    block_hash: H('a'),
+    block_time: 1_503_540_000,
+    index_in_block: 4,
+    is_coinbase: false,
+    outputs: [{ n: 0, value_sat: 100_000_000, address: null }],
+    output_total_sat: 100_000_000,
   };
   it.each([
     { name: 'new', touched: ['hour|2017-08-24T02:00:00Z'], eur: 3400.5 },
@@ -52,8 +77,20 @@ describe('TransactionStateBolt', () => {
   ])('$name: always writes its document, and only it', async ({ touched, eur }) => {
     const store: TransactionStore = {
       applyTransaction: async (t) => ({
-        isNew: touched.length > 0, price: PRICE, touched,
-        facts: { txid: t.txid, blockHash: t.block_hash, blockHeight: t.block_height, blockTime: t.block_time, indexInBlock: t.index_in_block, outputCount: 1, outputTotalSat: 100_000_000n, orphaned: false, statusRev: 0 },
+        isNew: touched.length > 0,
+        price: PRICE,
+        touched,
+        facts: {
+          txid: t.txid,
+          blockHash: t.block_hash,
+          blockHeight: t.block_height,
+          blockTime: t.block_time,
+          indexInBlock: t.index_in_block,
+          outputCount: 1,
+          outputTotalSat: 100_000_000n,
+          orphaned: false,
+          statusRev: 0,
+        },
       }),
     };
     const c = recordingBasicCollector();
@@ -73,7 +110,12 @@ describe('PriceStateBolt', () => {
     await new PriceStateBolt(store).execute(fakeTuple({ pair: 'BTC-EUR', point: { pair: 'BTC-EUR', time: 100, price_eur: 2, source: 'late' } }), c);
     expect(c.emitted[0]).toEqual({
       stream: 'default',
-      values: { index: 'prices', id: 'BTC-EUR:100', version: 1, doc: { '@timestamp': '1970-01-01T00:01:40.000Z', pair: 'BTC-EUR', price_eur: 1.5, source: 's' } },
+      values: {
+        index: 'prices',
+        id: 'BTC-EUR:100',
+        version: 1,
+        doc: { '@timestamp': '1970-01-01T00:01:40.000Z', pair: 'BTC-EUR', price_eur: 1.5, source: 's' },
+      },
     });
     expect(c.emitted.filter((e) => e.stream === 'reprice').map((e) => e.values.hash)).toEqual(repriced);
     expect(c.emitted.filter((e) => e.stream !== 'default' && e.stream !== 'reprice')).toEqual([]);
@@ -82,7 +124,17 @@ describe('PriceStateBolt', () => {
 
 describe('RepriceBlockBolt', () => {
   const txs = [0, 1, 2].map((i) => ({
-    facts: { txid: H(String(i)), blockHash: H('a'), blockHeight: 5, blockTime: 1_503_540_000, indexInBlock: i, outputCount: 1, outputTotalSat: 10n, orphaned: false, statusRev: 0 },
+    facts: {
+      txid: H(String(i)),
+      blockHash: H('a'),
+      blockHeight: 5,
+      blockTime: 1_503_540_000,
+      indexInBlock: i,
+      outputCount: 1,
+      outputTotalSat: 10n,
+      orphaned: false,
+      statusRev: 0,
+    },
     price: PRICE,
   }));
   it.each([
@@ -91,7 +143,21 @@ describe('RepriceBlockBolt', () => {
   ])('$name', async ({ block, expected }) => {
     const store: BlockSnapshotStore = {
       snapshotBlock: async (hash) => ({
-        block: block ? { hash, previousHash: H('b'), height: 5, time: 1_503_540_000, pool: 'P', txCount: 3, rewardSat: 1n, subsidySat: 0n, feesSat: 1n, orphaned: false, statusRev: 0 } : null,
+        block: block
+          ? {
+              hash,
+              previousHash: H('b'),
+              height: 5,
+              time: 1_503_540_000,
+              pool: 'P',
+              txCount: 3,
+              rewardSat: 1n,
+              subsidySat: 0n,
+              feesSat: 1n,
+              orphaned: false,
+              statusRev: 0,
+            }
+          : null,
         transactions: txs,
         price: PRICE,
       }),

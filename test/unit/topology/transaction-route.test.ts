@@ -56,8 +56,15 @@ describe('routeTransaction', () => {
 
   it('sends a confirmed transaction to the transaction state on the default stream', () => {
     const confirmed = {
-      status: 'confirmed' as const, txid: TXID, block_height: 800_000, block_hash: 'a'.repeat(64), block_time: 1_690_168_629,
-      index_in_block: 1, is_coinbase: false, outputs: [{ n: 0, value_sat: 5, address: null }], output_total_sat: 5,
+      status: 'confirmed' as const,
+      txid: TXID,
+      block_height: 800_000,
+      block_hash: 'a'.repeat(64),
+      block_time: 1_690_168_629,
+      index_in_block: 1,
+      is_coinbase: false,
+      outputs: [{ n: 0, value_sat: 5, address: null }],
+      output_total_sat: 5,
     };
     expect(routeTransaction(envelope(confirmed, confirmed.block_time * 1000))).toEqual({ values: { txid: TXID, tx: confirmed } });
   });

@@ -79,7 +79,11 @@ export function keyedSumTopology(options: KeyedSumOptions): Topology {
               throw new SchemaError('sample record', [{ path: '', message: 'not JSON' }], { cause: err });
             }
             const parsed = SampleRecordSchema.safeParse(json);
-            if (!parsed.success) throw new SchemaError('sample record', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+            if (!parsed.success)
+              throw new SchemaError(
+                'sample record',
+                parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+              );
             return parsed.data;
           },
         }),
@@ -101,7 +105,9 @@ export function keyedSumTopology(options: KeyedSumOptions): Topology {
     )
     .shuffleGrouping('records');
 
-  builder.setBolt('sum', () => new SumBolt(connections, keys), { parallelism: options.sumParallelism ?? 4, tickIntervalMs: 100, maxInFlight: 1000 }).fieldsGrouping('parse', ['key']);
+  builder
+    .setBolt('sum', () => new SumBolt(connections, keys), { parallelism: options.sumParallelism ?? 4, tickIntervalMs: 100, maxInFlight: 1000 })
+    .fieldsGrouping('parse', ['key']);
 
   return builder.build();
 }

@@ -18,10 +18,15 @@ export class SampleRun extends SampleCluster {
   ): Promise<void> {
     const topic = await this.topicContents();
     expect(topic.records).toBeGreaterThanOrEqual(sent.records.length);
-    await waitFor('every record counted', async () => {
-      await options.onPoll?.();
-      return countedRecords(await this.sink()) >= topic.records;
-    }, options.timeoutMs, options.intervalMs).catch(async (err: unknown) => {
+    await waitFor(
+      'every record counted',
+      async () => {
+        await options.onPoll?.();
+        return countedRecords(await this.sink()) >= topic.records;
+      },
+      options.timeoutMs,
+      options.intervalMs,
+    ).catch(async (err: unknown) => {
       throw new Error(`${String(err)}: ${await this.describe()}`);
     });
     const sink = await this.sink();
