@@ -100,6 +100,11 @@ export class PipelineUnderTest {
     return pm2Apps(this.env);
   }
 
+  /** The feed server now serves another tip (a reorg): publishing is complete once the producers reach it. */
+  followTip(tip: { height: number; hash: string }): void {
+    this.target.tip = tip;
+  }
+
   /**
    * Waits until the producers have published everything the feed server holds and the topology
    * has committed every record and written every aggregate (the demo's waits, which retry

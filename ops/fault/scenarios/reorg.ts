@@ -20,6 +20,7 @@ export const reorg: FaultScenario = {
         deadlineMs: Date.now() + 900_000,
       });
       note(`reorg at height ${report.reorg.height}: ${report.reorg.replaced} replaced by ${report.reorg.by}`);
+      pipeline.followTip({ height: report.reorg.height, hash: report.reorg.by });
       return {
         description: `tip ${report.reorg.height} replaced by a competing block (${report.reorg.dropped.length} transactions left out); applied in ${(report.appliedMs / 1000).toFixed(1)} s, ${report.checked} documents checked`,
         changesChain: true,
