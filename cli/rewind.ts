@@ -34,11 +34,11 @@ async function main(): Promise<void> {
     const request = { group: values.group, target, dryRun: values['dry-run'], ...(values.topic === undefined ? {} : { topic: values.topic }) };
     const moves = await retryTransient('moving the consumer group', () => rewind(admin, n, request), { onRetry: reportRetry, deadlineMs: 120_000 });
     for (const move of moves) process.stdout.write(formatMove(move, values['dry-run']));
-    const replay = moves.flatMap((m) => m.partitions).reduce((sum, p) => sum + (p.before === null ? 0 : p.before - p.after), 0);
+    const partitions = moves.flatMap((m) => m.partitions);
+    const toRead = partitions.reduce((sum, p) => sum + (p.high - p.after), 0);
+    const again = partitions.reduce((sum, p) => sum + (p.before === null ? 0 : Math.max(0, Math.min(p.before, p.high) - p.after)), 0);
     process.stdout.write(
-      values['dry-run']
-        ? `dry run: nothing committed\n`
-        : `done: the consumers replay ${replay >= 0 ? `${replay} records` : `from ${-replay} records further on`} when they start (npx pm2 start topology-worker)\n`,
+      `${values['dry-run'] ? 'dry run, nothing committed: the consumers would' : 'done: when they start (npx pm2 start topology-worker), the consumers'} read ${toRead} records to the end, ${again} of them processed before (replayed; every write is idempotent)\n`,
     );
   } finally {
     await admin.disconnect();

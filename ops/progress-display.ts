@@ -44,7 +44,8 @@ export class ProgressDisplay {
     const text = this.describe(reading);
     if (this.stream.isTTY === true) {
       const bar = this.bar(reading);
-      const line = `${bar} ${text}`.slice(0, Math.max(20, (this.stream.columns ?? 120) - 1));
+      // A pseudo-terminal without a size reports 0 columns.
+      const line = `${bar} ${text}`.slice(0, Math.max(20, (this.stream.columns || 120) - 1));
       this.stream.write(`\r\x1b[2K${line}`);
       this.drawn = true;
     } else if (t - this.lastLineAt >= (this.options.lineIntervalSec ?? 10) * 1000) {

@@ -9,7 +9,7 @@ import { setupIndices } from '../pipeline/setup/index.js';
 import { processingProgress, type ProcessingProgressByTopic } from '../pipeline/topology/processing-progress.js';
 import { topologyNames } from '../pipeline/topology/topology-names.js';
 import { assertGroupsIdle } from './consumer-groups.js';
-import { deleteKeysMatching } from './redis-keys.js';
+import { deleteKeys } from '../pipeline/clients/delete-keys.js';
 import { rewind } from './rewind.js';
 import { isTransientError, retryTransient, type RetryTransientOptions } from './transient-retry.js';
 import { RefusalError } from './usage-error.js';
@@ -80,7 +80,7 @@ export async function resetDerivedStores(clients: RebuildClients, n: Names, conf
   await es.indices.delete({ index: indices, ignore_unavailable: true });
   await setupIndices(es, n, config.elasticsearch);
   const t = topologyNames(n);
-  const redisKeysDeleted = await deleteKeysMatching(redis, [`${t.statePrefix}*`, runtimeKeys(n.topology).pattern]);
+  const redisKeysDeleted = await deleteKeys(redis, [`${t.statePrefix}*`, runtimeKeys(n.topology).pattern]);
   return { documentsBefore, redisKeysDeleted };
 }
 

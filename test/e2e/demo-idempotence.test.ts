@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
@@ -15,6 +15,7 @@ import { freePort } from '../../pipeline/demo/port-probe.js';
 import { teardown } from '../../pipeline/setup/index.js';
 import { RecordedFeedData } from '../../producers/feed-server/recorded-feed-data.js';
 import { deleteKeys } from '../../pipeline/clients/delete-keys.js';
+import { type CommandResult, runCommand } from '../support/run-command.js';
 
 /**
  * `npm run demo` on the sample shipped in the repo, twice in a row, in a fresh namespace and its own
@@ -39,19 +40,8 @@ let es: Client;
 let redis: Redis;
 let admin: Admin;
 
-function runDemo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/demo.ts', '--data', DATA_DIR, '--feed-port', String(feedPort), '--timeout', '800'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('error', fail);
-    child.once('exit', (code) => done({ code, stdout, stderr }));
-  });
+function runDemo(): Promise<CommandResult> {
+  return runCommand('demo.ts', ['--data', DATA_DIR, '--feed-port', String(feedPort), '--timeout', '800'], env);
 }
 
 /** `_version:_seq_no:_primary_term` of every document of the namespace's indices, by index and id. */

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
@@ -10,6 +9,7 @@ import { createKafka } from '../../pipeline/clients/kafka.js';
 import { createRedis } from '../../pipeline/clients/redis.js';
 import { INDEX_KEYS } from '../../pipeline/contracts/names.js';
 import { namespaceIndices } from '../../pipeline/setup/index.js';
+import { stopChild } from '../../ops/worker-processes.js';
 import { runCommand } from '../support/run-command.js';
 import { type PipelineRun, runPipelineOnData } from '../support/run-pipeline.js';
 
@@ -51,13 +51,6 @@ async function rawOffsets(): Promise<unknown> {
   return Promise.all(Object.values(run.names.topics).map(async (t) => [t, await admin.fetchTopicOffsets(t)]));
 }
 
-function stopWorker(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  return exited;
-}
-
 beforeAll(async () => {
   run = await runPipelineOnData({ dataDir: DATA_DIR, namespace, workers: 2 });
   env = { ...process.env, NAMESPACE: namespace, POOLS_FILE: join(DATA_DIR, 'pools', 'pools-v2.json'), LOG_LEVEL: 'warn' };
@@ -84,7 +77,7 @@ describe('npm run rebuild', () => {
   });
 
   it('restores every document of every index, identical, from the raw topics', async () => {
-    await Promise.all(run.workers.map(stopWorker));
+    await Promise.all(run.workers.map(stopChild));
     const before = await snapshot();
     const offsets = await rawOffsets();
     expect(before.get(run.names.indices.transactions)?.size).toBeGreaterThan(0);

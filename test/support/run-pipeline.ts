@@ -18,6 +18,7 @@ import { KafkaRecordSink } from '../../producers/kafka-record-sink.js';
 import { ProducerMetrics } from '../../producers/producer-metrics.js';
 import { replay, type ReplayStats } from '../../producers/replay.js';
 import { deleteKeys } from '../../pipeline/clients/delete-keys.js';
+import { stopChild } from '../../ops/worker-processes.js';
 
 /** Options of `runPipelineOnData`. */
 export interface RunPipelineOptions {
@@ -158,13 +159,4 @@ export async function waitUntilProcessed(admin: Admin, redis: Redis, n: Names, t
     if (Date.now() > deadline) throw new Error(`pipeline not done after ${timeoutMs} ms: ${JSON.stringify(last)}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
 }
