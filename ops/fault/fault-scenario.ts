@@ -29,6 +29,8 @@ export interface FaultInjected {
   description: string;
   /** Keys of records put into the raw topics on purpose that must all be dead-lettered (poison). */
   poisonKeys?: readonly string[];
+  /** Valid records the fault itself makes the producers publish (a reorg's competing block). */
+  addsRecords?: { blocks?: number; transactions?: number; prices?: number };
   /** True when the fault changes the chain itself (a reorg): the recorded ground truth no longer applies. */
   changesChain?: boolean;
   /** The scenario's own checks of the end state; each returned line is a failure. */

@@ -81,7 +81,12 @@ export async function runScenario(scenario: FaultScenario, options: RunScenarioO
     dataDir: options.dataDir,
     rate: options.rate,
     fault: end.injected?.description ?? (steps.length > 0 ? `${steps.join('; ')}; then failed` : 'not injected'),
-    recorded: pipeline.target.events,
+    // What the fault itself published (a reorg's competing block) joins what the data holds.
+    recorded: {
+      blocks: pipeline.target.events.blocks + (end.injected?.addsRecords?.blocks ?? 0),
+      transactions: pipeline.target.events.transactions + (end.injected?.addsRecords?.transactions ?? 0),
+      prices: pipeline.target.events.prices + (end.injected?.addsRecords?.prices ?? 0),
+    },
     audit: end.audit,
     recount: end.recount,
     letters: end.letters,

@@ -24,6 +24,7 @@ export const reorg: FaultScenario = {
       return {
         description: `tip ${report.reorg.height} replaced by a competing block (${report.reorg.dropped.length} transactions left out); applied in ${(report.appliedMs / 1000).toFixed(1)} s, ${report.checked} documents checked`,
         changesChain: true,
+        addsRecords: { blocks: 1 },
         check: () => report.problems,
       };
     } finally {
