@@ -1,5 +1,5 @@
 import { loadConfig } from '../pipeline/config/config.js';
-import { deletePipelineApps, ECOSYSTEM_FILE, printPm2List, startPipelineApps } from '../pipeline/demo/pipeline-apps.js';
+import { deletePipelineApps, ECOSYSTEM_FILE, printPm2List, startPipelineApps } from '../ops/demo/pipeline-apps.js';
 import { runSetup } from '../pipeline/setup/index.js';
 import { defaultStackContext } from '../stack/default-context.js';
 import { usesLocalStack } from '../stack/local-config.js';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { Pm2CommandError } from '../../pipeline/demo/pipeline-apps.js';
+import { Pm2CommandError } from '../demo/pipeline-apps.js';
 
 const require = createRequire(import.meta.url);
 

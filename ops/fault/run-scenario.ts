@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createElasticsearch } from '../../pipeline/clients/elasticsearch.js';
-import { DemoTimeoutError } from '../../pipeline/demo/demo-waits.js';
+import { DemoTimeoutError } from '../demo/demo-waits.js';
 import { PoolIdentifier } from '../../pipeline/topology/domain/pool-identifier.js';
 import { type AuditReport, auditNamespace } from '../audit.js';
 import type { Recount } from '../raw-recount.js';

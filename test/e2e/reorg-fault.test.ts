@@ -7,7 +7,7 @@ import { type BlockData, BlockEventSchema } from '../../pipeline/contracts/block
 import { decodeJson } from '../../pipeline/contracts/envelope.js';
 import { PriceEventSchema } from '../../pipeline/contracts/price-event.js';
 import { type ConfirmedTxData, TransactionEventSchema } from '../../pipeline/contracts/transaction-event.js';
-import { type ReorgFaultReport, runReorgFault } from '../../pipeline/demo/reorg-fault.js';
+import { type ReorgFaultReport, runReorgFault } from '../../ops/demo/reorg-fault.js';
 import { processingProgress } from '../../pipeline/topology/processing-progress.js';
 import { createLogger } from '../../pipeline/runtime/index.js';
 import { PoolIdentifier } from '../../pipeline/topology/domain/pool-identifier.js';

@@ -8,7 +8,7 @@ import { NO_DATA_TEXT } from '../../kibana/panels/layered-panel.js';
 import { createElasticsearch } from '../../pipeline/clients/elasticsearch.js';
 import { createKafka } from '../../pipeline/clients/kafka.js';
 import { createRedis } from '../../pipeline/clients/redis.js';
-import { freePort } from '../../pipeline/demo/port-probe.js';
+import { freePort } from '../../ops/demo/port-probe.js';
 import { createLogger } from '../../pipeline/runtime/index.js';
 import { buildAnalyticsTopology } from '../../pipeline/topology/topology.js';
 import { redriveCommand } from '../../ui/dead-letter-reader.js';

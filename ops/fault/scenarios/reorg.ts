@@ -1,5 +1,5 @@
 import { createElasticsearch } from '../../../pipeline/clients/elasticsearch.js';
-import { runReorgFault } from '../../../pipeline/demo/reorg-fault.js';
+import { runReorgFault } from '../../demo/reorg-fault.js';
 import type { FaultScenario } from '../fault-scenario.js';
 
 /** The feed server's tip replaced by a competing block with more work, mid-stream (docs/DATA.md, "Reorgs"). */

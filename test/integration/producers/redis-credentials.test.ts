@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis } from '../../../pipeline/clients/redis.js';
 import { loadConfig } from '../../../pipeline/config/config.js';
 import { names } from '../../../pipeline/contracts/names.js';
-import { ProducerPolls } from '../../../pipeline/demo/producer-polls.js';
+import { ProducerPolls } from '../../../ops/demo/producer-polls.js';
 import { createLogger, systemClock } from '../../../pipeline/runtime/index.js';
 import { startProducer } from '../../../producers/producer-app.js';
 import { waitFor } from '../../support/wait-for.js';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Names } from '../contracts/names.js';
+import type { Names } from '../../pipeline/contracts/names.js';
 import type { RecordedFeedData } from '../../producers/feed-server/recorded-feed-data.js';
 
 /** Where the producers' cursors stand once they have published everything a feed server holds. */

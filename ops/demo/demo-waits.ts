@@ -1,11 +1,11 @@
 import type { Admin } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Names } from '../contracts/names.js';
-import { isTransientError } from '../clients/transient-error.js';
-import { PipelineError } from '../runtime/index.js';
-import { processingProgress, type ProcessingProgressByTopic } from '../topology/processing-progress.js';
-import { topologyNames } from '../topology/topology-names.js';
+import type { Names } from '../../pipeline/contracts/names.js';
+import { isTransientError } from '../../pipeline/clients/transient-error.js';
+import { PipelineError } from '../../pipeline/runtime/index.js';
+import { processingProgress, type ProcessingProgressByTopic } from '../../pipeline/topology/processing-progress.js';
+import { topologyNames } from '../../pipeline/topology/topology-names.js';
 import { type FeedTarget, publishingProgress, type PublishingProgress } from './feed-target.js';
 import type { ProducerPolls } from './producer-polls.js';
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
-import { PipelineError } from '../runtime/index.js';
+import { PipelineError } from '../../pipeline/runtime/index.js';
 
 const require = createRequire(import.meta.url);
 

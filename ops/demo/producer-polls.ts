@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
-import { bullmqConnection } from '../clients/redis.js';
-import type { Config } from '../config/config.js';
-import type { Names } from '../contracts/names.js';
+import { bullmqConnection } from '../../pipeline/clients/redis.js';
+import type { Config } from '../../pipeline/config/config.js';
+import type { Names } from '../../pipeline/contracts/names.js';
 
 /** A feed whose producer polls as a BullMQ job scheduler. */
 export type PolledFeed = 'blocks' | 'prices' | 'mempool';

@@ -2,7 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { Block } from 'bitcoinjs-lib';
 import { FEED_SERVER_PATHS } from '../../producers/feed-server/recorded-feed-api.js';
 import type { ReorgReply, ReorgRequest } from '../../producers/feed-server/reorg-scenario.js';
-import { utcBuckets } from '../topology/domain/utc-buckets.js';
+import { utcBuckets } from '../../pipeline/topology/domain/utc-buckets.js';
 import { type DemoWaitOptions, DemoTimeoutError, waitUntilProcessed } from './demo-waits.js';
 
 /** Options of `runReorgFault`: the waits' clients and deadline, Elasticsearch, the feed server and what the competing block leaves out. */
