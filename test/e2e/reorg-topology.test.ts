@@ -1,3 +1,4 @@
+import { allDocs } from '../support/ground-truth.js';
 import type { Client } from '@elastic/elasticsearch';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createElasticsearch } from '../../pipeline/clients/elasticsearch.js';
@@ -38,18 +39,7 @@ afterAll(async () => {
   for (const r of runs) await r.stop();
 });
 
-async function all(index: string): Promise<Docs> {
-  const client = es as Client;
-  await client.indices.refresh({ index });
-  const out: Docs = new Map();
-  let response = await client.search({ index, size: 5000, scroll: '1m', seq_no_primary_term: true, version: true, query: { match_all: {} } });
-  while (response.hits.hits.length > 0) {
-    for (const h of response.hits.hits)
-      out.set(h._id as string, { source: h._source as Record<string, any>, seqNo: h._seq_no as number, version: h._version as number });
-    response = await client.scroll({ scroll_id: response._scroll_id as string, scroll: '1m' });
-  }
-  return out;
-}
+const all = (index: string): Promise<Docs> => allDocs(es as Client, index);
 
 async function snapshot(run: PipelineRun): Promise<Map<string, Docs>> {
   return new Map(await Promise.all(INDICES.map(async (k) => [k, await all(run.names.indices[k])] as const)));
