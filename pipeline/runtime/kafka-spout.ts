@@ -17,6 +17,12 @@ interface Record_ {
   attempt: number;
   /** True while a tree of this record is in flight. */
   emitted: boolean;
+  /**
+   * True while something will hand the record back to `nextTuple`: it is in `ready`, waits on a
+   * replay or retry timer, or is being dead-lettered. A buffered record that is neither emitted
+   * nor queued would stall its partition for ever; `reconcile` re-queues it.
+   */
+  queued: boolean;
 }
 
 type Ready = { messageId: string; deadLetter?: { reason: string; error: unknown } };
@@ -83,7 +89,10 @@ export class KafkaSpout implements Spout {
       partitionsConsumedConcurrently: 1,
       eachBatch: async (payload) => this.onBatch(payload),
     });
-    this.every(this.options.commitIntervalMs ?? 500, () => void this.commit());
+    this.every(this.options.commitIntervalMs ?? 500, () => {
+      this.reconcile();
+      void this.commit();
+    });
     this.every(this.options.lagIntervalMs ?? 5_000, () => void this.measureLag());
   }
 
@@ -96,22 +105,59 @@ export class KafkaSpout implements Spout {
       const item = this.ready.shift() as Ready;
       const rec = this.records.get(item.messageId);
       if (!rec || rec.emitted) continue;
-      if (item.deadLetter) {
-        await this.deadLetter(item.messageId, rec, item.deadLetter.reason, item.deadLetter.error);
-        continue;
-      }
-      let values: Values;
+      rec.queued = false;
       try {
-        values = this.decode(rec);
+        if (await this.emitOrDeadLetter(item, rec)) budget -= 1;
       } catch (err) {
-        if (isRetriable(err)) this.log?.warn({ err, messageId: item.messageId }, 'decode failed with a retriable error; dead-lettering');
-        await this.deadLetter(item.messageId, rec, 'record cannot be decoded', err);
-        continue;
+        // Whatever went wrong, the record stays tracked: it comes back after a backoff.
+        this.log?.error({ err, messageId: item.messageId }, 'record could not be handed to the topology; retrying');
+        this.retryLater(item, rec, this.options.backoff.baseMs);
       }
-      rec.emitted = true;
-      this.inFlightTrees += 1;
-      budget -= 1;
-      (this.collector as SpoutOutputCollector).emit(values, { messageId: item.messageId, attempt: rec.attempt });
+    }
+  }
+
+  /** Emits the record's tree (true), or dead-letters it (false). */
+  private async emitOrDeadLetter(item: Ready, rec: Record_): Promise<boolean> {
+    if (item.deadLetter) {
+      await this.deadLetter(item.messageId, rec, item.deadLetter.reason, item.deadLetter.error);
+      return false;
+    }
+    let values: Values;
+    try {
+      values = this.decode(rec);
+    } catch (err) {
+      if (isRetriable(err)) this.log?.warn({ err, messageId: item.messageId }, 'decode failed with a retriable error; dead-lettering');
+      await this.deadLetter(item.messageId, rec, 'record cannot be decoded', err);
+      return false;
+    }
+    (this.collector as SpoutOutputCollector).emit(values, { messageId: item.messageId, attempt: rec.attempt });
+    rec.emitted = true;
+    this.inFlightTrees += 1;
+    return true;
+  }
+
+  /** Queues `item` again after `delayMs` (unless a rebalance dropped the record meanwhile). */
+  private retryLater(item: Ready, rec: Record_, delayMs: number): void {
+    rec.queued = true;
+    const generation = this.generation;
+    this.timer(delayMs, () => {
+      if (generation !== this.generation || this.records.get(item.messageId) !== rec) return;
+      this.ready.push(item);
+      this.wake?.();
+    });
+  }
+
+  /**
+   * Re-queues every buffered record that is neither in flight nor queued. None should exist; one
+   * that did would hold its partition's commits for ever, so it is logged as the bug it is and
+   * healed rather than left to stall the partition.
+   */
+  private reconcile(): void {
+    for (const [messageId, rec] of this.records) {
+      if (rec.emitted || rec.queued) continue;
+      this.log?.error({ messageId, attempt: rec.attempt }, 'a buffered record was neither in flight nor queued; re-queued');
+      rec.queued = true;
+      this.ready.push({ messageId });
     }
   }
 
@@ -128,6 +174,7 @@ export class KafkaSpout implements Spout {
     rec.emitted = false;
     this.inFlightTrees -= 1;
     const decision = decideOnFailure({ attempt: rec.attempt, maxAttempts: this.options.maxAttempts, error: reason, backoff: this.options.backoff });
+    rec.queued = true;
     if (decision.action === 'dead-letter') {
       this.ready.unshift({ messageId, deadLetter: { reason: decision.reason, error: reason } });
       this.wake?.();
@@ -176,7 +223,7 @@ export class KafkaSpout implements Spout {
       } catch {
         continue; // already seen in this generation
       }
-      this.records.set(messageId, { partition: batch.partition, offset: message.offset, message, attempt: 1, emitted: false });
+      this.records.set(messageId, { partition: batch.partition, offset: message.offset, message, attempt: 1, emitted: false, queued: true });
       this.ready.push({ messageId });
     }
     this.updatePause();
@@ -205,6 +252,7 @@ export class KafkaSpout implements Spout {
 
   private async deadLetter(messageId: string, rec: Record_, reason: string, error: unknown): Promise<void> {
     const context = this.context as TopologyContext;
+    rec.queued = true;
     const letter = DeadLetterSchema.parse(
       deadLetterRecord({
         topic: this.options.topic,
@@ -227,11 +275,7 @@ export class KafkaSpout implements Spout {
       });
     } catch (err) {
       this.log?.error({ err, messageId }, 'dead-letter publish failed; retrying');
-      const generation = this.generation;
-      this.timer(this.options.backoff.baseMs, () => {
-        if (generation !== this.generation) return;
-        this.ready.push({ messageId, deadLetter: { reason, error } });
-      });
+      this.retryLater({ messageId, deadLetter: { reason, error } }, rec, this.options.backoff.baseMs);
       return;
     }
     this.log?.warn({ messageId, reason, attempts: rec.attempt, component: letter.component, error: letter.error.name }, 'record dead-lettered');

@@ -1,0 +1,153 @@
+import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { SchemaError } from '../../../pipeline/runtime/errors.js';
+import { KafkaSpout } from '../../../pipeline/runtime/kafka-spout.js';
+import { FakeClock } from '../../../pipeline/runtime/testing/fake-clock.js';
+import type { Values } from '../../../pipeline/runtime/types.js';
+
+const TOPIC = 'raw';
+
+/**
+ * A kafkajs stand-in with just what a KafkaSpout calls: the test assigns partitions, delivers
+ * batches, and sees commits and dead letters. `failSends` makes the next sends reject, as a
+ * broker that is gone would.
+ */
+class FakeKafka {
+  readonly commits: { partition: number; offset: string }[] = [];
+  readonly letters: string[] = [];
+  failSends = 0;
+  private eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
+  private onJoin: ((event: { payload: { memberAssignment: Record<string, number[]> } }) => void) | undefined;
+
+  asKafka(): Kafka {
+    const noop = async () => undefined;
+    return {
+      consumer: () => ({
+        events: { GROUP_JOIN: 'consumer.group_join' },
+        on: (_event: string, fn: FakeKafka['onJoin']) => {
+          this.onJoin = fn;
+        },
+        connect: noop,
+        subscribe: noop,
+        run: async (config: { eachBatch: FakeKafka['eachBatch'] }) => {
+          this.eachBatch = config.eachBatch;
+        },
+        commitOffsets: async (offsets: { partition: number; offset: string }[]) => {
+          this.commits.push(...offsets.map(({ partition, offset }) => ({ partition, offset })));
+        },
+        pause: () => undefined,
+        resume: () => undefined,
+        disconnect: noop,
+      }),
+      producer: () => ({
+        connect: noop,
+        disconnect: noop,
+        send: async (record: { messages: { value: string }[] }) => {
+          if (this.failSends > 0) {
+            this.failSends -= 1;
+            throw new Error('Connection error: read ECONNRESET');
+          }
+          this.letters.push(...record.messages.map((m) => m.value));
+        },
+      }),
+      admin: () => ({ connect: noop, disconnect: noop, fetchTopicOffsets: async () => [], fetchOffsets: async () => [] }),
+    } as unknown as Kafka;
+  }
+
+  assign(partitions: number[]): void {
+    this.onJoin?.({ payload: { memberAssignment: { [TOPIC]: partitions } } });
+  }
+
+  async deliver(partition: number, values: string[]): Promise<void> {
+    const messages = values.map((value, offset) => ({ offset: String(offset), key: Buffer.from(`k${offset}`), value: Buffer.from(value) }));
+    await this.eachBatch?.({ batch: { topic: TOPIC, partition, messages } } as unknown as EachBatchPayload);
+  }
+
+  lastCommit(partition: number): string | undefined {
+    return this.commits.filter((c) => c.partition === partition).at(-1)?.offset;
+  }
+}
+
+async function openSpout(kafka: FakeKafka, clock: FakeClock, emit: (values: Values, messageId: string) => void): Promise<KafkaSpout> {
+  const spout = new KafkaSpout({
+    connections: { kafka: () => kafka.asKafka() },
+    topic: TOPIC,
+    groupId: 'g',
+    deadLetterTopic: `${TOPIC}.dlq`,
+    maxPending: 100,
+    maxAttempts: null,
+    backoff: { baseMs: 100, maxMs: 1_000 },
+    decode: (message: KafkaMessage) => {
+      const value = message.value?.toString('utf8') ?? '';
+      if (value === 'bad') throw new SchemaError('record', [{ path: '', message: 'not a record' }]);
+      return { value };
+    },
+  });
+  await spout.open(
+    { topology: 't', componentId: 'spout', taskIndex: 0, taskCount: 1, workerId: 'w', log: pino({ level: 'silent' }), clock },
+    { emit: (values, options) => emit(values, options?.messageId ?? ''), reportError: () => undefined },
+  );
+  kafka.assign([0]);
+  return spout;
+}
+
+/** Lets the spout's promise chains (commits) run. */
+const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('KafkaSpout', () => {
+  it('retries a dead letter whose publish failed and then commits past it', async () => {
+    const kafka = new FakeKafka();
+    const clock = new FakeClock();
+    const emitted: string[] = [];
+    const spout = await openSpout(kafka, clock, (_values, id) => emitted.push(id));
+    await kafka.deliver(0, ['a', 'bad', 'c']);
+    kafka.failSends = 2;
+
+    await spout.nextTuple();
+    expect(emitted).toEqual(['raw/0/0', 'raw/0/2']);
+    expect(kafka.letters).toEqual([]);
+    for (const id of emitted) spout.ack(id);
+    clock.advance(500);
+    await drain();
+    expect(kafka.lastCommit(0)).toBe('1');
+
+    // The first two publishes fail; the record stays tracked and the third try publishes it.
+    for (let i = 0; i < 2; i += 1) {
+      clock.advance(100);
+      await spout.nextTuple();
+    }
+    expect(kafka.letters).toHaveLength(1);
+    expect(JSON.parse(kafka.letters[0] as string)).toMatchObject({ origin: { partition: 0, offset: '1' }, value: 'bad', error: { name: 'SchemaError' } });
+    clock.advance(500);
+    await drain();
+    expect(kafka.lastCommit(0)).toBe('3');
+    await spout.close();
+  });
+
+  it('keeps a record whose emit threw and hands it over again, so its partition still commits to the end', async () => {
+    const kafka = new FakeKafka();
+    const clock = new FakeClock();
+    const emitted: string[] = [];
+    let throwOn: string | null = 'raw/0/1';
+    const spout = await openSpout(kafka, clock, (_values, id) => {
+      if (id === throwOn) {
+        throwOn = null;
+        throw new Error('routing bug');
+      }
+      emitted.push(id);
+    });
+    await kafka.deliver(0, ['a', 'b', 'c']);
+
+    await spout.nextTuple();
+    expect(emitted).toEqual(['raw/0/0', 'raw/0/2']);
+    clock.advance(100);
+    await spout.nextTuple();
+    expect(emitted).toEqual(['raw/0/0', 'raw/0/2', 'raw/0/1']);
+    for (const id of emitted) spout.ack(id);
+    clock.advance(500);
+    await drain();
+    expect(kafka.lastCommit(0)).toBe('3');
+    await spout.close();
+  });
+});
