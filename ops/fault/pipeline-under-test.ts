@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
@@ -13,6 +13,8 @@ import { deletePipelineApps, ECOSYSTEM_FILE, startPipelineApps } from '../demo/p
 import { freePort } from '../demo/port-probe.js';
 import { ProducerPolls } from '../demo/producer-polls.js';
 import { runSetup } from '../../pipeline/setup/index.js';
+import { RAW_FEEDS } from '../../pipeline/contracts/names.js';
+import { topologyNames } from '../../pipeline/topology/topology-names.js';
 import { feedServerEnv } from '../../producers/feed-server/feed-server.js';
 import { RecordedFeedData } from '../../producers/feed-server/recorded-feed-data.js';
 import { deleteNamespace } from './namespace-cleanup.js';
@@ -130,6 +132,33 @@ export class PipelineUnderTest {
     this.producerClockOffsetMs = clockOffsetMs;
     pm2(['delete', ...PRODUCER_APPS], env);
     pm2(['start', ECOSYSTEM_FILE, '--only', PRODUCER_APPS.join(',')], env);
+  }
+
+  /**
+   * What an operator looks at when the flow does not finish: per raw-topic partition the group's
+   * committed offset and the end offset (only partitions behind), and the last error and warning
+   * lines of the topology workers' pm2 logs.
+   */
+  async diagnosis(maxLines = 40): Promise<{ behind: { topic: string; partition: number; committed: string; end: string }[]; workerLog: string[] }> {
+    const behind: { topic: string; partition: number; committed: string; end: string }[] = [];
+    const groups = topologyNames(this.names).consumerGroups;
+    for (const feed of RAW_FEEDS) {
+      const topic = this.names.topics[feed];
+      const [ends, [committed]] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId: groups[feed], topics: [topic] })]);
+      const done = new Map((committed?.partitions ?? []).map((p) => [p.partition, p.offset]));
+      for (const e of ends) {
+        const c = done.get(e.partition) ?? '-1';
+        if (c !== e.high) behind.push({ topic, partition: e.partition, committed: c, end: e.high });
+      }
+    }
+    const logDir = join(this.env.PM2_HOME as string, 'logs');
+    const lines = existsSync(logDir)
+      ? readdirSync(logDir)
+          .filter((f) => f.startsWith('topology-worker'))
+          .flatMap((f) => readFileSync(join(logDir, f), 'utf8').split('\n'))
+          .filter((l) => /"level":(40|50|60)/.test(l) && !l.includes('"kafkajs"'))
+      : [];
+    return { behind, workerLog: lines.slice(-maxLines).map((l) => l.slice(0, 600)) };
   }
 
   /** Stops the apps and the pm2 daemon; unless `keepData`, deletes the namespace and the pm2 home. */

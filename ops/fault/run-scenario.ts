@@ -116,6 +116,8 @@ export async function runScenario(scenario: FaultScenario, options: RunScenarioO
     } catch (err) {
       if (!(err instanceof DemoTimeoutError)) throw err;
       failures.push(`not done ${err.stage} before the deadline: ${JSON.stringify(err.last)}`);
+      const diagnosis = await pipeline.diagnosis().catch((e: unknown) => ({ error: String(e) }));
+      log.error({ scenario: scenario.name, namespace, diagnosis }, "the flow did not finish: partitions behind and the workers' last errors");
     }
     const sign = monitor.firstSign(faultStart);
     timings.detectMs = sign?.afterMs ?? null;
