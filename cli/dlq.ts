@@ -6,6 +6,7 @@ import { KafkaRecordSink } from '../producers/kafka-record-sink.js';
 import { exitOnError, reportRetry } from '../ops/cli-output.js';
 import { feedOf, forEachDeadLetter, LatestLetters, type LetterFilter, LetterGroups, type StoredLetter } from '../ops/dead-letters.js';
 import { redrive, RedrivePlan } from '../ops/redrive.js';
+import { stderrLogger } from '../ops/stderr-logger.js';
 import { retryTransient } from '../ops/transient-retry.js';
 import { UsageError } from '../ops/usage-error.js';
 
@@ -33,6 +34,8 @@ const { values, positionals } = parseArgs({
     namespace: { type: 'string' },
   },
 });
+/** How long one read of the dead-letter topics may take. */
+const READ_TIMEOUT_MS = 300_000;
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 
 async function main(): Promise<void> {
@@ -43,6 +46,7 @@ async function main(): Promise<void> {
   const filter = letterFilter(n);
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError('--limit must be a positive whole number');
+  const log = stderrLogger('dlq', config.logLevel);
   const kafka = createKafka(config, { clientIdSuffix: 'dlq' });
   const admin = kafka.admin();
   await retryTransient('connecting to Kafka', () => admin.connect(), { onRetry: reportRetry });
@@ -56,11 +60,11 @@ async function main(): Promise<void> {
           let unreadable = 0;
           await forEachDeadLetter(
             kafka,
-            admin,
             n,
             filter,
             (s) => sink.add(s),
             () => (unreadable += 1),
+            { log, deadlineMs: Date.now() + READ_TIMEOUT_MS },
           );
           return { sink, unreadable };
         },

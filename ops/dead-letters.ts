@@ -1,7 +1,8 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
 import { type Names, RAW_FEEDS, type RawFeed } from '../pipeline/contracts/names.js';
 import { type DeadLetter, DeadLetterSchema } from '../pipeline/runtime/index.js';
-import { readTopicsToEnd, type ReadRecord } from './topic-reader.js';
+import { readTopicsToEnd, type TopicRecord } from './raw-topic-reader.js';
 import { UsageError } from './usage-error.js';
 
 /** A dead letter with where it is stored (dead-letter topic, partition, offset). */
@@ -44,8 +45,8 @@ export function feedOf(n: Names, text: string): RawFeed {
 }
 
 /** Decodes one record of a dead-letter topic. */
-export function decodeLetter(record: ReadRecord): StoredLetter | UnreadableLetter {
-  const where = { dlqTopic: record.topic, partition: record.partition, offset: record.offset };
+export function decodeLetter(record: TopicRecord): StoredLetter | UnreadableLetter {
+  const where = { dlqTopic: record.topic, partition: record.partition, offset: Number(record.offset) };
   if (record.value === null) return { ...where, problem: 'empty value' };
   let json: unknown;
   try {
@@ -78,23 +79,24 @@ export function matchesFilter(stored: StoredLetter, filter: LetterFilter): boole
  */
 export async function forEachDeadLetter(
   kafka: Kafka,
-  admin: Admin,
   n: Names,
   filter: LetterFilter,
   onLetter: (stored: StoredLetter) => void,
-  onUnreadable: (bad: UnreadableLetter) => void = () => undefined,
+  onUnreadable: (bad: UnreadableLetter) => void,
+  options: { log: Logger; deadlineMs: number },
 ): Promise<void> {
   const topics = (filter.feeds ?? RAW_FEEDS).map((f) => n.deadLetter[f]);
   await readTopicsToEnd(
     kafka,
-    admin,
     topics,
-    (record) => {
-      const decoded = decodeLetter(record);
-      if (!('letter' in decoded)) onUnreadable(decoded);
-      else if (matchesFilter(decoded, filter)) onLetter(decoded);
+    (records) => {
+      for (const record of records) {
+        const decoded = decodeLetter(record);
+        if (!('letter' in decoded)) onUnreadable(decoded);
+        else if (matchesFilter(decoded, filter)) onLetter(decoded);
+      }
     },
-    { groupPrefix: `${n.namespace}-ops-dlq-read` },
+    { ...options, groupPrefix: `${n.namespace}-ops-dlq-read` },
   );
 }
 

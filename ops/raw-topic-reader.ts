@@ -10,6 +10,8 @@ export interface TopicRecord {
   offset: string;
   key: string | null;
   value: Buffer | null;
+  /** Kafka timestamp (ms): when the producer wrote it. */
+  timestampMs: number;
 }
 
 /** Options of `readTopicsToEnd`. */
@@ -28,8 +30,9 @@ export type TopicEnds = Map<string, Map<number, number>>;
  * Reads every record of `topics` from their start offsets to their end offsets as they were when
  * the call began (records published meanwhile are left for the next read), handing them over in
  * batches of one partition, in offset order within a partition. A throwaway consumer group
- * (random id, no commits) reads them: nothing of the pipeline's own groups moves.
- * `onBatch` runs for one batch at a time.
+ * (random id, no commits) reads them: nothing of the pipeline's own groups moves. Each record is
+ * handed over once, even when a rebalance makes kafkajs deliver a partition again.
+ * `onBatch` runs for one batch at a time; an exception it throws ends the read with it.
  */
 export async function readTopicsToEnd(
   kafka: Kafka,
@@ -42,6 +45,8 @@ export async function readTopicsToEnd(
   await retryTransient(() => admin.connect(), { what: 'Kafka admin connection', deadlineMs, log });
   const ends: TopicEnds = new Map();
   const remaining = new Map<string, number>();
+  /** Per partition, the next offset to hand over (records delivered again are skipped). */
+  const next = new Map<string, number>();
   try {
     for (const topic of topics) {
       const offsets = await retryTransient(() => admin.fetchTopicOffsets(topic), { what: `end offsets of ${topic}`, deadlineMs, log });
@@ -86,8 +91,17 @@ export async function readTopicsToEnd(
         if (end === undefined) return;
         const records: TopicRecord[] = [];
         for (const m of batch.messages) {
-          if (Number(m.offset) >= end) break;
-          records.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, value: m.value });
+          const offset = Number(m.offset);
+          if (offset >= end) break;
+          if (offset < (next.get(id) ?? 0)) continue;
+          records.push({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            key: m.key?.toString('utf8') ?? null,
+            value: m.value,
+            timestampMs: Number(m.timestamp),
+          });
         }
         if (records.length > 0) {
           try {
@@ -96,6 +110,7 @@ export async function readTopicsToEnd(
             finish(err);
             return;
           }
+          next.set(id, Number((records.at(-1) as TopicRecord).offset) + 1);
         }
         // lastOffset covers control records too, which are never handed out as messages.
         if (Number(batch.lastOffset()) + 1 >= end) {

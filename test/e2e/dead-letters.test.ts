@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@elastic/elasticsearch';
 import type { Admin, Kafka } from 'kafkajs';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createElasticsearch } from '../../pipeline/clients/elasticsearch.js';
 import { createKafka } from '../../pipeline/clients/kafka.js';
 import { type TransactionEvent, TransactionEventSchema } from '../../pipeline/contracts/transaction-event.js';
 import type { DeadLetter } from '../../pipeline/runtime/index.js';
-import { readTopicsToEnd } from '../../ops/topic-reader.js';
+import { readTopicsToEnd } from '../../ops/raw-topic-reader.js';
 import { runCommand } from '../support/run-command.js';
 import { type PipelineRun, runPipelineOnData } from '../support/run-pipeline.js';
 
@@ -46,19 +47,20 @@ async function rawTransactions(): Promise<Map<string, Confirmed>> {
   const out = new Map<string, Confirmed>();
   await readTopicsToEnd(
     kafka,
-    admin,
     [run.names.topics.transactions],
-    (r) => {
-      let json: unknown = null;
-      try {
-        json = JSON.parse(r.value?.toString('utf8') ?? 'null');
-      } catch {
-        return; // one of the bad records
+    (records) => {
+      for (const r of records) {
+        let json: unknown = null;
+        try {
+          json = JSON.parse(r.value?.toString('utf8') ?? 'null');
+        } catch {
+          continue; // one of the bad records
+        }
+        const parsed = TransactionEventSchema.safeParse(json);
+        if (parsed.success && parsed.data.data.status === 'confirmed') out.set(parsed.data.data.txid, parsed.data.data);
       }
-      const parsed = TransactionEventSchema.safeParse(json);
-      if (parsed.success && parsed.data.data.status === 'confirmed') out.set(parsed.data.data.txid, parsed.data.data);
     },
-    { groupPrefix: `${namespace}-test-recount` },
+    { groupPrefix: `${namespace}-test-recount`, log: pino({ level: 'warn' }), deadlineMs: Date.now() + 300_000 },
   );
   return out;
 }
