@@ -38,6 +38,11 @@ async function main(): Promise<number> {
     seconds !== null && !(seconds >= 0) ? '--seconds must be a number of seconds' : null,
     rate !== null && !(Number.isInteger(rate) && rate > 0) ? '--rate must be a positive whole number' : null,
     !(timeoutSec > 0) ? '--timeout must be a positive number of seconds' : null,
+    // Checked before anything runs: `all` must not find out after an hour that a tool is missing.
+    ...names.map((n) => {
+      const missing = SCENARIOS[n].missing?.() ?? null;
+      return missing === null ? null : `${n}: ${missing}`;
+    }),
   ].filter((p) => p !== null);
   if (problems.length > 0) {
     process.stderr.write(`${problems.join('\n')}\n${USAGE}\n`);

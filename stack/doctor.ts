@@ -36,6 +36,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
   ];
   checks.push(commandCheck('unzip', 'apt-get install -y unzip', true));
   checks.push(commandCheck('chromium', 'apt-get install -y chromium (browser tests only)', false));
+  checks.push(commandCheck('faketime', 'apt-get install -y faketime (the clock fault scenario only)', false));
   checks.push(...(await portChecks()));
   checks.push(diskCheck(options.root), memoryCheck(), mapCountCheck(), dataCheck(options.dataDir ?? join(options.root, '..', 'shared', 'data')));
   return checks;

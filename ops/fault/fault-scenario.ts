@@ -48,6 +48,8 @@ export interface FaultScenario {
   summary: string;
   /** Fault duration in seconds when `--seconds` is not given (0: instantaneous). */
   defaultSeconds: number;
+  /** What this machine lacks to inject the fault, with the fix; null when nothing (checked before any run starts). */
+  missing?(): string | null;
   inject(ctx: FaultContext): Promise<FaultInjected>;
 }
 

@@ -6,6 +6,8 @@ import type { FaultScenario } from '../fault-scenario.js';
 /** Where Debian's `faketime` package puts libfaketime (amd64, arm64). */
 const LIBFAKETIME = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1'];
 
+const libfaketime = () => LIBFAKETIME.find((p) => existsSync(p));
+
 /** A zone far from UTC with a 45-minute offset, so that any local-time bucketing shows. */
 const OTHER_ZONE = 'Pacific/Chatham';
 /** Records whose ingest time is this much before the run started come from the shifted clock. */
@@ -21,9 +23,10 @@ export const clock: FaultScenario = {
   name: 'clock',
   summary: `the producers restarted in ${OTHER_ZONE} with their clock 1 h back (libfaketime)`,
   defaultSeconds: 0,
+  missing: () => (libfaketime() === undefined ? 'libfaketime not found: apt-get install -y faketime (.ci/run installs it)' : null),
   async inject({ pipeline, log }) {
-    const lib = LIBFAKETIME.find((p) => existsSync(p));
-    if (lib === undefined) throw new Error('libfaketime not found: apt-get install faketime (.ci/run installs it)');
+    const lib = libfaketime();
+    if (lib === undefined) throw new Error('libfaketime not found: apt-get install -y faketime (.ci/run installs it)');
     pipeline.restartProducers({ TZ: OTHER_ZONE, LD_PRELOAD: lib, FAKETIME: '-1h', FAKETIME_DONT_RESET: '1' }, -3_600_000);
     const since = pipeline.startedMs;
     return {
