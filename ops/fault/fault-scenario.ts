@@ -48,6 +48,11 @@ export interface FaultScenario {
   summary: string;
   /** Fault duration in seconds when `--seconds` is not given (0: instantaneous). */
   defaultSeconds: number;
+  /**
+   * Share of the recorded transactions processed before the fault (default 0.3). A fault on the
+   * producers needs them still publishing, so it goes in early.
+   */
+  injectAt?: number;
   /** What this machine lacks to inject the fault, with the fix; null when nothing (checked before any run starts). */
   missing?(): string | null;
   inject(ctx: FaultContext): Promise<FaultInjected>;

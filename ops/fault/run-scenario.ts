@@ -24,7 +24,7 @@ export interface RunScenarioOptions {
   timeoutMs: number;
   /** Keep the namespace (topics, indices, keys) afterwards for inspection. */
   keep: boolean;
-  /** Share of the recorded transactions processed before the fault is injected (default 0.3). */
+  /** Share of the recorded transactions processed before the fault is injected (default: the scenario's, else 0.3). */
   injectAt?: number;
   log: Logger;
 }
@@ -98,7 +98,7 @@ export async function runScenario(scenario: FaultScenario, options: RunScenarioO
   });
 
   async function injectAndRecover(): Promise<void> {
-    const injectAt = Math.max(1, Math.ceil((options.injectAt ?? 0.3) * pipeline.target.events.transactions));
+    const injectAt = Math.max(1, Math.ceil((options.injectAt ?? scenario.injectAt ?? 0.3) * pipeline.target.events.transactions));
     log.info({ scenario: scenario.name, namespace, injectAt }, 'waiting for the injection point');
     const ready = await monitor.waitFor((s) => (s.committedTransactions ?? 0) >= injectAt, deadlineMs);
     if (ready === null) throw new Error(`the flow never reached ${injectAt} processed transactions`);
