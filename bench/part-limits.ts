@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { runtimeConnections } from '../pipeline/clients/runtime-connections.js';
-import type { Section } from './bench-options.js';
+import type { BenchOptions } from './bench-options.js';
 import type { BulkSizeResult, PartLimit } from './bench-results.js';
 import { BenchNamespace } from './bench-namespace.js';
 import { figureOf, repeatRuns } from './figure.js';
@@ -9,15 +9,7 @@ import { measureKafkaConsume, measureKafkaProduce } from './parts/kafka.js';
 import { measureAcker, measureQueues } from './parts/redis.js';
 
 /** Options of `measurePartLimits`. */
-export interface PartLimitsOptions {
-  sections: readonly Section[];
-  runs: number;
-  kafkaRecords: number;
-  esDocuments: number;
-  esBulkSizes: readonly number[];
-  redisTuples: number;
-  log: Logger;
-}
+export type PartLimitsOptions = Pick<BenchOptions, 'sections' | 'runs' | 'kafkaRecords' | 'esDocuments' | 'esBulkSizes' | 'redisTuples'> & { log: Logger };
 
 /**
  * The limits of the parts, each alone with the pipeline's data shape, on one fresh namespace set

@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { PipelineError } from '../../pipeline/runtime/index.js';
+import { sendBatchesInFlight } from '../batches-in-flight.js';
 import { transactionDocuments } from '../transaction-samples.js';
 
 /** Bulk requests in flight at once (as the pipeline's two index tasks). */
@@ -23,17 +24,10 @@ export class BulkRejectedError extends PipelineError {
  */
 export async function measureEsBulk(es: Client, index: string, count: number, bulkSize: number, seed: number): Promise<number> {
   const docs = await transactionDocuments(count, seed);
-  let next = 0;
-  const started = performance.now();
-  const lane = async () => {
-    while (next < docs.length) {
-      const batch = docs.slice(next, next + bulkSize);
-      next += batch.length;
-      const operations = batch.flatMap((d) => [{ index: { _index: index, _id: d.id, version: d.version, version_type: 'external' as const } }, d.doc]);
-      const response = await es.bulk({ operations, refresh: false });
-      if (response.errors) throw new BulkRejectedError(index, response.items.find((i) => i.index?.error)?.index?.error);
-    }
-  };
-  await Promise.all(Array.from({ length: BULK_IN_FLIGHT }, lane));
-  return count / ((performance.now() - started) / 1000);
+  const seconds = await sendBatchesInFlight(docs, { batchSize: bulkSize, inFlight: BULK_IN_FLIGHT }, async (batch) => {
+    const operations = batch.flatMap((d) => [{ index: { _index: index, _id: d.id, version: d.version, version_type: 'external' as const } }, d.doc]);
+    const response = await es.bulk({ operations, refresh: false });
+    if (response.errors) throw new BulkRejectedError(index, response.items.find((i) => i.index?.error)?.index?.error);
+  });
+  return count / seconds;
 }

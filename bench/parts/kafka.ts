@@ -1,4 +1,5 @@
 import { type Kafka, Partitioners } from 'kafkajs';
+import { sendBatchesInFlight } from '../batches-in-flight.js';
 import { withTimeout } from '../with-timeout.js';
 import { transactionRecords } from '../transaction-samples.js';
 
@@ -17,17 +18,10 @@ export async function measureKafkaProduce(kafka: Kafka, topic: string, count: nu
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
-    let next = 0;
-    const started = performance.now();
-    const lane = async () => {
-      while (next < records.length) {
-        const batch = records.slice(next, next + PRODUCE_BATCH);
-        next += batch.length;
-        await producer.send({ topic, acks: -1, messages: batch });
-      }
-    };
-    await Promise.all(Array.from({ length: PRODUCE_IN_FLIGHT }, lane));
-    return count / ((performance.now() - started) / 1000);
+    const seconds = await sendBatchesInFlight(records, { batchSize: PRODUCE_BATCH, inFlight: PRODUCE_IN_FLIGHT }, (messages) =>
+      producer.send({ topic, acks: -1, messages: [...messages] }),
+    );
+    return count / seconds;
   } finally {
     await producer.disconnect();
   }

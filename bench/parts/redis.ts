@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { RuntimeConnections, RuntimeOptions } from '../../pipeline/runtime/index.js';
 import { runtimeKeys } from '../../pipeline/runtime/index.js';
 import { BullmqTransport, RedisAcker, TupleBatchSchema, type WireTuple } from '../../pipeline/runtime/testing/index.js';
+import { sendBatchesInFlight } from '../batches-in-flight.js';
 import { transactionEvents } from '../transaction-samples.js';
 import { withTimeout } from '../with-timeout.js';
 
@@ -29,20 +30,13 @@ export async function measureAcker(
 ): Promise<number> {
   const acker = new RedisAcker(redis, runtimeKeys(topology), Math.max(runtime.messageTimeoutMs * 2, 60_000));
   const owner = `bench-${rootId()}`;
-  let left = count;
-  const started = performance.now();
-  const lane = async () => {
-    while (left > 0) {
-      const size = Math.min(runtime.batchSize, left);
-      left -= size;
-      const trees = Array.from({ length: size }, () => ({ root: rootId(), xor: rootId() }));
-      await acker.init(trees.map((t) => ({ root: t.root, owner, xor: t.xor })));
-      await acker.ack(trees);
-      await acker.takeCompletions(owner, size);
-    }
-  };
-  await Promise.all(Array.from({ length: LANES }, lane));
-  return count / ((performance.now() - started) / 1000);
+  const trees = Array.from({ length: count }, () => ({ root: rootId(), xor: rootId() }));
+  const seconds = await sendBatchesInFlight(trees, { batchSize: runtime.batchSize, inFlight: LANES }, async (batch) => {
+    await acker.init(batch.map((t) => ({ root: t.root, owner, xor: t.xor })));
+    await acker.ack(batch);
+    await acker.takeCompletions(owner, batch.length);
+  });
+  return count / seconds;
 }
 
 /**
@@ -93,18 +87,10 @@ export async function measureQueues(
   const transport = new BullmqTransport(connection, keys);
   try {
     await Promise.all(workers.map((w) => w.waitUntilReady()));
-    let next = 0;
-    let job = 0;
     const started = performance.now();
-    const lane = async () => {
-      while (next < tuples.length) {
-        const batch = tuples.slice(next, next + runtime.batchSize);
-        next += batch.length;
-        job += 1;
-        await transport.send({ component, task: job % QUEUES }, batch);
-      }
-    };
-    await Promise.all(Array.from({ length: LANES }, lane));
+    await sendBatchesInFlight(tuples, { batchSize: runtime.batchSize, inFlight: LANES }, (batch, job) =>
+      transport.send({ component, task: job % QUEUES }, batch),
+    );
     await withTimeout(done, DRAIN_TIMEOUT_MS, `draining ${count} tuples from the task queues`);
     return count / ((performance.now() - started) / 1000);
   } finally {
