@@ -114,6 +114,8 @@ describe('componentCosts', () => {
     lag: {},
   });
 
+  const totals = (executed: number) => ({ emitted: 0, transferred: 0, acked: 0, failed: 0, replayed: 0, deadLettered: 0, executed, pending: 0 });
+
   it('lists the components busiest first, with their tasks’ latencies', () => {
     const metrics: ClusterMetrics = {
       unreachable: [],
@@ -126,9 +128,9 @@ describe('componentCosts', () => {
         { topology: 't', workerId: 'w2', components: { state: { '2': task(0.4, 100, 3, null) }, idle: { '0': task(0, 0, null, null) } } },
       ],
       components: {
-        index: { totals: { executed: 100 } as never, byWorker: {}, pausedTasks: 0, maxCapacity: 0.2, maxCompleteP99: null },
-        state: { totals: { executed: 600 } as never, byWorker: {}, pausedTasks: 0, maxCapacity: 0.9, maxCompleteP99: null },
-        idle: { totals: { executed: 0 } as never, byWorker: {}, pausedTasks: 0, maxCapacity: 0, maxCompleteP99: null },
+        index: { totals: totals(100), byWorker: {}, pausedTasks: 0, maxCapacity: 0.2, maxCompleteP99: null },
+        state: { totals: totals(600), byWorker: {}, pausedTasks: 0, maxCapacity: 0.9, maxCompleteP99: null },
+        idle: { totals: totals(0), byWorker: {}, pausedTasks: 0, maxCapacity: 0, maxCompleteP99: null },
       },
     };
     expect(componentCosts(metrics)).toEqual([
