@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { BenchResults } from '../../../bench/bench-results.js';
 import { componentCosts } from '../../../bench/component-costs.js';
 import { formatFigure, renderBenchmarks } from '../../../bench/report.js';
-import type { ClusterMetrics, TaskMetricsSnapshot } from '../../../pipeline/runtime/index.js';
+import { aggregateMetrics } from '../../../pipeline/runtime/index.js';
+import { taskSnapshot } from '../../support/task-snapshot.js';
 
 const fig = (...runs: number[]) => {
   const sorted = [...runs].sort((a, b) => a - b);
@@ -97,42 +98,18 @@ describe('renderBenchmarks', () => {
 });
 
 describe('componentCosts', () => {
-  const task = (capacity: number, executed: number, p50: number | null, p99: number | null): TaskMetricsSnapshot => ({
-    emitted: 0,
-    transferred: 0,
-    acked: 0,
-    failed: 0,
-    replayed: 0,
-    deadLettered: 0,
-    executed,
-    capacity,
-    pending: 0,
-    paused: false,
-    executeLatency: { count: executed, p50, p99 },
-    processLatency: { count: 0, p50: null, p99: null },
-    completeLatency: { count: 0, p50: null, p99: null },
-    lag: {},
-  });
-
-  const totals = (executed: number) => ({ emitted: 0, transferred: 0, acked: 0, failed: 0, replayed: 0, deadLettered: 0, executed, pending: 0 });
+  const task = (capacity: number, executed: number, p50: number | null, p99: number | null) =>
+    taskSnapshot({ capacity, executed, executeLatency: { count: executed, p50, p99 } });
 
   it('lists the components busiest first, with their tasks’ latencies', () => {
-    const metrics: ClusterMetrics = {
-      unreachable: [],
-      workers: [
-        {
-          topology: 't',
-          workerId: 'w1',
-          components: { index: { '0': task(0.2, 100, 4, 9) }, state: { '0': task(0.9, 300, 2, 20), '1': task(0.5, 200, 6, 30) } },
-        },
-        { topology: 't', workerId: 'w2', components: { state: { '2': task(0.4, 100, 3, null) }, idle: { '0': task(0, 0, null, null) } } },
-      ],
-      components: {
-        index: { totals: totals(100), byWorker: {}, pausedTasks: 0, maxCapacity: 0.2, maxCompleteP99: null },
-        state: { totals: totals(600), byWorker: {}, pausedTasks: 0, maxCapacity: 0.9, maxCompleteP99: null },
-        idle: { totals: totals(0), byWorker: {}, pausedTasks: 0, maxCapacity: 0, maxCompleteP99: null },
+    const metrics = aggregateMetrics([
+      {
+        topology: 't',
+        workerId: 'w1',
+        components: { index: { '0': task(0.2, 100, 4, 9) }, state: { '0': task(0.9, 300, 2, 20), '1': task(0.5, 200, 6, 30) } },
       },
-    };
+      { topology: 't', workerId: 'w2', components: { state: { '2': task(0.4, 100, 3, null) }, idle: { '0': task(0, 0, null, null) } } },
+    ]);
     expect(componentCosts(metrics)).toEqual([
       { component: 'state', capacity: 0.9, executeP50Ms: 3, executeP99Ms: 30, executed: 600 },
       { component: 'index', capacity: 0.2, executeP50Ms: 4, executeP99Ms: 9, executed: 100 },
