@@ -8,7 +8,8 @@ import { up } from '../stack/stack.js';
 
 /**
  * `npm test`: typecheck, format and lint (Biome), import-cycle check, layering check (dependency-cruiser), unit tests; then makes sure the local stack is up
- * (starting it when needed), runs the integration and e2e projects, and stops only the nodes it
+ * (starting it when needed), runs the integration and e2e projects and the quick benchmark suite
+ * (`npm run bench -- --quick`, results in .run/bench-smoke/), and stops only the nodes it
  * started. Extra arguments go to vitest. Exits non-zero when any step fails.
  */
 
@@ -62,6 +63,8 @@ async function main(extra: string[]): Promise<number> {
   try {
     if (stack.ok) {
       results.push(run('integration and e2e tests', 'npx', ['vitest', 'run', '--project', 'integration', '--project', 'e2e', '--passWithNoTests', ...extra]));
+      // A smoke run: it fails only when the suite crashes or a run does not complete, never on a speed.
+      results.push(run('benchmarks (quick smoke run)', 'npm', ['run', '-s', 'bench', '--', '--quick', '--out', '.run/bench-smoke']));
     }
   } finally {
     if (stack.started.length > 0) await stopStarted(stack.started);

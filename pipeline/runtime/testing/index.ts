@@ -7,3 +7,8 @@ export type { FeederSpoutOptions } from './feeder-spout.js';
 export { AckTracker } from './ack-tracker.js';
 export { keyedSumTopology, sampleSinkKeys, SampleRecordSchema } from './sample/keyed-sum-topology.js';
 export type { KeyedSumOptions, SampleRecord } from './sample/keyed-sum-topology.js';
+/** The runtime's Redis pieces alone, for benchmarks: the acker's Lua scripts and the BullMQ transport. */
+export { RedisAcker } from '../redis-acker.js';
+export { BullmqTransport } from '../bullmq-transport.js';
+export { TupleBatchSchema } from '../wire-tuple.js';
+export type { WireTuple } from '../wire-tuple.js';

@@ -1,24 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateMetrics } from '../../../pipeline/runtime/metrics-aggregate.js';
-import type { TaskMetricsSnapshot } from '../../../pipeline/runtime/metrics.js';
+import { taskSnapshot } from '../../support/task-snapshot.js';
 
-const task = (over: Partial<TaskMetricsSnapshot>): TaskMetricsSnapshot => ({
-  emitted: 0,
-  transferred: 0,
-  acked: 0,
-  failed: 0,
-  replayed: 0,
-  deadLettered: 0,
-  executed: 0,
-  capacity: 0,
-  pending: 0,
-  paused: false,
-  executeLatency: { count: 0, p50: null, p99: null },
-  processLatency: { count: 0, p50: null, p99: null },
-  completeLatency: { count: 0, p50: null, p99: null },
-  lag: {},
-  ...over,
-});
+const task = taskSnapshot;
 
 describe('aggregateMetrics', () => {
   it('sums tasks over workers, keeps per-worker totals and the worst capacity and p99', () => {

@@ -1,0 +1,131 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from '../ops/usage-error.js';
+
+/** The sections of the suite, in the order they run. */
+export const SECTIONS = ['kafka', 'elasticsearch', 'redis', 'max-rate', 'rebuild', 'fixed-rate', 'scaling'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** One fixed-rate run: a multiple of Bitcoin's real rate (about 5 tx/s). */
+export interface FixedRate {
+  multiplier: number;
+  rate: number;
+}
+
+/** One scaling run: workers and partitions of each raw topic. */
+export interface ScalingPoint {
+  workers: number;
+  partitions: number;
+}
+
+/** Everything a run of the suite needs to know, validated in one place. */
+export interface BenchOptions {
+  quick: boolean;
+  sections: readonly Section[];
+  /** Runs per figure (median, min, max); default 3, `--quick` 1. */
+  runs: number;
+  /** Records produced and consumed per Kafka run. */
+  kafkaRecords: number;
+  /** Documents per Elasticsearch bulk run, at each bulk size. */
+  esDocuments: number;
+  esBulkSizes: readonly number[];
+  /** Tuple trees per acker run and tuples per BullMQ run. */
+  redisTuples: number;
+  /** Transactions of the max-rate backlog (also replayed by the rebuild). */
+  backlog: number;
+  /** Topology workers of the max-rate, fixed-rate and rebuild runs. */
+  workers: number;
+  fixedRates: readonly FixedRate[];
+  fixedSeconds: number;
+  /** Backlog of each scaling run (smaller than the max-rate backlog: there are many runs). */
+  scalingBacklog: number;
+  scaling: readonly ScalingPoint[];
+  /** Where results.json and BENCHMARKS.md go: the repository's files (default), or a directory. */
+  outDir: string | null;
+}
+
+/** Bitcoin's real rate, the x1 of the fixed-rate runs. */
+export const BITCOIN_TX_PER_SECOND = 5;
+
+/** The usage line of `npm run bench`. */
+export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--only SECTION,...] [--runs N] [--backlog N] [--fixed-seconds S] [--out DIR]
+  sections: ${SECTIONS.join(', ')}`;
+
+const fixed = (multipliers: readonly number[]): FixedRate[] => multipliers.map((m) => ({ multiplier: m, rate: m * BITCOIN_TX_PER_SECOND }));
+
+/**
+ * Parses and validates the arguments of `npm run bench`; every problem is listed in one
+ * `UsageError`. Without `--only`, a full run does every section and `--quick` every section but
+ * scaling (it is the longest and needs several backlogs).
+ */
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        quick: { type: 'boolean', default: false },
+        only: { type: 'string' },
+        runs: { type: 'string' },
+        backlog: { type: 'string' },
+        'fixed-seconds': { type: 'string' },
+        out: { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err), { cause: err });
+  }
+  const problems: string[] = [];
+  const quick = values.quick === true;
+  const whole = (name: string, min: number, max: number): number | undefined => {
+    const raw = values[name];
+    if (typeof raw !== 'string') return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+      return undefined;
+    }
+    return n;
+  };
+  const runs = whole('runs', 1, 20) ?? (quick ? 1 : 3);
+  const backlog = whole('backlog', 100, 10_000_000) ?? (quick ? 20_000 : 500_000);
+  const fixedSeconds = whole('fixed-seconds', 5, 3_600) ?? (quick ? 20 : 60);
+
+  let sections: Section[] = quick ? SECTIONS.filter((s) => s !== 'scaling') : [...SECTIONS];
+  if (typeof values.only === 'string') {
+    const asked = values.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+    const unknown = asked.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+    if (unknown.length > 0) problems.push(`--only: unknown section(s) ${unknown.join(', ')} (known: ${SECTIONS.join(', ')})`);
+    if (asked.length === 0) problems.push('--only needs at least one section');
+    sections = SECTIONS.filter((s) => asked.includes(s));
+  }
+  const out = values.out;
+  if (out === '') problems.push('--out needs a directory');
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+
+  return {
+    quick,
+    sections,
+    runs,
+    kafkaRecords: quick ? 20_000 : 200_000,
+    esDocuments: quick ? 10_000 : 100_000,
+    esBulkSizes: quick ? [500, 2_000] : [500, 2_000, 5_000],
+    redisTuples: quick ? 20_000 : 200_000,
+    backlog,
+    workers: 2,
+    fixedRates: quick ? fixed([1, 100]) : fixed([1, 10, 100, 1_000]),
+    fixedSeconds,
+    scalingBacklog: quick ? Math.min(backlog, 20_000) : 100_000,
+    scaling: [
+      { workers: 1, partitions: 9 },
+      { workers: 2, partitions: 9 },
+      { workers: 4, partitions: 9 },
+      { workers: 2, partitions: 36 },
+    ],
+    outDir: typeof out === 'string' ? out : null,
+  };
+}

@@ -1,0 +1,95 @@
+import type { Figure } from './figure.js';
+
+/** Where and when the suite ran. */
+export interface MachineInfo {
+  date: string;
+  commit: string;
+  cores: number;
+  cpuModel: string;
+  memoryGb: number;
+  /** 1, 5 and 15 minute load averages when the suite started and when it ended. */
+  loadAverageAtStart: number[];
+  loadAverageAtEnd: number[];
+  node: string;
+  quick: boolean;
+  runsPerFigure: number;
+  wallSeconds: number;
+}
+
+/** The limit of one part alone, in records (or tuples) per second. */
+export interface PartLimit {
+  part: string;
+  /** What one unit is (records, documents, trees, tuples). */
+  unit: string;
+  /** How it was measured, one line. */
+  how: string;
+  rate: Figure | null;
+}
+
+/** Elasticsearch bulk indexing at one bulk size. */
+export interface BulkSizeResult {
+  bulkSize: number;
+  rate: Figure | null;
+}
+
+/** A drained backlog: the pipeline's maximum sustained rate. */
+export interface MaxRateResult {
+  records: number;
+  workers: number;
+  partitions: number;
+  /** Transactions per second from the workers joining until every record is committed and no aggregate is dirty. */
+  rate: Figure | null;
+  /** Seconds from starting the workers until their consumer groups were stable. */
+  startupSeconds: Figure | null;
+  /** Rate at which `npm run loadgen` published the backlog. */
+  publishRate: Figure | null;
+}
+
+/** One fixed-rate run. */
+export interface FixedRateResult {
+  multiplier: number;
+  targetRate: number;
+  seconds: number;
+  achievedRate: Figure | null;
+  completeP50Ms: Figure | null;
+  completeP99Ms: Figure | null;
+  maxLag: Figure | null;
+  endLag: Figure | null;
+  /** Runs whose lag at the end of the load was below one second of input. */
+  sustainedRuns: number;
+  runs: number;
+}
+
+/** One component of the topology as the runtime's metrics saw it during a max-rate run. */
+export interface ComponentCost {
+  component: string;
+  /** Largest share of the last 10 s any of its tasks spent executing. */
+  capacity: number;
+  executeP50Ms: number | null;
+  executeP99Ms: number | null;
+  executed: number;
+}
+
+/** Peak resident memory of one kind of process in one section. */
+export interface MemoryPeak {
+  section: string;
+  process: string;
+  peakRssMb: Figure | null;
+}
+
+/** Everything `npm run bench` measured; bench/results.json holds it as is. */
+export interface BenchResults {
+  machine: MachineInfo;
+  parts: PartLimit[];
+  esBulkSizes: BulkSizeResult[];
+  maxRate: MaxRateResult | null;
+  /** The slowest part and the pipeline's max rate as a share of it. */
+  slowestPart: { part: string; rate: number; pipelineShare: number | null } | null;
+  fixedRates: FixedRateResult[];
+  scaling: MaxRateResult[];
+  rebuild: { records: number; workers: number; rate: Figure | null } | null;
+  memory: MemoryPeak[];
+  whereTimeGoes: ComponentCost[];
+  /** Sections that were not run, or failed, and why. */
+  notes: string[];
+}

@@ -1,0 +1,191 @@
+import type { Logger } from 'pino';
+import { loadConfig } from '../pipeline/config/config.js';
+import { PipelineError } from '../pipeline/runtime/index.js';
+import type { BenchNamespace } from './bench-namespace.js';
+import { type BenchOptions, SECTIONS } from './bench-options.js';
+import type { BenchResults, MaxRateResult, MemoryPeak } from './bench-results.js';
+import { figureOf, figureOfField, repeatRuns } from './figure.js';
+import { measureFixedRate } from './fixed-rate.js';
+import { machineSnapshot } from './machine-info.js';
+import { measurePartLimits } from './part-limits.js';
+import { type BacklogRun, measureBacklogRun } from './pipeline-rate.js';
+import { measureRebuild } from './rebuild-rate.js';
+
+/** What a run of the suite gives: the results, and the sections that failed (the run did not complete). */
+export interface BenchOutcome {
+  results: BenchResults;
+  failed: string[];
+}
+
+const memoryRows = (section: string, peaks: readonly Record<string, number | null>[]): MemoryPeak[] => {
+  const labels = [...new Set(peaks.flatMap((p) => Object.keys(p)))].sort();
+  return labels.map((process) => ({ section, process, peakRssMb: figureOf(peaks.map((p) => p[process] ?? null)) }));
+};
+
+const backlogResult = (runs: readonly BacklogRun[], workers: number, partitions: number): MaxRateResult => ({
+  records: runs[0]?.records ?? 0,
+  workers,
+  partitions,
+  rate: figureOfField(runs, (r) => r.rate),
+  startupSeconds: figureOfField(runs, (r) => r.startupSeconds),
+  publishRate: figureOfField(runs, (r) => r.publishRate),
+});
+
+/**
+ * Runs the chosen sections one after the other on the running stack, each figure over
+ * `options.runs` runs, every run in a fresh namespace that is deleted afterwards. A section that
+ * throws is reported in `failed` and in the notes; the others still run.
+ */
+export async function runBenchSuite(options: BenchOptions, log: Logger): Promise<BenchOutcome> {
+  const started = performance.now();
+  const before = machineSnapshot();
+  const results: BenchResults = {
+    machine: {
+      date: new Date().toISOString(),
+      commit: before.commit,
+      cores: before.cores,
+      cpuModel: before.cpuModel,
+      memoryGb: before.memoryGb,
+      loadAverageAtStart: before.loadAverage,
+      loadAverageAtEnd: [],
+      node: process.version,
+      quick: options.quick,
+      runsPerFigure: options.runs,
+      wallSeconds: 0,
+    },
+    parts: [],
+    esBulkSizes: [],
+    maxRate: null,
+    slowestPart: null,
+    fixedRates: [],
+    scaling: [],
+    rebuild: null,
+    memory: [],
+    whereTimeGoes: [],
+    notes: [],
+  };
+  const failed: string[] = [];
+  const has = (s: (typeof options.sections)[number]) => options.sections.includes(s);
+  const section = async (name: string, body: () => Promise<void>) => {
+    log.info({ section: name }, 'section started');
+    try {
+      await body();
+    } catch (err) {
+      log.error({ err, section: name }, 'section failed');
+      failed.push(name);
+      results.notes.push(`${name}: did not complete (${err instanceof Error ? err.message : String(err)})`);
+    }
+  };
+  const { runs, workers } = options;
+  const partitions = loadConfig().kafka.partitions;
+
+  if (has('kafka') || has('elasticsearch') || has('redis')) {
+    await section('parts', async () => {
+      const limits = await measurePartLimits({ ...options, log });
+      results.parts = limits.parts;
+      results.esBulkSizes = limits.esBulkSizes;
+    });
+  }
+
+  let backlogNamespace: BenchNamespace | null = null;
+  try {
+    if (has('max-rate') || has('rebuild')) {
+      await section('max-rate', async () => {
+        const backlogRuns = await repeatRuns(has('max-rate') ? runs : 1, (run) =>
+          measureBacklogRun({
+            records: options.backlog,
+            workers,
+            log,
+            seed: 10 + run,
+            keepNamespace: has('rebuild') && run === (has('max-rate') ? runs : 1) - 1,
+          }),
+        );
+        backlogNamespace = backlogRuns.at(-1)?.namespace ?? null;
+        if (!has('max-rate')) return;
+        results.maxRate = backlogResult(backlogRuns, workers, partitions);
+        results.memory.push(
+          ...memoryRows(
+            'max-rate',
+            backlogRuns.map((r) => r.peakRssMb),
+          ),
+        );
+        // The costs of the run whose rate is the median.
+        const median = results.maxRate.rate?.median;
+        const typical = [...backlogRuns].sort((a, b) => Math.abs(a.rate - (median ?? 0)) - Math.abs(b.rate - (median ?? 0)))[0];
+        results.whereTimeGoes = typical?.costs ?? [];
+      });
+    }
+    if (has('rebuild')) {
+      await section('rebuild', async () => {
+        const ns = backlogNamespace;
+        if (ns === null) throw new PipelineError('no backlog to rebuild (the max-rate section failed)');
+        const rebuilds = await repeatRuns(runs, () => measureRebuild(ns, workers, log));
+        results.rebuild = { records: rebuilds[0]?.records ?? 0, workers, rate: figureOfField(rebuilds, (r) => r.rate) };
+        results.memory.push(
+          ...memoryRows(
+            'rebuild',
+            rebuilds.map((r) => ({ 'topology-worker': r.peakWorkerRssMb })),
+          ),
+        );
+      });
+    }
+  } finally {
+    await (backlogNamespace as BenchNamespace | null)?.delete();
+  }
+
+  if (has('fixed-rate')) {
+    for (const { multiplier, rate } of options.fixedRates) {
+      await section(`fixed-rate x${multiplier}`, async () => {
+        const fixed = await repeatRuns(runs, (run) => measureFixedRate({ rate, seconds: options.fixedSeconds, workers, log, seed: 100 + run }));
+        results.fixedRates.push({
+          multiplier,
+          targetRate: rate,
+          seconds: options.fixedSeconds,
+          achievedRate: figureOfField(fixed, (r) => r.achievedRate),
+          completeP50Ms: figureOfField(fixed, (r) => r.completeP50Ms),
+          completeP99Ms: figureOfField(fixed, (r) => r.completeP99Ms),
+          maxLag: figureOfField(fixed, (r) => r.maxLag),
+          endLag: figureOfField(fixed, (r) => r.endLag),
+          sustainedRuns: fixed.filter((r) => r.sustained).length,
+          runs: fixed.length,
+        });
+        results.memory.push(
+          ...memoryRows(
+            `fixed-rate x${multiplier}`,
+            fixed.map((r) => r.peakRssMb),
+          ),
+        );
+      });
+    }
+  }
+
+  if (has('scaling')) {
+    for (const point of options.scaling) {
+      await section(`scaling ${point.workers} workers, ${point.partitions} partitions`, async () => {
+        const scaled = await repeatRuns(runs, (run) =>
+          measureBacklogRun({
+            records: options.scalingBacklog,
+            workers: point.workers,
+            partitions: point.partitions,
+            log,
+            seed: 200 + run,
+            keepNamespace: false,
+          }),
+        );
+        results.scaling.push(backlogResult(scaled, point.workers, point.partitions));
+      });
+    }
+  }
+
+  const slowest = [...results.parts].filter((p) => p.rate !== null).sort((a, b) => (a.rate?.median ?? 0) - (b.rate?.median ?? 0))[0];
+  if (slowest?.rate) {
+    const pipeline = results.maxRate?.rate?.median;
+    results.slowestPart = { part: slowest.part, rate: slowest.rate.median, pipelineShare: pipeline === undefined ? null : pipeline / slowest.rate.median };
+  }
+  for (const s of SECTIONS) {
+    if (!has(s)) results.notes.push(`${s}: not run${s === 'scaling' && options.quick ? ' (full run only)' : ''}`);
+  }
+  results.machine.loadAverageAtEnd = machineSnapshot().loadAverage;
+  results.machine.wallSeconds = Math.round((performance.now() - started) / 1000);
+  return { results, failed };
+}

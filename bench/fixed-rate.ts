@@ -1,0 +1,81 @@
+import type { Logger } from 'pino';
+import { processingProgress } from '../pipeline/topology/processing-progress.js';
+import { BenchNamespace } from './bench-namespace.js';
+import { figureOf } from './figure.js';
+import { LoadgenProcess } from './loadgen-process.js';
+import { RssSampler } from './rss-sampler.js';
+import { TopologyWorkers } from './topology-workers.js';
+
+/** The spout whose complete latency is the pipeline's latency for transactions. */
+const TRANSACTIONS_SPOUT = 'transactions-spout';
+const LAG_INTERVAL_MS = 1_000;
+
+/** One fixed-rate run. */
+export interface FixedRateRun {
+  achievedRate: number;
+  /** Complete latency of the transaction spout's trees over the last minute (median of its tasks' p50, largest p99). */
+  completeP50Ms: number | null;
+  completeP99Ms: number | null;
+  /** Kafka lag of the raw topics (records not yet committed), sampled every second. */
+  maxLag: number;
+  endLag: number;
+  /** Lag at the end of the load below one second of input. */
+  sustained: boolean;
+  peakRssMb: { 'topology-worker': number | null; loadgen: number | null };
+}
+
+/**
+ * The pipeline at a fixed rate: `workers` topology workers run on a fresh namespace, then
+ * `npm run loadgen` publishes real-shaped transactions at `rate` per second for `seconds` while
+ * the Kafka lag is sampled; the complete latency comes from the runtime's metrics at the end.
+ */
+export async function measureFixedRate(options: { rate: number; seconds: number; workers: number; log: Logger; seed: number }): Promise<FixedRateRun> {
+  const { log } = options;
+  const ns = await BenchNamespace.create({ purpose: `rate${options.rate}`, log });
+  try {
+    const workers = new TopologyWorkers(ns, options.workers, log);
+    workers.start();
+    try {
+      await workers.joined();
+      const load = new LoadgenProcess({ env: ns.env, rate: options.rate, seconds: options.seconds, logFile: ns.logFile('loadgen.log'), seed: options.seed });
+      const rss = new RssSampler(() => ({ 'topology-worker': workers.pids(), loadgen: [load.pid] }));
+      let maxLag = 0;
+      let sampling = true;
+      const lagLoop = (async () => {
+        while (sampling) {
+          const { lag } = await processingProgress(ns.admin, ns.redis, ns.names).catch(() => ({ lag: 0 }));
+          maxLag = Math.max(maxLag, lag);
+          await new Promise((resolve) => setTimeout(resolve, LAG_INTERVAL_MS));
+        }
+      })();
+      try {
+        const stats = await load.done;
+        const { lag: endLag } = await processingProgress(ns.admin, ns.redis, ns.names);
+        maxLag = Math.max(maxLag, endLag);
+        const spout = (await workers.metrics()).workers.flatMap((w) => Object.values(w.components[TRANSACTIONS_SPOUT] ?? {}));
+        const run: FixedRateRun = {
+          achievedRate: stats.achievedPerSecond,
+          completeP50Ms: figureOf(spout.map((t) => t.completeLatency.p50))?.median ?? null,
+          completeP99Ms: figureOf(spout.map((t) => t.completeLatency.p99))?.max ?? null,
+          maxLag,
+          endLag,
+          sustained: endLag < options.rate,
+          peakRssMb: { 'topology-worker': null, loadgen: null },
+        };
+        const peaks = rss.stop();
+        run.peakRssMb = { 'topology-worker': peaks['topology-worker'] ?? null, loadgen: peaks.loadgen ?? null };
+        log.info({ namespace: ns.names.namespace, rate: options.rate, ...run, peakRssMb: undefined }, 'fixed rate measured');
+        return run;
+      } finally {
+        sampling = false;
+        rss.stop();
+        load.kill();
+        await lagLoop;
+      }
+    } finally {
+      await workers.stop();
+    }
+  } finally {
+    await ns.delete();
+  }
+}

@@ -1,0 +1,85 @@
+import type { Logger } from 'pino';
+import type { ComponentCost } from './bench-results.js';
+import { BenchNamespace } from './bench-namespace.js';
+import { componentCosts } from './component-costs.js';
+import { backlogLoad, LoadgenProcess } from './loadgen-process.js';
+import { RssSampler } from './rss-sampler.js';
+import { TopologyWorkers } from './topology-workers.js';
+
+/** Options of `measureBacklogRun`. */
+export interface BacklogRunOptions {
+  records: number;
+  workers: number;
+  /** Partitions of each raw topic; default the configured 9. */
+  partitions?: number;
+  log: Logger;
+  seed: number;
+  /** Keep the namespace and its backlog (for the rebuild); the caller deletes it. */
+  keepNamespace: boolean;
+}
+
+/** One drained backlog. */
+export interface BacklogRun {
+  records: number;
+  /** Records per second from the workers' groups being stable until everything is processed. */
+  rate: number;
+  startupSeconds: number;
+  publishRate: number;
+  peakRssMb: { 'topology-worker': number | null; loadgen: number | null };
+  costs: ComponentCost[];
+  /** The namespace, when kept. */
+  namespace: BenchNamespace | null;
+}
+
+/**
+ * The pipeline's maximum sustained rate: a backlog of `records` real-shaped transactions is
+ * published with `npm run loadgen` into a fresh namespace before any worker runs, then the
+ * topology workers start; the clock runs from their consumer groups being stable until every
+ * raw topic is committed to its end and no aggregate is dirty (the demo's wait).
+ */
+export async function measureBacklogRun(options: BacklogRunOptions): Promise<BacklogRun> {
+  const { log } = options;
+  const ns = await BenchNamespace.create({ purpose: 'backlog', log, ...(options.partitions === undefined ? {} : { partitions: options.partitions }) });
+  let keep = false;
+  try {
+    const load = new LoadgenProcess({ env: ns.env, ...backlogLoad(options.records), logFile: ns.logFile('loadgen.log'), seed: options.seed });
+    const loadRss = new RssSampler(() => ({ loadgen: [load.pid] }), 500);
+    let loadgenPeak: number | null = null;
+    const published = await load.done.finally(() => {
+      loadgenPeak = loadRss.stop().loadgen ?? null;
+    });
+    log.info({ namespace: ns.names.namespace, published: published.published, perSecond: Math.round(published.achievedPerSecond) }, 'backlog published');
+
+    const workers = new TopologyWorkers(ns, options.workers, log);
+    const rss = new RssSampler(() => ({ 'topology-worker': workers.pids() }));
+    const spawnedAt = performance.now();
+    workers.start();
+    try {
+      await workers.joined();
+      const joinedAt = performance.now();
+      // Generous: on this shared 2-core machine a 20,000-record backlog has taken over 8 minutes.
+      const deadlineMs = Math.max(1_200_000, (options.records / 20) * 1000);
+      const final = await workers.processed(deadlineMs);
+      const seconds = (performance.now() - joinedAt) / 1000;
+      const busiest = workers.busiestMetrics();
+      const result: BacklogRun = {
+        records: final.records,
+        rate: final.records / seconds,
+        startupSeconds: (joinedAt - spawnedAt) / 1000,
+        publishRate: published.achievedPerSecond,
+        peakRssMb: { 'topology-worker': null, loadgen: loadgenPeak },
+        costs: busiest === null ? [] : componentCosts(busiest),
+        namespace: options.keepNamespace ? ns : null,
+      };
+      log.info({ namespace: ns.names.namespace, records: result.records, seconds: Math.round(seconds), perSecond: Math.round(result.rate) }, 'backlog drained');
+      result.peakRssMb['topology-worker'] = rss.stop()['topology-worker'] ?? null;
+      keep = options.keepNamespace;
+      return result;
+    } finally {
+      rss.stop();
+      await workers.stop();
+    }
+  } finally {
+    if (!keep) await ns.delete();
+  }
+}

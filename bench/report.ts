@@ -1,0 +1,162 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { BenchResults } from './bench-results.js';
+import type { Figure } from './figure.js';
+
+/** Where the suite writes by default: the repository's own files. */
+export const DEFAULT_REPORT_PATHS = { results: 'bench/results.json', markdown: 'docs/BENCHMARKS.md' } as const;
+
+const number = (v: number, digits = 0) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** A figure as `median (min–max)`, or the single value of a one-run figure; `n/a` when not measured. */
+export function formatFigure(figure: Figure | null, digits = 0): string {
+  if (figure === null) return 'n/a';
+  if (figure.runs.length === 1) return number(figure.median, digits);
+  return `${number(figure.median, digits)} (${number(figure.min, digits)}–${number(figure.max, digits)})`;
+}
+
+const table = (head: readonly string[], rows: readonly (readonly string[])[]): string[] =>
+  rows.length === 0
+    ? ['Not measured in this run.']
+    : [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+
+/** docs/BENCHMARKS.md from the results (pure: the same results give the same text). */
+export function renderBenchmarks(results: BenchResults): string {
+  const m = results.machine;
+  const kind = m.quick
+    ? 'a **quick** run (`npm run bench -- --quick`: 1 run a figure, small sizes; indicative only)'
+    : `a full run (${m.runsPerFigure} runs a figure)`;
+  const figureNote =
+    m.runsPerFigure === 1 ? 'Each figure is a single run.' : `Each figure is the median of ${m.runsPerFigure} runs, with the minimum and maximum in brackets.`;
+  const lines: string[] = [
+    '# Benchmarks',
+    '',
+    `Measured by \`npm run bench\` on ${m.date.slice(0, 10)} (${m.date}), commit \`${m.commit}\`, ${kind}, in ${number(m.wallSeconds / 60, 1)} minutes.`,
+    `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GB memory, Node ${m.node}; the local stack (3 Kafka brokers, RF 3, min.insync.replicas 2; 3 Elasticsearch nodes, 3 shards x 2 replicas; Redis) runs on the same machine.`,
+    `Load average (1, 5, 15 min) at the start: ${m.loadAverageAtStart.join(', ')}; at the end: ${m.loadAverageAtEnd.join(', ')}. The machine is shared with other work (on ${m.cores} cores, a load above ${m.cores} means processes wait for a CPU), so the numbers are lower bounds of what the code does on an idle machine, and vary from run to run.`,
+    '',
+    `${figureNote} Every run uses a fresh namespace set up by the project's own setup (same partitions, replication, mappings and replicas as production) and deletes it afterwards. Data: real-shaped confirmed transactions as \`npm run loadgen\` makes them (recorded outputs of data/sample resampled, fresh txids).`,
+    '',
+    '## How to run',
+    '',
+    '```',
+    'npm run stack -- up              # the stack must be up',
+    'npm run bench                    # full run (hours): writes bench/results.json and docs/BENCHMARKS.md',
+    'npm run bench -- --quick         # 1 run a figure, small sizes, no scaling: minutes on a quiet machine',
+    'npm run bench -- --only kafka,redis --out .run/bench   # some sections, written elsewhere',
+    '```',
+    '',
+    'Sections: `kafka`, `elasticsearch`, `redis` (the parts), `max-rate`, `rebuild`, `fixed-rate`, `scaling`. `npm test` runs the quick suite as a smoke step (it fails only when a run does not complete, never on a speed). The quick run is meant to take under 10 minutes; most of it is the 20,000-record backlog drained twice (max rate, rebuild), so its wall time is about 40,000 / the max rate, plus a few minutes.',
+    '',
+    '## 1. Limits of the parts',
+    '',
+    ...table(
+      ['part', 'rate', 'unit', 'how'],
+      results.parts.map((p) => [p.part, formatFigure(p.rate), p.unit, p.how]),
+    ),
+    '',
+    'Elasticsearch bulk by bulk size:',
+    '',
+    ...table(
+      ['bulk size', 'documents/s'],
+      results.esBulkSizes.map((b) => [number(b.bulkSize), formatFigure(b.rate)]),
+    ),
+    '',
+    '## 2. Maximum sustained rate',
+    '',
+    "A backlog published with `npm run loadgen` before the workers start; rate = records / time from the workers joining their consumer groups until every raw topic is committed to its end and no aggregate is dirty (the demo's wait).",
+    '',
+    ...table(
+      ['records', 'workers', 'partitions', 'tx/s', 'startup s', 'loadgen publish tx/s'],
+      results.maxRate === null
+        ? []
+        : [
+            [
+              number(results.maxRate.records),
+              String(results.maxRate.workers),
+              String(results.maxRate.partitions),
+              formatFigure(results.maxRate.rate),
+              formatFigure(results.maxRate.startupSeconds, 1),
+              formatFigure(results.maxRate.publishRate),
+            ],
+          ],
+    ),
+    '',
+    results.slowestPart === null
+      ? 'Ratio to the slowest part: not measured (the parts were not run).'
+      : `Slowest part: ${results.slowestPart.part}, ${number(results.slowestPart.rate)}/s. The pipeline's maximum rate is ${
+          results.slowestPart.pipelineShare === null ? 'not measured' : `**${number(results.slowestPart.pipelineShare * 100, 1)}%** of it`
+        }.`,
+    '',
+    '## 3. Fixed rates',
+    '',
+    "x1 is Bitcoin's real rate (5 tx/s). Complete latency: the transaction spout's trees over the last minute (median of its tasks' p50, largest p99), from the runtime's metrics. Lag: records of the raw topics not yet committed, sampled every second. Sustained: lag at the end of the load below one second of input.",
+    '',
+    ...table(
+      ['rate', 'target tx/s', 'seconds', 'achieved tx/s', 'complete p50 ms', 'complete p99 ms', 'max lag', 'lag at end', 'sustained'],
+      results.fixedRates.map((f) => [
+        `x${f.multiplier}`,
+        number(f.targetRate),
+        String(f.seconds),
+        formatFigure(f.achievedRate),
+        formatFigure(f.completeP50Ms),
+        formatFigure(f.completeP99Ms),
+        formatFigure(f.maxLag),
+        formatFigure(f.endLag),
+        `${f.sustainedRuns === f.runs ? 'yes' : f.sustainedRuns === 0 ? 'no' : 'partly'} (${f.sustainedRuns}/${f.runs})`,
+      ]),
+    ),
+    '',
+    '## 4. Scaling',
+    '',
+    ...table(
+      ['workers', 'partitions', 'records', 'tx/s', 'startup s'],
+      results.scaling.map((s) => [String(s.workers), String(s.partitions), number(s.records), formatFigure(s.rate), formatFigure(s.startupSeconds, 1)]),
+    ),
+    '',
+    '## 5. Rebuild rate',
+    '',
+    "`npm run rebuild`'s machinery (ops/rebuild.ts) on the max-rate backlog: indices emptied, groups rewound to offset 0, records/s from starting the workers until everything is processed (as `npm run rebuild` reports it, worker start-up included).",
+    '',
+    ...table(
+      ['records', 'workers', 'records/s'],
+      results.rebuild === null ? [] : [[number(results.rebuild.records), String(results.rebuild.workers), formatFigure(results.rebuild.rate)]],
+    ),
+    '',
+    '## 6. Memory',
+    '',
+    'Peak resident memory (VmRSS from /proc, sampled every second) of the largest process of each kind.',
+    '',
+    ...table(
+      ['section', 'process', 'peak RSS MB'],
+      results.memory.map((r) => [r.section, r.process, formatFigure(r.peakRssMb)]),
+    ),
+    '',
+    '## 7. Where the time goes',
+    '',
+    "From the runtime's metrics during the max-rate run (the metrics read when the components were busiest): capacity is the largest share of the last 10 s any task of the component spent executing (1.0: saturated); execute latency is per `execute` call (a tuple; for `aggregates`, mostly its render ticks). Busiest first: the top rows are the next optimisation.",
+    '',
+    ...table(
+      ['component', 'capacity', 'execute p50 ms', 'execute p99 ms', 'executed'],
+      results.whereTimeGoes.map((c) => [
+        c.component,
+        number(c.capacity, 2),
+        c.executeP50Ms === null ? 'n/a' : number(c.executeP50Ms, 1),
+        c.executeP99Ms === null ? 'n/a' : number(c.executeP99Ms, 1),
+        number(c.executed),
+      ]),
+    ),
+    '',
+  ];
+  if (results.notes.length > 0) lines.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');
+  return lines.join('\n');
+}
+
+/** Writes results.json and BENCHMARKS.md: to the repository's files, or both into `outDir`. */
+export function writeBenchReport(results: BenchResults, outDir: string | null): { results: string; markdown: string } {
+  const paths = outDir === null ? { ...DEFAULT_REPORT_PATHS } : { results: join(outDir, 'results.json'), markdown: join(outDir, 'BENCHMARKS.md') };
+  for (const path of Object.values(paths)) mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(paths.results, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(paths.markdown, renderBenchmarks(results));
+  return paths;
+}

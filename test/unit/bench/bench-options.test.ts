@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { parseBenchOptions, SECTIONS } from '../../../bench/bench-options.js';
+import { UsageError } from '../../../ops/usage-error.js';
+
+describe('parseBenchOptions', () => {
+  it('runs every section three times at full size by default', () => {
+    const o = parseBenchOptions([]);
+    expect(o).toMatchObject({ quick: false, runs: 3, backlog: 500_000, fixedSeconds: 60, workers: 2, outDir: null });
+    expect(o.sections).toEqual(SECTIONS);
+    expect(o.fixedRates.map((f) => f.rate)).toEqual([5, 50, 500, 5_000]);
+    expect(o.scaling).toContainEqual({ workers: 2, partitions: 36 });
+  });
+
+  it('--quick: one run, small sizes, x1 and x100 for 20 s, no scaling', () => {
+    const o = parseBenchOptions(['--quick']);
+    expect(o).toMatchObject({ quick: true, runs: 1, backlog: 20_000, fixedSeconds: 20 });
+    expect(o.fixedRates).toEqual([
+      { multiplier: 1, rate: 5 },
+      { multiplier: 100, rate: 500 },
+    ]);
+    expect(o.sections).not.toContain('scaling');
+  });
+
+  it('--only keeps the sections in the suite order', () => {
+    expect(parseBenchOptions(['--quick', '--only', 'redis, kafka']).sections).toEqual(['kafka', 'redis']);
+    expect(parseBenchOptions(['--only', 'scaling', '--quick']).sections).toEqual(['scaling']);
+  });
+
+  it('takes explicit runs, backlog, duration and output directory', () => {
+    expect(parseBenchOptions(['--quick', '--runs', '3', '--backlog', '5000', '--fixed-seconds', '10', '--out', '.run/bench'])).toMatchObject({
+      runs: 3,
+      backlog: 5_000,
+      fixedSeconds: 10,
+      outDir: '.run/bench',
+    });
+  });
+
+  it('lists every problem at once', () => {
+    let caught: unknown;
+    try {
+      parseBenchOptions(['--runs', '0', '--backlog', 'many', '--only', 'kafka,speed']);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(UsageError);
+    const message = (caught as UsageError).message;
+    expect(message).toContain('--runs');
+    expect(message).toContain('--backlog');
+    expect(message).toContain('unknown section(s) speed');
+  });
+
+  it.each([[['--fast']], [['--quick', 'extra']], [['--only', '']], [['--fixed-seconds', '1']], [['--out', '']]])('refuses %j', (argv) => {
+    expect(() => parseBenchOptions(argv)).toThrow(UsageError);
+  });
+});

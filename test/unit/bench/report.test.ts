@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchResults } from '../../../bench/bench-results.js';
+import { componentCosts } from '../../../bench/component-costs.js';
+import { formatFigure, renderBenchmarks } from '../../../bench/report.js';
+import { aggregateMetrics } from '../../../pipeline/runtime/index.js';
+import { taskSnapshot } from '../../support/task-snapshot.js';
+
+const fig = (...runs: number[]) => {
+  const sorted = [...runs].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)] as number, min: sorted[0] as number, max: sorted.at(-1) as number, runs };
+};
+
+const results = (): BenchResults => ({
+  machine: {
+    date: '2026-12-01T02:00:00.000Z',
+    commit: 'abc123',
+    cores: 2,
+    cpuModel: 'Test CPU',
+    memoryGb: 23.5,
+    loadAverageAtStart: [3.1, 2.5, 2],
+    loadAverageAtEnd: [4, 3, 2.2],
+    node: 'v20.0.0',
+    quick: false,
+    runsPerFigure: 3,
+    wallSeconds: 5_400,
+  },
+  parts: [
+    { part: 'Kafka produce', unit: 'records/s', how: 'acks=-1', rate: fig(9_000, 10_000, 11_000) },
+    { part: 'Elasticsearch bulk', unit: 'documents/s', how: 'best bulk size 2000', rate: fig(3_000, 3_100, 2_900) },
+  ],
+  esBulkSizes: [
+    { bulkSize: 500, rate: fig(2_000, 2_100, 2_200) },
+    { bulkSize: 2_000, rate: fig(3_000, 3_100, 2_900) },
+  ],
+  maxRate: { records: 500_000, workers: 2, partitions: 9, rate: fig(600, 620, 580), startupSeconds: fig(8, 9, 10), publishRate: fig(4_500, 4_400, 4_600) },
+  slowestPart: { part: 'Elasticsearch bulk', rate: 3_000, pipelineShare: 0.2 },
+  fixedRates: [
+    {
+      multiplier: 100,
+      targetRate: 500,
+      seconds: 60,
+      achievedRate: fig(499, 500, 500),
+      completeP50Ms: fig(120, 130, 110),
+      completeP99Ms: fig(900, 950, 1_000),
+      maxLag: fig(400, 500, 450),
+      endLag: fig(10, 20, 15),
+      sustainedRuns: 3,
+      runs: 3,
+    },
+  ],
+  scaling: [],
+  rebuild: { records: 500_000, workers: 2, rate: fig(700, 710, 690) },
+  memory: [{ section: 'max-rate', process: 'topology-worker', peakRssMb: fig(180, 190, 200) }],
+  whereTimeGoes: [{ component: 'transaction-state', capacity: 0.93, executeP50Ms: 12.25, executeP99Ms: 80, executed: 500_000 }],
+  notes: ['scaling: not run'],
+});
+
+describe('formatFigure', () => {
+  it.each([
+    [fig(1_000, 1_500, 1_250), 0, '1,250 (1,000–1,500)'],
+    [fig(42.26), 1, '42.3'],
+    [null, 0, 'n/a'],
+  ])('%j -> %s', (figure, digits, text) => {
+    expect(formatFigure(figure, digits)).toBe(text);
+  });
+});
+
+describe('renderBenchmarks', () => {
+  const md = renderBenchmarks(results());
+
+  it('opens with where, when and under what load it was measured', () => {
+    expect(md).toContain('on 2026-12-01');
+    expect(md).toContain('commit `abc123`');
+    expect(md).toContain('2 cores (Test CPU), 23.5 GB memory');
+    expect(md).toContain('at the start: 3.1, 2.5, 2; at the end: 4, 3, 2.2');
+    expect(md).toContain('median of 3 runs');
+  });
+
+  it('has a table a section, with the figures as median (min–max)', () => {
+    expect(md).toContain('| Kafka produce | 10,000 (9,000–11,000) | records/s | acks=-1 |');
+    expect(md).toContain('| 500,000 | 2 | 9 | 600 (580–620) | 9.0 (8.0–10.0) | 4,500 (4,400–4,600) |');
+    expect(md).toContain('**20.0%** of it');
+    expect(md).toContain('| x100 | 500 | 60 | 500 (499–500) | 120 (110–130) | 950 (900–1,000) | 450 (400–500) | 15 (10–20) | yes (3/3) |');
+    expect(md).toContain('| transaction-state | 0.93 | 12.3 | 80.0 | 500,000 |');
+    expect(md).toContain('| max-rate | topology-worker | 190 (180–200) |');
+    expect(md).toMatch(/## 4\. Scaling\n\nNot measured in this run\./);
+    expect(md).toContain('- scaling: not run');
+  });
+
+  it('labels a quick run as such', () => {
+    const quick = results();
+    quick.machine.quick = true;
+    quick.machine.runsPerFigure = 1;
+    const text = renderBenchmarks(quick);
+    expect(text).toContain('a **quick** run');
+    expect(text).toContain('Each figure is a single run.');
+  });
+});
+
+describe('componentCosts', () => {
+  const task = (capacity: number, executed: number, p50: number | null, p99: number | null) =>
+    taskSnapshot({ capacity, executed, executeLatency: { count: executed, p50, p99 } });
+
+  it('lists the components busiest first, with their tasks’ latencies', () => {
+    const metrics = aggregateMetrics([
+      {
+        topology: 't',
+        workerId: 'w1',
+        components: { index: { '0': task(0.2, 100, 4, 9) }, state: { '0': task(0.9, 300, 2, 20), '1': task(0.5, 200, 6, 30) } },
+      },
+      { topology: 't', workerId: 'w2', components: { state: { '2': task(0.4, 100, 3, null) }, idle: { '0': task(0, 0, null, null) } } },
+    ]);
+    expect(componentCosts(metrics)).toEqual([
+      { component: 'state', capacity: 0.9, executeP50Ms: 3, executeP99Ms: 30, executed: 600 },
+      { component: 'index', capacity: 0.2, executeP50Ms: 4, executeP99Ms: 9, executed: 100 },
+    ]);
+  });
+});
