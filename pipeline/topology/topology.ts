@@ -105,7 +105,7 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
     'validate-blocks',
     ['hash'],
   );
-  b.setBasicBolt('transaction-state', () => new TransactionStateBolt(state), { parallelism: 4, outputs: stateOutputs }).shuffleGrouping(
+  b.setBatchBolt('transaction-state', () => new TransactionStateBolt(state), { parallelism: 4, outputs: stateOutputs }).shuffleGrouping(
     'validate-transactions',
   );
   b.setBasicBolt('price-state', () => new PriceStateBolt(state), {
