@@ -6,7 +6,17 @@ import type { TaskMetrics } from './metrics.js';
 import type { BoltDefinition } from './topology-definition.js';
 import { failureInfo, isRetriable } from './tuple-failure.js';
 import { newTupleId, xorIds } from './tuple-id.js';
-import { DEFAULT_STREAM, TICK_STREAM, type Bolt, type OutputCollector, type Tuple, type Values } from './types.js';
+import {
+  DEFAULT_STREAM,
+  TICK_STREAM,
+  type BasicBolt,
+  type BatchBolt,
+  type BatchOutputCollector,
+  type Bolt,
+  type OutputCollector,
+  type Tuple,
+  type Values,
+} from './types.js';
 import { RuntimeTuple, type WireTuple } from './wire-tuple.js';
 
 interface InFlight {
@@ -16,15 +26,19 @@ interface InFlight {
   receivedAt: number;
 }
 
+/** The bolt of a task, as its kind calls it: a tuple at a time, or a transport batch at a time. */
+type TaskBolt = { perTuple: Bolt } | { perBatch: BatchBolt };
+
 /**
- * Runs one bolt task: executes tuples one at a time (a task is never concurrent, as in Storm),
- * routes emits, and turns acks into acker updates. Children of an input are folded into the
- * input's own ack update, so the acker registers them atomically with the ack (the tree's XOR
- * cannot reach zero while a child is unacked). Basic bolts are wrapped in a tiny rich bolt that
- * acks when `execute` resolves and fails when it throws.
+ * Runs one bolt task: executes tuples one at a time, or one transport batch at a time for a batch
+ * bolt (a task is never concurrent, as in Storm), routes emits, and turns acks into acker updates.
+ * Children of an input are folded into the input's own ack update, so the acker registers them
+ * atomically with the ack (the tree's XOR cannot reach zero while a child is unacked). Basic bolts
+ * are wrapped in a tiny rich bolt that acks when `execute` resolves and fails when it throws; a
+ * batch bolt's inputs are acked one by one when `executeBatch` resolves, all failed when it throws.
  */
 export class BoltExecutor {
-  private readonly bolt: Bolt;
+  private readonly bolt: TaskBolt;
   private readonly inFlight = new Map<string, InFlight>();
   private readonly metrics: TaskMetrics;
   private readonly log: Logger;
@@ -40,7 +54,8 @@ export class BoltExecutor {
   ) {
     this.log = env.log.child({ component: definition.id, task });
     this.metrics = env.metrics.task(definition.id, task);
-    this.bolt = definition.kind === 'bolt' ? definition.factory() : basicBoltAdapter(definition.factory());
+    if (definition.kind === 'batch-bolt') this.bolt = { perBatch: definition.factory() };
+    else this.bolt = { perTuple: definition.kind === 'bolt' ? definition.factory() : basicBoltAdapter(definition.factory()) };
   }
 
   /** Prepares the bolt and starts its tick timer. */
@@ -50,28 +65,35 @@ export class BoltExecutor {
       ack: (tuple) => this.ack(tuple),
       fail: (tuple, err) => this.fail(tuple, err),
     };
-    await this.bolt.prepare(
-      {
-        topology: this.env.topology.name,
-        componentId: this.definition.id,
-        taskIndex: this.task,
-        taskCount: this.definition.parallelism,
-        workerId: this.env.workerId,
-        log: this.log,
-        clock: this.env.clock,
-        metrics: this.metrics,
-      },
-      collector,
-    );
+    const context = {
+      topology: this.env.topology.name,
+      componentId: this.definition.id,
+      taskIndex: this.task,
+      taskCount: this.definition.parallelism,
+      workerId: this.env.workerId,
+      log: this.log,
+      clock: this.env.clock,
+      metrics: this.metrics,
+    };
+    if ('perBatch' in this.bolt) await this.bolt.perBatch.prepare?.(context);
+    else await this.bolt.perTuple.prepare(context, collector);
     this.scheduleTick();
   }
 
   /**
-   * Executes a batch of tuples in order. Emits and acks leave through the worker's batchers
-   * (size or linger), not before this resolves: nothing depends on their order, and if the process
-   * dies first the trees time out and replay.
+   * Executes a transport batch of tuples in order (a batch bolt: in one call). Emits and acks leave
+   * through the worker's batchers (size or linger), not before this resolves: nothing depends on
+   * their order, and if the process dies first the trees time out and replay.
    */
   async executeBatch(tuples: readonly WireTuple[]): Promise<void> {
+    if ('perBatch' in this.bolt) {
+      const bolt = this.bolt.perBatch;
+      const batch = tuples.map((w) => new RuntimeTuple(w));
+      if (batch.length === 0) return;
+      await this.waitForRoom();
+      await this.serial(() => this.executeWhole(bolt, batch));
+      return;
+    }
     for (const wire of tuples) {
       await this.waitForRoom();
       await this.serial(() => this.executeOne(new RuntimeTuple(wire)));
@@ -90,7 +112,7 @@ export class BoltExecutor {
     this.cancelTick?.();
     await this.serial(async () => {
       try {
-        await this.bolt.cleanup?.();
+        await ('perBatch' in this.bolt ? this.bolt.perBatch.cleanup?.() : this.bolt.perTuple.cleanup?.());
       } catch (err) {
         this.log.error({ err }, 'bolt cleanup failed');
       }
@@ -103,12 +125,11 @@ export class BoltExecutor {
   }
 
   private async executeOne(tuple: RuntimeTuple): Promise<void> {
+    if ('perBatch' in this.bolt) return this.executeWhole(this.bolt.perBatch, [tuple]);
     const started = this.env.clock.monotonicMs();
-    if (tuple.roots.length > 0) {
-      this.inFlight.set(tuple.id, { tuple, xor: new Map(tuple.roots.map((r) => [r, tuple.id])), receivedAt: started });
-    }
+    this.track(tuple, started);
     try {
-      await this.bolt.execute(tuple);
+      await this.bolt.perTuple.execute(tuple);
     } catch (err) {
       // A rich bolt that throws fails its input, as a basic bolt does.
       if (this.inFlight.has(tuple.id)) this.fail(tuple, err);
@@ -119,6 +140,35 @@ export class BoltExecutor {
       this.metrics.latency('executeLatency', ms);
       this.metrics.busy(ms);
     }
+  }
+
+  /**
+   * Executes a batch bolt on `tuples` in one call: each input not failed by the bolt is acked when
+   * the call resolves; when it throws, every input still held fails (logged once for the batch).
+   * Metrics stay per tuple: each input counts as executed, with the batch's time shared evenly.
+   */
+  private async executeWhole(bolt: BatchBolt, tuples: readonly RuntimeTuple[]): Promise<void> {
+    const started = this.env.clock.monotonicMs();
+    for (const tuple of tuples) this.track(tuple, started);
+    const collector: BatchOutputCollector = {
+      emit: (values, options) => this.emit(values, options.stream ?? DEFAULT_STREAM, [options.anchor]),
+      fail: (input, err) => this.fail(input, err),
+    };
+    try {
+      await bolt.executeBatch(tuples, collector);
+      for (const tuple of tuples) this.ack(tuple);
+    } catch (err) {
+      this.failBatch(tuples, err);
+    } finally {
+      const ms = this.env.clock.monotonicMs() - started;
+      this.metrics.count('executed', tuples.length);
+      for (let i = 0; i < tuples.length; i += 1) this.metrics.latency('executeLatency', ms / tuples.length);
+      this.metrics.busy(ms);
+    }
+  }
+
+  private track(tuple: RuntimeTuple, receivedAt: number): void {
+    if (tuple.roots.length > 0) this.inFlight.set(tuple.id, { tuple, xor: new Map(tuple.roots.map((r) => [r, tuple.id])), receivedAt });
   }
 
   private emit(values: Values, stream: string, anchors: readonly Tuple[]): void {
@@ -164,14 +214,33 @@ export class BoltExecutor {
   private fail(tuple: Tuple, err: unknown): void {
     const state = this.inFlight.get(tuple.id);
     if (!state) return;
-    this.inFlight.delete(tuple.id);
-    this.metrics.count('failed');
-    const info = failureInfo(this.definition.id, this.task, err);
     const origin = state.tuple.origins[0];
     this.log.warn({ err, messageId: origin?.messageId, attempt: origin?.attempt, retriable: isRetriable(err) }, 'tuple failed');
-    const roots = [...state.xor.keys()];
+    this.failTrees([state], err);
+  }
+
+  /** Fails every input of a batch still held, with one log line and one acker call. */
+  private failBatch(tuples: readonly Tuple[], err: unknown): void {
+    const held = tuples.flatMap((t) => this.inFlight.get(t.id) ?? []);
+    if (held.length === 0) {
+      this.log.error({ err, size: tuples.length }, 'bolt executeBatch threw');
+      return;
+    }
+    const origin = held[0]?.tuple.origins[0];
+    this.log.warn({ err, size: held.length, messageId: origin?.messageId, attempt: origin?.attempt, retriable: isRetriable(err) }, 'tuple batch failed');
+    this.failTrees(held, err);
+  }
+
+  private failTrees(states: readonly InFlight[], err: unknown): void {
+    const roots = new Set<string>();
+    for (const state of states) {
+      this.inFlight.delete(state.tuple.id);
+      for (const root of state.xor.keys()) roots.add(root);
+    }
+    this.metrics.count('failed', states.length);
+    const info = failureInfo(this.definition.id, this.task, err);
     // Through the ack batcher's ordering is not needed: a failed tree is dropped whatever its XOR.
-    void this.env.acker.fail(roots, info).catch((e: unknown) => this.log.error({ err: e }, 'acker fail call failed; the tree will time out'));
+    void this.env.acker.fail([...roots], info).catch((e: unknown) => this.log.error({ err: e }, 'acker fail call failed; the tree will time out'));
     this.wakeRoom();
   }
 
@@ -213,7 +282,7 @@ function dedupeOrigins<T extends { messageId: string; attempt: number }>(origins
 }
 
 /** Storm's BasicBoltExecutor: emits anchored to the input, ack on resolve, fail on throw. */
-function basicBoltAdapter(basic: import('./types.js').BasicBolt): Bolt {
+function basicBoltAdapter(basic: BasicBolt): Bolt {
   let collector: OutputCollector | undefined;
   return {
     prepare: async (context, c) => {

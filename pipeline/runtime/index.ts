@@ -1,7 +1,7 @@
 /** Public API of the runtime; everything outside `pipeline/runtime` imports from here. */
 export { TopologyBuilder, BoltDeclarer } from './topology-builder.js';
 export type { SpoutOptions, BoltOptions, GroupingOptions } from './topology-builder.js';
-export type { Topology, SpoutDefinition, BoltDefinition, Grouping, Subscription, OutputFields } from './topology-definition.js';
+export type { Topology, SpoutDefinition, BoltDefinition, BoltKind, Grouping, Subscription, OutputFields } from './topology-definition.js';
 export { DEFAULT_STREAM, TICK_STREAM } from './types.js';
 export type {
   Values,
@@ -15,6 +15,8 @@ export type {
   Bolt,
   BasicOutputCollector,
   BasicBolt,
+  BatchOutputCollector,
+  BatchBolt,
 } from './types.js';
 export { PipelineError, RetriableError, NonRetriableError, SchemaError, ConfigError, InvariantError } from './errors.js';
 export type { Problem } from './errors.js';

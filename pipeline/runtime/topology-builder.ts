@@ -1,6 +1,6 @@
 import { ConfigError, type Problem } from './errors.js';
-import type { BoltDefinition, Grouping, OutputFields, SpoutDefinition, Subscription, Topology } from './topology-definition.js';
-import { DEFAULT_STREAM, type BasicBolt, type Bolt, type Spout } from './types.js';
+import type { BoltDefinition, BoltKind, Grouping, OutputFields, SpoutDefinition, Subscription, Topology } from './topology-definition.js';
+import { DEFAULT_STREAM, type BasicBolt, type BatchBolt, type Bolt, type Spout } from './types.js';
 
 /** Options of `setSpout`. */
 export interface SpoutOptions {
@@ -12,7 +12,7 @@ export interface SpoutOptions {
   outputs?: OutputFields;
 }
 
-/** Options of `setBolt` and `setBasicBolt`. */
+/** Options of `setBolt`, `setBasicBolt` and `setBatchBolt`. */
 export interface BoltOptions {
   /** Tasks of the bolt across the whole fleet; default 1. Fixed per topology, spread over live workers. */
   parallelism?: number;
@@ -66,9 +66,12 @@ export class BoltDeclarer {
   }
 }
 
-type PendingBolt =
-  | { kind: 'bolt'; id: string; factory: () => Bolt; options: BoltOptions; declarer: BoltDeclarer }
-  | { kind: 'basic-bolt'; id: string; factory: () => BasicBolt; options: BoltOptions; declarer: BoltDeclarer };
+interface PendingBolt {
+  id: string;
+  impl: BoltKind;
+  options: BoltOptions;
+  declarer: BoltDeclarer;
+}
 
 const ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 const TOPOLOGY_NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
@@ -92,16 +95,20 @@ export class TopologyBuilder {
 
   /** Adds a rich bolt (explicit `ack`/`fail`); `factory` is called once per task. */
   setBolt(id: string, factory: () => Bolt, options: BoltOptions = {}): BoltDeclarer {
-    const declarer = new BoltDeclarer();
-    this.bolts.push({ kind: 'bolt', id, factory, options, declarer });
-    return declarer;
+    return this.addBolt(id, { kind: 'bolt', factory }, options);
   }
 
   /** Adds a basic bolt (acked when `execute` resolves, failed when it throws); `factory` is called once per task. */
   setBasicBolt(id: string, factory: () => BasicBolt, options: BoltOptions = {}): BoltDeclarer {
-    const declarer = new BoltDeclarer();
-    this.bolts.push({ kind: 'basic-bolt', id, factory, options, declarer });
-    return declarer;
+    return this.addBolt(id, { kind: 'basic-bolt', factory }, options);
+  }
+
+  /**
+   * Adds a batch bolt (`executeBatch` per transport batch; each input acked when it resolves,
+   * all failed when it throws); `factory` is called once per task.
+   */
+  setBatchBolt(id: string, factory: () => BatchBolt, options: BoltOptions = {}): BoltDeclarer {
+    return this.addBolt(id, { kind: 'batch-bolt', factory }, options);
   }
 
   /** Validates and freezes the topology; throws a `ConfigError` listing every problem. */
@@ -189,9 +196,15 @@ export class TopologyBuilder {
         ...(b.options.tickIntervalMs !== undefined ? { tickIntervalMs: b.options.tickIntervalMs } : {}),
         ...(b.options.outputs ? { outputs: b.options.outputs } : {}),
       };
-      bolts.set(b.id, b.kind === 'bolt' ? { ...common, kind: 'bolt', factory: b.factory } : { ...common, kind: 'basic-bolt', factory: b.factory });
+      bolts.set(b.id, { ...common, ...b.impl });
     }
     return Object.freeze({ name: this.name, spouts, bolts, boltOrder });
+  }
+
+  private addBolt(id: string, impl: BoltKind, options: BoltOptions): BoltDeclarer {
+    const declarer = new BoltDeclarer();
+    this.bolts.push({ id, impl, options, declarer });
+    return declarer;
   }
 
   /** Topological order of the bolts (Kahn); reports the bolts left on a cycle. */

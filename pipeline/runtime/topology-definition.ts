@@ -1,4 +1,4 @@
-import type { BasicBolt, Bolt, Spout } from './types.js';
+import type { BasicBolt, BatchBolt, Bolt, Spout } from './types.js';
 
 /** How the tuples of one subscription are spread over the tasks of the subscribing bolt. */
 export type Grouping =
@@ -29,8 +29,14 @@ export interface SpoutDefinition {
   outputs?: OutputFields;
 }
 
-/** A bolt component of a built topology; `kind` tells the executor how to ack. */
-export type BoltDefinition = (BoltCommon & { kind: 'bolt'; factory: () => Bolt }) | (BoltCommon & { kind: 'basic-bolt'; factory: () => BasicBolt });
+/** How a bolt is called and acked, as chosen by the builder method that added it. */
+export type BoltKind =
+  | { kind: 'bolt'; factory: () => Bolt }
+  | { kind: 'basic-bolt'; factory: () => BasicBolt }
+  | { kind: 'batch-bolt'; factory: () => BatchBolt };
+
+/** A bolt component of a built topology; `kind` tells the executor how to call and ack it. */
+export type BoltDefinition = BoltCommon & BoltKind;
 
 interface BoltCommon {
   id: string;

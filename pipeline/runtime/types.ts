@@ -124,3 +124,29 @@ export interface BasicBolt {
   execute(tuple: Tuple, collector: BasicOutputCollector): Promise<void> | void;
   cleanup?(): Promise<void> | void;
 }
+
+/** Emits and per-input failures of a batch bolt; every emit is anchored to the input it derives from. */
+export interface BatchOutputCollector {
+  emit(values: Values, options: { anchor: Tuple; stream?: string }): void;
+  /**
+   * Fails one input of the batch (the others are still acked when `executeBatch` resolves), e.g.
+   * a `NonRetriableError` for one bad record, which is then dead-lettered alone.
+   */
+  fail(input: Tuple, err: unknown): void;
+}
+
+/**
+ * A basic bolt that takes its inputs a batch at a time (Trident's `StateUpdater.updateState`):
+ * one call per transport batch, so a bolt that writes state pays one round trip per batch, not
+ * per tuple. The tuples of a batch are the ones one queue job carried to this task, in order
+ * (any streams); a tick arrives as a batch of one. The runtime still tracks every input alone:
+ * when `executeBatch` resolves, each input not failed with `collector.fail` is acked; when it
+ * throws, every input of the batch is failed and replays (a `NonRetriableError` thrown here
+ * dead-letters them all: fail one bad input with `collector.fail` instead). Since a batch replays
+ * in parts and in other batches, its effects must be idempotent per input, not per batch.
+ */
+export interface BatchBolt {
+  prepare?(context: TopologyContext): Promise<void> | void;
+  executeBatch(tuples: readonly Tuple[], collector: BatchOutputCollector): Promise<void> | void;
+  cleanup?(): Promise<void> | void;
+}

@@ -3,10 +3,10 @@ import type { Redis } from 'ioredis';
 import { runtimeConnections } from '../clients/runtime-connections.js';
 import type { Config } from '../config/config.js';
 import { BlockEventSchema } from '../contracts/block-event.js';
-import { names } from '../contracts/names.js';
+import { names, type RawFeed } from '../contracts/names.js';
 import { PriceEventSchema } from '../contracts/price-event.js';
 import { TransactionEventSchema } from '../contracts/transaction-event.js';
-import { KafkaSpout, kafkaSpoutOptions, type Logger, systemClock, type Topology, TopologyBuilder } from '../runtime/index.js';
+import { KafkaSpout, kafkaSpoutOptions, type Logger, type Spout, systemClock, type Topology, TopologyBuilder } from '../runtime/index.js';
 import { AggregateRenderBolt } from './bolts/aggregate-render-bolt.js';
 import { BlockStateBolt } from './bolts/block-state-bolt.js';
 import { BulkIndexBolt } from './bolts/bulk-index-bolt.js';
@@ -22,13 +22,18 @@ import { BulkWriter } from './es/bulk-writer.js';
 import { AnalyticsState } from './state/analytics-state.js';
 import { topologyNames } from './topology-names.js';
 
-/** What the topology's bolts share in one worker process. */
-export interface AnalyticsDeps {
+/**
+ * What the topology's bolts share in one worker process. Documents go to Elasticsearch (`es`,
+ * through a `BulkWriter`) or to a given `writer`; records come from the raw topics unless `spouts`
+ * gives another spout per feed (tests feed recorded events through `LocalCluster`).
+ */
+export type AnalyticsDeps = {
   config: Config;
   redis: Redis;
-  es: Client;
   log: Logger;
-}
+  /** The spout of each raw feed (called once per spout task); default: a `KafkaSpout` on the feed's topic. */
+  spouts?: (feed: RawFeed) => Spout;
+} & ({ es: Client; writer?: never } | { writer: Pick<BulkWriter, 'write'>; es?: never });
 
 const index = [...INDEX_REQUEST_FIELDS];
 
@@ -47,22 +52,25 @@ const index = [...INDEX_REQUEST_FIELDS];
  * the dirty aggregates on its own schedule, so no record waits for its hour to be rendered.
  */
 export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
-  const { config, redis, es, log } = deps;
+  const { config, redis, log } = deps;
   const n = names(config.namespace);
   const t = topologyNames(n);
   const a = config.analytics;
   const connections = runtimeConnections(config);
   const state = new AnalyticsState(redis, t.statePrefix);
   const pools = PoolIdentifier.fromFile(a.poolsFile, a.poolMatchOrder);
-  const writer = new BulkWriter(es, systemClock, log.child({ component: 'bulk-writer' }), {
-    retries: a.indexRetries,
-    backoffBaseMs: config.runtime.backoffBaseMs,
-    backoffMaxMs: config.runtime.backoffMaxMs,
-  });
-  const spout = (feed: 'blocks' | 'transactions' | 'prices') => () =>
+  const writer =
+    deps.writer ??
+    new BulkWriter(deps.es, systemClock, log.child({ component: 'bulk-writer' }), {
+      retries: a.indexRetries,
+      backoffBaseMs: config.runtime.backoffBaseMs,
+      backoffMaxMs: config.runtime.backoffMaxMs,
+    });
+  const kafkaSpout = (feed: RawFeed) =>
     new KafkaSpout(
       kafkaSpoutOptions(config.runtime, { connections, topic: n.topics[feed], groupId: t.consumerGroups[feed], deadLetterTopic: n.deadLetter[feed] }),
     );
+  const spout = (feed: RawFeed) => () => (deps.spouts ?? kafkaSpout)(feed);
 
   const b = new TopologyBuilder(t.topology);
   b.setSpout('blocks-spout', spout('blocks'));
@@ -105,7 +113,7 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
     'validate-blocks',
     ['hash'],
   );
-  b.setBasicBolt('transaction-state', () => new TransactionStateBolt(state), { parallelism: 4, outputs: stateOutputs }).shuffleGrouping(
+  b.setBatchBolt('transaction-state', () => new TransactionStateBolt(state), { parallelism: 4, outputs: stateOutputs }).shuffleGrouping(
     'validate-transactions',
   );
   b.setBasicBolt('price-state', () => new PriceStateBolt(state), {

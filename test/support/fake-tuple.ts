@@ -1,5 +1,5 @@
 import { InvariantError } from '../../pipeline/runtime/index.js';
-import type { BasicOutputCollector, OutputCollector, Tuple, Values } from '../../pipeline/runtime/index.js';
+import type { BasicOutputCollector, BatchOutputCollector, OutputCollector, Tuple, Values } from '../../pipeline/runtime/index.js';
 
 let seq = 0;
 
@@ -24,6 +24,21 @@ export function fakeTuple(values: Values, stream = 'default'): Tuple {
 export function recordingBasicCollector(): BasicOutputCollector & { emitted: { stream: string; values: Values }[] } {
   const emitted: { stream: string; values: Values }[] = [];
   return { emitted, emit: (values, options) => emitted.push({ stream: options?.stream ?? 'default', values }) };
+}
+
+/** A batch collector that records emits as `{ stream, values, anchor }` (the anchor's tuple id) and fails by tuple id. */
+export function recordingBatchCollector(): BatchOutputCollector & {
+  emitted: { stream: string; values: Values; anchor: string }[];
+  failed: { id: string; err: unknown }[];
+} {
+  const emitted: { stream: string; values: Values; anchor: string }[] = [];
+  const failed: { id: string; err: unknown }[] = [];
+  return {
+    emitted,
+    failed,
+    emit: (values, options) => emitted.push({ stream: options.stream ?? 'default', values, anchor: options.anchor.id }),
+    fail: (tuple, err) => failed.push({ id: tuple.id, err }),
+  };
 }
 
 /** A rich collector that records acks and fails by tuple id. */

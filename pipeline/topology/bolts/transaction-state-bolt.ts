@@ -1,24 +1,26 @@
 import type { ConfirmedTxData } from '../../contracts/transaction-event.js';
-import type { BasicBolt, BasicOutputCollector, Tuple } from '../../runtime/index.js';
+import type { BatchBolt, BatchOutputCollector, Tuple } from '../../runtime/index.js';
 import { renderTransactionDoc } from '../domain/render-transaction-doc.js';
 import type { AnalyticsState } from '../state/analytics-state.js';
 import { indexRequest } from './index-request.js';
 
 /** The part of the analytics state this bolt uses. */
-export type TransactionStore = Pick<AnalyticsState, 'applyTransaction'>;
+export type TransactionStore = Pick<AnalyticsState, 'applyTransactions'>;
 
 /**
- * Counts a confirmed transaction once in its hour (by txid under its block: a replay changes
- * nothing) and emits its `btc-transactions` document, priced with the latest known point at or
- * before its block time, and the hour aggregate if it changed (on `dirty`).
+ * Counts each confirmed transaction of a batch once in its hour (by txid under its block: a
+ * replay changes nothing), all in one state script, and emits each one's `btc-transactions`
+ * document, anchored to its input and priced with the latest known point at or before its block
+ * time; the script marks the hours it changed dirty (the aggregates' outbox).
  * Input: `{ txid, tx }` (`ConfirmedTxData`).
  */
-export class TransactionStateBolt implements BasicBolt {
+export class TransactionStateBolt implements BatchBolt {
   constructor(private readonly store: TransactionStore) {}
 
-  async execute(tuple: Tuple, collector: BasicOutputCollector): Promise<void> {
-    const tx = tuple.get<ConfirmedTxData>('tx');
-    const result = await this.store.applyTransaction(tx);
-    collector.emit(indexRequest('transactions', renderTransactionDoc(result.facts, result.price)));
+  async executeBatch(tuples: readonly Tuple[], collector: BatchOutputCollector): Promise<void> {
+    const results = await this.store.applyTransactions(tuples.map((t) => t.get<ConfirmedTxData>('tx')));
+    for (const [i, result] of results.entries()) {
+      collector.emit(indexRequest('transactions', renderTransactionDoc(result.facts, result.price)), { anchor: tuples[i] as Tuple });
+    }
   }
 }

@@ -112,37 +112,43 @@ end
 `;
 
 /**
- * A confirmed transaction. ARGV: prefix, pair, txid, block hash, height, time, hour, day, month,
- * index, sats, outputs, coinbase (1/0). Counts it once in its block's part of the hour (whatever
- * the block's status: snapshots skip orphans) and adds the block to the txid's blocks.
- * Returns `{ new (1/0), document row (see tx_doc), touched aggregates }`.
+ * Confirmed transactions, applied in order as if each were its own script (one EVALSHA per
+ * batch). ARGV: prefix, pair, then per transaction the 11 fields txid, block hash, height, time,
+ * hour, day, month, index, sats, outputs, coinbase (1/0). Counts each once in its block's part
+ * of the hour (whatever the block's status: snapshots skip orphans) and adds the block to the
+ * txid's blocks. Returns per transaction `{ new (1/0), document row (see tx_doc), touched aggregates }`.
  */
-export const APPLY_TRANSACTION = `${PRELUDE}
-local txid, hash, height, time = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local hour, day, month = ARGV[7], ARGV[8], ARGV[9]
-local index, sats, outputs, coinbase = ARGV[10], ARGV[11], ARGV[12], ARGV[13]
-local bkey = p .. 'block:' .. hash
-redis.call('HSET', bkey, 'height', height, 'time', time, 'hour', hour, 'day', day, 'month', month)
-redis.call('ZADD', p .. 'blocks:by-time', time, hash)
-local hkey = p .. 'hour:' .. hour
-local changed = redis.call('SADD', hkey .. ':blocks', hash) == 1
-local new = redis.call('HSETNX', bkey .. ':txs', txid, index .. '|' .. sats .. '|' .. outputs)
-if new == 1 and coinbase == '0' then
-  redis.call('HINCRBY', hkey, 'n:' .. hash, 1)
-  redis.call('HINCRBY', hkey, 'sat:' .. hash, sats)
-  local cur = redis.call('HGET', hkey, 'max:' .. hash)
-  local better = true
-  if cur then
-    local cs, ci = string.match(cur, '^(%d+)|(%d+)|')
-    local s, c = tonumber(sats), tonumber(cs)
-    better = s > c or (s == c and tonumber(index) < tonumber(ci))
+export const APPLY_TRANSACTIONS = `${PRELUDE}
+local function apply(txid, hash, height, time, hour, day, month, index, sats, outputs, coinbase)
+  local bkey = p .. 'block:' .. hash
+  redis.call('HSET', bkey, 'height', height, 'time', time, 'hour', hour, 'day', day, 'month', month)
+  redis.call('ZADD', p .. 'blocks:by-time', time, hash)
+  local hkey = p .. 'hour:' .. hour
+  local changed = redis.call('SADD', hkey .. ':blocks', hash) == 1
+  local new = redis.call('HSETNX', bkey .. ':txs', txid, index .. '|' .. sats .. '|' .. outputs)
+  if new == 1 and coinbase == '0' then
+    redis.call('HINCRBY', hkey, 'n:' .. hash, 1)
+    redis.call('HINCRBY', hkey, 'sat:' .. hash, sats)
+    local cur = redis.call('HGET', hkey, 'max:' .. hash)
+    local better = true
+    if cur then
+      local cs, ci = string.match(cur, '^(%d+)|(%d+)|')
+      local s, c = tonumber(sats), tonumber(cs)
+      better = s > c or (s == c and tonumber(index) < tonumber(ci))
+    end
+    if better then redis.call('HSET', hkey, 'max:' .. hash, sats .. '|' .. index .. '|' .. txid) end
+    changed = true
   end
-  if better then redis.call('HSET', hkey, 'max:' .. hash, sats .. '|' .. index .. '|' .. txid) end
-  changed = true
+  if changed then touch('hour|' .. hour) end
+  rehome(txid, hash, false)
+  return { new, tx_doc(txid, hash), touched }
 end
-if changed then touch('hour|' .. hour) end
-rehome(txid, hash, false)
-return { new, tx_doc(txid, hash), touched }
+local out = {}
+for i = 3, #ARGV, 11 do
+  touched = {}
+  table.insert(out, apply(unpack(ARGV, i, i + 10)))
+end
+return out
 `;
 
 /**

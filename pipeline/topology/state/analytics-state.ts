@@ -10,13 +10,13 @@ import type { MinerSnapshot } from '../domain/render-miner-doc.js';
 import type { PriceRef } from '../domain/price-ref.js';
 import { decimalOfNumber, toPlainString } from '../domain/decimal.js';
 import { utcBuckets } from '../domain/utc-buckets.js';
-import { APPLY_BLOCK, APPLY_PRICE, APPLY_TRANSACTION, CLAIM_DIRTY, CLEAR_DIRTY, READ_CHAIN, SNAPSHOT_AGGREGATE, SNAPSHOT_BLOCK } from './analytics-scripts.js';
+import { APPLY_BLOCK, APPLY_PRICE, APPLY_TRANSACTIONS, CLAIM_DIRTY, CLEAR_DIRTY, READ_CHAIN, SNAPSHOT_AGGREGATE, SNAPSHOT_BLOCK } from './analytics-scripts.js';
 
 /** The pair whose points price the EUR fields. */
 export const EUR_PAIR = 'BTC-EUR';
 
 const scripts = {
-  transaction: new LuaScript(APPLY_TRANSACTION),
+  transactions: new LuaScript(APPLY_TRANSACTIONS),
   block: new LuaScript(APPLY_BLOCK),
   readChain: new LuaScript(READ_CHAIN),
   price: new LuaScript(APPLY_PRICE),
@@ -38,6 +38,12 @@ export interface Priced<F> {
   price: PriceRef | null;
 }
 
+/** What applying a confirmed transaction gives: whether it was new, its document and price, the aggregates it touched. */
+export interface AppliedTransaction extends Priced<TransactionFacts> {
+  isNew: boolean;
+  touched: AggregateKey[];
+}
+
 /** Attempts of `applyBlock` when the chain keeps changing under it (another task applying a block meanwhile). */
 const CHAIN_ATTEMPTS = 20;
 
@@ -56,31 +62,30 @@ export class AnalyticsState {
    * Counts a confirmed transaction once in its block; returns the document of its txid (rendered
    * from its home block, which may be another block that contains the same txid) and its price.
    */
-  async applyTransaction(tx: ConfirmedTxData): Promise<{ isNew: boolean; facts: TransactionFacts; price: PriceRef | null; touched: AggregateKey[] }> {
-    const b = utcBuckets(tx.block_time);
-    const reply = asArray(
-      await scripts.transaction.run(
-        this.redis,
-        [],
-        [
-          this.prefix,
-          EUR_PAIR,
-          tx.txid,
-          tx.block_hash,
-          tx.block_height,
-          tx.block_time,
-          b.hour,
-          b.day,
-          b.month,
-          tx.index_in_block,
-          tx.output_total_sat,
-          tx.outputs.length,
-          tx.is_coinbase ? 1 : 0,
-        ],
-      ),
-    );
-    const doc = parseTxRow(tx.txid, asArray(reply[1]));
-    return { isNew: reply[0] === 1, ...doc, touched: unique(strings(reply[2])) };
+  async applyTransaction(tx: ConfirmedTxData): Promise<AppliedTransaction> {
+    return (await this.applyTransactions([tx]))[0] as AppliedTransaction;
+  }
+
+  /**
+   * `applyTransaction` for each of `txs`, in order, in one atomic script (one round trip): the
+   * results are the ones the calls one by one would give, in the same order.
+   */
+  async applyTransactions(txs: readonly ConfirmedTxData[]): Promise<AppliedTransaction[]> {
+    if (txs.length === 0) return [];
+    const args: (string | number)[] = [this.prefix, EUR_PAIR];
+    for (const tx of txs) {
+      const b = utcBuckets(tx.block_time);
+      args.push(tx.txid, tx.block_hash, tx.block_height, tx.block_time, b.hour, b.day, b.month);
+      args.push(tx.index_in_block, tx.output_total_sat, tx.outputs.length, tx.is_coinbase ? 1 : 0);
+    }
+    const replies = asArray(await scripts.transactions.run(this.redis, [], args));
+    if (replies.length !== txs.length) {
+      throw new InvariantError('transaction script answered for another number of transactions', { sent: txs.length, got: replies.length });
+    }
+    return replies.map(asArray).map((reply, i) => {
+      const doc = parseTxRow((txs[i] as ConfirmedTxData).txid, asArray(reply[1]));
+      return { isNew: reply[0] === 1, ...doc, touched: unique(strings(reply[2])) };
+    });
   }
 
   /**

@@ -15,7 +15,7 @@ import { renderHourDoc } from '../../../pipeline/topology/domain/render-hour-doc
 import { renderMinerDoc } from '../../../pipeline/topology/domain/render-miner-doc.js';
 import { AnalyticsState } from '../../../pipeline/topology/state/analytics-state.js';
 import { deleteKeys } from '../../../pipeline/clients/delete-keys.js';
-import { fakeTuple, recordingBasicCollector } from '../../support/fake-tuple.js';
+import { fakeTuple, recordingBasicCollector, recordingBatchCollector } from '../../support/fake-tuple.js';
 import { recount, recountMismatches } from '../../support/reorg-recount.js';
 import { shuffled } from '../../support/shuffled.js';
 import { POOLS_FILE, type ReorgScenario, reorgScenarios, type ScenarioBlock } from '../../support/reorg-scenarios.js';
@@ -67,8 +67,11 @@ class VersionedDocs {
   }
 }
 
-/** The state bolts on one Redis prefix, with the reprice and aggregate paths run after each event. */
-function pipeline() {
+/**
+ * The state bolts on one Redis prefix, with the reprice and aggregate paths run after each event;
+ * up to `txBatch` consecutive transaction events reach the transaction bolt as one batch.
+ */
+function pipeline(txBatch = 1) {
   const prefix = `it-reorg-${randomBytes(4).toString('hex')}:`;
   prefixes.push(prefix);
   const state = new AnalyticsState(redis, prefix);
@@ -79,13 +82,25 @@ function pipeline() {
     price: new PriceStateBolt(state),
     reprice: new RepriceBlockBolt(state),
   };
-  const run = async (bolt: BasicBolt, values: Values) => {
-    const c = recordingBasicCollector();
-    await bolt.execute(fakeTuple(values), c);
-    for (const e of c.emitted) {
+  const handle = async (emitted: readonly { stream: string; values: Values }[]): Promise<void> => {
+    for (const e of emitted) {
       if (e.stream === 'default') docs.write(String(e.values.index), String(e.values.id), Number(e.values.version), e.values.doc as Record<string, unknown>);
       if (e.stream === 'reprice') await run(bolts.reprice, e.values);
     }
+  };
+  const run = async (bolt: BasicBolt, values: Values) => {
+    const c = recordingBasicCollector();
+    await bolt.execute(fakeTuple(values), c);
+    await handle(c.emitted);
+  };
+  const runTransactions = async (txs: readonly ConfirmedTxData[]) => {
+    const c = recordingBatchCollector();
+    await bolts.tx.executeBatch(
+      txs.map((tx) => fakeTuple({ txid: tx.txid, tx })),
+      c,
+    );
+    expect(c.failed).toEqual([]);
+    await handle(c.emitted);
   };
   const renderAggregates = async () => {
     for (const key of await state.claimDirty(Date.now(), 60_000, 10_000)) {
@@ -101,10 +116,20 @@ function pipeline() {
     }
   };
   const feed = async (events: readonly Event[]) => {
-    for (const e of events) {
-      if (e.kind === 'block') await run(bolts.block, { hash: e.block.hash, block: e.block });
-      else if (e.kind === 'tx') await run(bolts.tx, { txid: e.tx.txid, tx: e.tx });
-      else await run(bolts.price, { pair: e.point.pair, point: e.point });
+    for (let i = 0; i < events.length; ) {
+      const e = events[i] as Event;
+      if (e.kind === 'tx') {
+        const txs: ConfirmedTxData[] = [];
+        for (let next = events[i]; next?.kind === 'tx' && txs.length < txBatch; next = events[i]) {
+          txs.push(next.tx);
+          i += 1;
+        }
+        await runTransactions(txs);
+      } else {
+        if (e.kind === 'block') await run(bolts.block, { hash: e.block.hash, block: e.block });
+        else await run(bolts.price, { pair: e.point.pair, point: e.point });
+        i += 1;
+      }
       await renderAggregates();
     }
   };
@@ -145,17 +170,17 @@ describe('reorgs in the analytics state (real Redis, real blocks re-linked)', ()
       expect(orphans.length).toBeGreaterThan(0);
     });
 
-    it(`${scenario.name}: any interleaving of blocks, transactions and prices gives the same documents`, async () => {
+    it(`${scenario.name}: any interleaving of blocks, transactions and prices, in any batches of transactions, gives the same documents`, async () => {
       const events = [...priceEvents(scenario), ...producerOrder(all)];
       for (const seed of [1, 2, 3, 4]) {
-        const p = pipeline();
+        const p = pipeline(seed * 3 - 2);
         await p.feed(shuffled(events, seed));
         expectMatchesRecount(p.docs, all, scenario.prices);
       }
     });
 
     it(`${scenario.name}: replaying every event changes no state and writes no newer document`, async () => {
-      const p = pipeline();
+      const p = pipeline(5);
       const events = [...priceEvents(scenario), ...producerOrder(all)];
       await p.feed(events);
       const before = new Map([...p.docs.docs].map(([k, d]) => [k, d.version]));

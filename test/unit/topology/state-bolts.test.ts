@@ -7,7 +7,7 @@ import { RepriceBlockBolt, type BlockSnapshotStore } from '../../../pipeline/top
 import { TransactionStateBolt, type TransactionStore } from '../../../pipeline/topology/bolts/transaction-state-bolt.js';
 import { PoolIdentifier } from '../../../pipeline/topology/domain/pool-identifier.js';
 import type { PriceRef } from '../../../pipeline/topology/domain/price-ref.js';
-import { fakeTuple, recordingBasicCollector } from '../../support/fake-tuple.js';
+import { fakeTuple, recordingBasicCollector, recordingBatchCollector } from '../../support/fake-tuple.js';
 
 const H = (c: string) => c.repeat(64);
 const PRICE: PriceRef = { t: 1_503_532_800, price: '3400.5', source: 'kraken' };
@@ -60,43 +60,57 @@ describe('BlockStateBolt', () => {
 });
 
 describe('TransactionStateBolt', () => {
-  const tx: ConfirmedTxData = {
+  const tx = (c: string, index: number): ConfirmedTxData => ({
     status: 'confirmed',
-    txid: H('c'),
+    txid: H(c),
     block_height: 1,
     block_hash: H('a'),
     block_time: 1_503_540_000,
-    index_in_block: 4,
+    index_in_block: index,
     is_coinbase: false,
     outputs: [{ n: 0, value_sat: 100_000_000, address: null }],
     output_total_sat: 100_000_000,
-  };
+  });
   it.each([
-    { name: 'new', touched: ['hour|2017-08-24T02:00:00Z'], eur: 3400.5 },
-    { name: 'counted before', touched: [], eur: 3400.5 },
-  ])('$name: always writes its document, and only it', async ({ touched, eur }) => {
+    { name: 'one new', txs: [tx('c', 4)], counted: [false] },
+    { name: 'one counted before', txs: [tx('c', 4)], counted: [true] },
+    { name: 'a batch: new, counted before, new', txs: [tx('c', 4), tx('d', 5), tx('e', 6)], counted: [false, true, false] },
+  ])('$name: one store call for the batch, then each document anchored to its own input, and only those', async ({ txs, counted }) => {
+    const calls: ConfirmedTxData[][] = [];
     const store: TransactionStore = {
-      applyTransaction: async (t) => ({
-        isNew: touched.length > 0,
-        price: PRICE,
-        touched,
-        facts: {
-          txid: t.txid,
-          blockHash: t.block_hash,
-          blockHeight: t.block_height,
-          blockTime: t.block_time,
-          indexInBlock: t.index_in_block,
-          outputCount: 1,
-          outputTotalSat: 100_000_000n,
-          orphaned: false,
-          statusRev: 0,
-        },
-      }),
+      applyTransactions: async (batch) => {
+        calls.push([...batch]);
+        return batch.map((t, i) => ({
+          isNew: !counted[i],
+          price: PRICE,
+          touched: counted[i] ? [] : ['hour|2017-08-24T02:00:00Z'],
+          facts: {
+            txid: t.txid,
+            blockHash: t.block_hash,
+            blockHeight: t.block_height,
+            blockTime: t.block_time,
+            indexInBlock: t.index_in_block,
+            outputCount: 1,
+            outputTotalSat: 100_000_000n,
+            orphaned: false,
+            statusRev: 0,
+          },
+        }));
+      },
     };
-    const c = recordingBasicCollector();
-    await new TransactionStateBolt(store).execute(fakeTuple({ txid: tx.txid, tx }), c);
-    expect(c.emitted[0]).toMatchObject({ values: { index: 'transactions', id: H('c'), doc: { output_total_eur: eur, index_in_block: 4 } } });
-    expect(c.emitted).toHaveLength(1);
+    const tuples = txs.map((t) => fakeTuple({ txid: t.txid, tx: t }));
+    const c = recordingBatchCollector();
+    await new TransactionStateBolt(store).executeBatch(tuples, c);
+    expect(calls).toEqual([txs]);
+    expect(c.emitted).toHaveLength(txs.length);
+    for (const [i, t] of txs.entries()) {
+      expect(c.emitted[i]).toMatchObject({
+        stream: 'default',
+        anchor: tuples[i]?.id,
+        values: { index: 'transactions', id: t.txid, doc: { output_total_eur: 3400.5, index_in_block: t.index_in_block } },
+      });
+    }
+    expect(c.failed).toEqual([]);
   });
 });
 
