@@ -1,4 +1,4 @@
-import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import type { Admin, Consumer, ConsumerRunConfig, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import { deadLetterRecord } from './dead-letter-record.js';
@@ -23,6 +23,20 @@ interface Record_ {
    * nor queued would stall its partition for ever; `reconcile` re-queues it.
    */
   queued: boolean;
+}
+
+/** Consecutive commits refused by a broker that is not the coordinator before the group is joined anew. */
+const REJOIN_AFTER_COORDINATOR_FAILURES = 3;
+
+/** Whether `err` (or an error it wraps) says the group coordinator is elsewhere or unavailable. */
+export function isCoordinatorMoved(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; depth += 1) {
+    const type = (e as { type?: unknown }).type;
+    if (type === 'NOT_COORDINATOR_FOR_GROUP' || type === 'GROUP_COORDINATOR_NOT_AVAILABLE') return true;
+    if (/not the correct coordinator|coordinator is not available/i.test(e.message)) return true;
+    e = (e as { originalError?: unknown; cause?: unknown }).originalError ?? e.cause;
+  }
+  return false;
 }
 
 type Ready = { messageId: string; deadLetter?: { reason: string; error: unknown } };
@@ -60,6 +74,8 @@ export class KafkaSpout implements Spout {
   private readonly timers: (() => void)[] = [];
   private committing: Promise<void> = Promise.resolve();
   private generation = 0;
+  /** Consecutive commits refused because the broker is not (or no longer) the group coordinator. */
+  private coordinatorFailures = 0;
 
   constructor(readonly options: KafkaSpoutOptions) {}
 
@@ -83,12 +99,7 @@ export class KafkaSpout implements Spout {
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => this.onAssignment(event.payload.memberAssignment));
     await Promise.all([this.consumer.connect(), this.producer.connect(), this.admin.connect()]);
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: this.options.fromBeginning ?? true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: true,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: async (payload) => this.onBatch(payload),
-    });
+    await this.consumer.run(this.runConfig());
     this.every(this.options.commitIntervalMs ?? 500, () => {
       this.reconcile();
       void this.commit();
@@ -305,6 +316,36 @@ export class KafkaSpout implements Spout {
     }
   }
 
+  private runConfig(): ConsumerRunConfig {
+    return {
+      autoCommit: false,
+      eachBatchAutoResolve: true,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async (payload) => this.onBatch(payload),
+    };
+  }
+
+  /**
+   * kafkajs 2.2.4 finds the group coordinator only when it joins: when the coordinator moves
+   * (a broker restarted, then Kafka's preferred-leader election moved `__consumer_offsets`
+   * leadership back), every commit fails with NOT_COORDINATOR for as long as the group stays
+   * stable, and the partitions' offsets never move again. Stopping and running the consumer
+   * again joins the group anew, which looks the coordinator up; the rebalance replays what was
+   * in flight (at least once, as after any rebalance).
+   */
+  private async rejoin(): Promise<void> {
+    const consumer = this.consumer;
+    this.coordinatorFailures = 0;
+    if (!consumer || this.closed) return;
+    this.log?.warn('offset commits keep reaching a broker that is no longer the group coordinator; rejoining the group');
+    try {
+      await consumer.stop();
+      if (!this.closed) await consumer.run(this.runConfig());
+    } catch (err) {
+      this.log?.error({ err }, 'rejoining the group failed; the next commit failures try again');
+    }
+  }
+
   private commit(): Promise<void> {
     // One commit at a time, in order.
     this.committing = this.committing.then(async () => {
@@ -323,8 +364,10 @@ export class KafkaSpout implements Spout {
       try {
         await consumer.commitOffsets(topics);
         if (generation === this.generation) for (const [m, o] of managers) m.markCommitted(o);
+        this.coordinatorFailures = 0;
       } catch (err) {
         this.log?.warn({ err }, 'offset commit failed; will retry');
+        if (isCoordinatorMoved(err) && (this.coordinatorFailures += 1) >= REJOIN_AFTER_COORDINATOR_FAILURES) await this.rejoin();
       }
     });
     return this.committing;

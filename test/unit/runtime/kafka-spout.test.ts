@@ -17,6 +17,10 @@ class FakeKafka {
   readonly commits: { partition: number; offset: string }[] = [];
   readonly letters: string[] = [];
   failSends = 0;
+  /** Commits to refuse with NOT_COORDINATOR_FOR_GROUP, as a broker that lost the group does. */
+  refuseCommits = 0;
+  runs = 0;
+  stops = 0;
   private eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
   private onJoin: ((event: { payload: { memberAssignment: Record<string, number[]> } }) => void) | undefined;
 
@@ -31,9 +35,17 @@ class FakeKafka {
         connect: noop,
         subscribe: noop,
         run: async (config: { eachBatch: FakeKafka['eachBatch'] }) => {
+          this.runs += 1;
           this.eachBatch = config.eachBatch;
         },
+        stop: async () => {
+          this.stops += 1;
+        },
         commitOffsets: async (offsets: { partition: number; offset: string }[]) => {
+          if (this.refuseCommits > 0) {
+            this.refuseCommits -= 1;
+            throw Object.assign(new Error('This is not the correct coordinator for this group'), { type: 'NOT_COORDINATOR_FOR_GROUP' });
+          }
           this.commits.push(...offsets.map(({ partition, offset }) => ({ partition, offset })));
         },
         pause: () => undefined,
@@ -148,6 +160,35 @@ describe('KafkaSpout', () => {
     clock.advance(500);
     await drain();
     expect(kafka.lastCommit(0)).toBe('3');
+    await spout.close();
+  });
+
+  it('joins the group anew when commits keep reaching a broker that is no longer the coordinator, then commits', async () => {
+    const kafka = new FakeKafka();
+    const clock = new FakeClock();
+    const emitted: string[] = [];
+    const spout = await openSpout(kafka, clock, (_values, id) => emitted.push(id));
+    await kafka.deliver(0, ['a', 'b']);
+    await spout.nextTuple();
+    for (const id of emitted) spout.ack(id);
+    kafka.refuseCommits = 3;
+    for (let i = 0; i < 3; i += 1) {
+      clock.advance(500);
+      await drain();
+    }
+    expect(kafka.commits).toEqual([]);
+    expect(kafka.stops).toBe(1);
+    expect(kafka.runs).toBe(2);
+
+    // The new join assigns the partition again; kafkajs restarts it from the committed offset.
+    kafka.assign([0]);
+    await kafka.deliver(0, ['a', 'b']);
+    emitted.length = 0;
+    await spout.nextTuple();
+    for (const id of emitted) spout.ack(id);
+    clock.advance(500);
+    await drain();
+    expect(kafka.lastCommit(0)).toBe('2');
     await spout.close();
   });
 });
