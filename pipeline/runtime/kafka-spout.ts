@@ -147,12 +147,16 @@ export class KafkaSpout implements Spout {
     return true;
   }
 
-  /** Queues `item` again after `delayMs` (unless a rebalance dropped the record meanwhile). */
-  private retryLater(item: Ready, rec: Record_, delayMs: number): void {
+  /**
+   * Queues `item` again after `delayMs` (unless a rebalance dropped the record meanwhile), first
+   * running `beforeQueue` (a replay counts its attempt).
+   */
+  private retryLater(item: Ready, rec: Record_, delayMs: number, beforeQueue?: () => void): void {
     rec.queued = true;
     const generation = this.generation;
     this.timer(delayMs, () => {
       if (generation !== this.generation || this.records.get(item.messageId) !== rec) return;
+      beforeQueue?.();
       this.ready.push(item);
       this.wake?.();
     });
@@ -192,13 +196,9 @@ export class KafkaSpout implements Spout {
       return;
     }
     this.log?.warn({ err: reason, messageId, attempt: rec.attempt, delayMs: decision.delayMs }, 'tuple failed; replaying');
-    const generation = this.generation;
-    this.timer(decision.delayMs, () => {
-      if (generation !== this.generation || this.records.get(messageId) !== rec) return;
+    this.retryLater({ messageId }, rec, decision.delayMs, () => {
       rec.attempt = decision.nextAttempt;
       this.metrics?.count('replayed');
-      this.ready.push({ messageId });
-      this.wake?.();
     });
   }
 
