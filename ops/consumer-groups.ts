@@ -1,4 +1,6 @@
 import type { Admin } from 'kafkajs';
+import { KAFKA_SPOUT_SESSION_TIMEOUT_MS } from '../pipeline/runtime/index.js';
+import { waitUntil, WaitTimeoutError } from '../stack/wait-until.js';
 import { RefusalError, UsageError } from './usage-error.js';
 
 /** A live member of a consumer group, as the group coordinator reports it. */
@@ -48,10 +50,39 @@ export async function describeGroupActivity(admin: Admin, groupIds: readonly str
   });
 }
 
-/** Throws a `GroupActiveError` naming the live members when any of `groupIds` has running consumers. */
-export async function assertGroupsIdle(admin: Admin, groupIds: readonly string[]): Promise<void> {
-  const active = (await describeGroupActivity(admin, groupIds)).filter((g) => !isIdle(g));
-  if (active.length > 0) throw new GroupActiveError(active);
+/**
+ * How long a stopped consumer may stay listed in its group: one killed (or whose leave request
+ * reached a broker that is no longer the coordinator) is only dropped when its session times out.
+ */
+export const MEMBER_GRACE_MS = KAFKA_SPOUT_SESSION_TIMEOUT_MS + 5_000;
+
+/** Options of `assertGroupsIdle`. */
+export interface GroupsIdleOptions {
+  /** Wait this long for members to leave or expire before refusing (default `MEMBER_GRACE_MS`; 0: refuse at once). */
+  graceMs?: number;
+  /** Pause between checks (default 1 000 ms). */
+  intervalMs?: number;
+}
+
+/**
+ * Resolves once none of `groupIds` has running consumers; throws a `GroupActiveError` naming the
+ * live members when some remain after the grace period (a running consumer keeps its membership
+ * by heartbeats, so the grace only delays the refusal of a group that really runs).
+ */
+export async function assertGroupsIdle(admin: Admin, groupIds: readonly string[], options: GroupsIdleOptions = {}): Promise<void> {
+  let active: GroupActivity[] = [];
+  try {
+    await waitUntil(
+      async () => {
+        active = (await describeGroupActivity(admin, groupIds)).filter((g) => !isIdle(g));
+        return active.length === 0;
+      },
+      { timeoutMs: options.graceMs ?? MEMBER_GRACE_MS, intervalMs: options.intervalMs ?? 1_000, what: 'consumer groups to be idle', retryIf: () => false },
+    );
+  } catch (err) {
+    if (err instanceof WaitTimeoutError) throw new GroupActiveError(active);
+    throw err;
+  }
 }
 
 /** Where to move a group: the first offset, the end, one offset on every partition, or the first record written at or after a time. */

@@ -8,7 +8,8 @@ import { PipelineError } from '../pipeline/runtime/index.js';
 import { setupIndices } from '../pipeline/setup/index.js';
 import { processingProgress, type ProcessingProgressByTopic } from '../pipeline/topology/processing-progress.js';
 import { topologyNames } from '../pipeline/topology/topology-names.js';
-import { assertGroupsIdle } from './consumer-groups.js';
+import { assertGroupsIdle, type GroupsIdleOptions, MEMBER_GRACE_MS } from './consumer-groups.js';
+import { waitUntil, WaitTimeoutError } from '../stack/wait-until.js';
 import { deleteKeys } from '../pipeline/clients/delete-keys.js';
 import { rewind } from './rewind.js';
 import { isTransientError, retryTransient, type RetryTransientOptions } from './transient-retry.js';
@@ -41,20 +42,32 @@ export interface RebuildClients {
 
 /**
  * Refuses (`GroupActiveError`, `WorkersRunningError`) while any topology worker runs: a consumer
- * group of the topology has members, or a worker's heartbeat in Redis has not expired.
+ * group of the topology has members, or a worker's heartbeat in Redis has not expired. A worker
+ * stopped moments ago (killed, or whose leave did not reach the coordinator) is given
+ * `graceMs` to drop out of its groups and let its heartbeat expire before the refusal.
  */
-export async function assertTopologyStopped(clients: RebuildClients, n: Names): Promise<void> {
-  await assertGroupsIdle(clients.admin, Object.values(topologyNames(n).consumerGroups));
+export async function assertTopologyStopped(clients: RebuildClients, n: Names, options: GroupsIdleOptions = {}): Promise<void> {
+  await assertGroupsIdle(clients.admin, Object.values(topologyNames(n).consumerGroups), options);
   const keys = runtimeKeys(n.topology);
-  const ids = await clients.redis.zrangebyscore(keys.workers, Date.now(), '+inf');
-  if (ids.length === 0) return;
-  const workers = await Promise.all(
-    ids.map(async (workerId) => {
-      const h = await clients.redis.hgetall(keys.worker(workerId));
-      return { workerId, host: h.host ?? '?', pid: h.pid ?? '?' };
-    }),
-  );
-  throw new WorkersRunningError(workers);
+  let ids: string[] = [];
+  try {
+    await waitUntil(
+      async () => {
+        ids = await clients.redis.zrangebyscore(keys.workers, Date.now(), '+inf');
+        return ids.length === 0;
+      },
+      { timeoutMs: options.graceMs ?? MEMBER_GRACE_MS, intervalMs: options.intervalMs ?? 1_000, what: 'worker heartbeats to expire', retryIf: () => false },
+    );
+  } catch (err) {
+    if (!(err instanceof WaitTimeoutError)) throw err;
+    const workers = await Promise.all(
+      ids.map(async (workerId) => {
+        const h = await clients.redis.hgetall(keys.worker(workerId));
+        return { workerId, host: h.host ?? '?', pid: h.pid ?? '?' };
+      }),
+    );
+    throw new WorkersRunningError(workers);
+  }
 }
 
 /** What `resetDerivedStores` removed. */

@@ -29,7 +29,7 @@ export type { Logger } from './logger.js';
 export { DeadLetterSchema } from './dead-letter.js';
 export type { DeadLetter } from './dead-letter.js';
 export { KafkaSpout } from './kafka-spout.js';
-export { kafkaSpoutOptions } from './kafka-spout-options.js';
+export { KAFKA_SPOUT_SESSION_TIMEOUT_MS, kafkaSpoutOptions } from './kafka-spout-options.js';
 export type { KafkaSpoutOptions } from './kafka-spout-options.js';
 export { backoffDelayMs } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';

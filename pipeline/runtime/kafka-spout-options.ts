@@ -4,6 +4,12 @@ import type { RuntimeConnections } from './runtime-connections.js';
 import type { RuntimeOptions } from './runtime-options.js';
 import type { Values } from './types.js';
 
+/**
+ * The spouts' Kafka session timeout: a task that stops without leaving its group (killed) keeps its
+ * partitions this long before the group rebalances.
+ */
+export const KAFKA_SPOUT_SESSION_TIMEOUT_MS = 10_000;
+
 /** Options of a `KafkaSpout`. */
 export interface KafkaSpoutOptions {
   /** Makes the Kafka client of each spout task (brokers, TLS and SASL are the application's). */

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import { deadLetterRecord } from './dead-letter-record.js';
 import { DeadLetterSchema } from './dead-letter.js';
-import type { KafkaSpoutOptions } from './kafka-spout-options.js';
+import { KAFKA_SPOUT_SESSION_TIMEOUT_MS, type KafkaSpoutOptions } from './kafka-spout-options.js';
 import type { TaskMetrics } from './metrics.js';
 import { OffsetManager } from './offset-manager.js';
 import { decideOnFailure } from './replay-decision.js';
@@ -88,7 +88,7 @@ export class KafkaSpout implements Spout {
     const kafka = this.options.connections.kafka(`${context.componentId}-${context.workerId}-${context.taskIndex}`, this.log);
     this.consumer = kafka.consumer({
       groupId: this.options.groupId,
-      sessionTimeout: 10_000,
+      sessionTimeout: KAFKA_SPOUT_SESSION_TIMEOUT_MS,
       heartbeatInterval: 1_000,
       rebalanceTimeout: 20_000,
       maxWaitTimeInMs: 500,

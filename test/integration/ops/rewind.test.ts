@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../../pipeline/clients/kafka.js';
 import { loadConfig } from '../../../pipeline/config/config.js';
 import { names } from '../../../pipeline/contracts/names.js';
+import { KAFKA_SPOUT_SESSION_TIMEOUT_MS } from '../../../pipeline/runtime/index.js';
 import { deleteTopics, setupTopics } from '../../../pipeline/setup/index.js';
 import { topologyNames } from '../../../pipeline/topology/topology-names.js';
 import { runCommand } from '../../support/run-command.js';
@@ -142,6 +145,32 @@ describe('npm run rewind', () => {
     const waveOne = await waveOneByPartition();
     const partitions = (await admin.fetchTopicOffsets(topic)).map((p) => p.partition);
     expect(await committed()).toEqual(new Map(partitions.map((p) => [p, waveOne.get(p) ?? 0])));
+  });
+
+  it('waits for a member killed without leaving the group to expire, then moves the group', async () => {
+    // A spout-like member in another process, SIGKILLed once it joined: it never sends a leave,
+    // so the coordinator lists it until its session times out.
+    const script = `
+      const { Kafka } = require('kafkajs');
+      const consumer = new Kafka({ brokers: ${JSON.stringify(config.kafka.brokers)}, logLevel: 0 })
+        .consumer({ groupId: ${JSON.stringify(groupId)}, sessionTimeout: ${KAFKA_SPOUT_SESSION_TIMEOUT_MS}, heartbeatInterval: 1000 });
+      consumer.on(consumer.events.GROUP_JOIN, () => process.stdout.write('joined\\n'));
+      consumer.connect()
+        .then(() => consumer.subscribe({ topic: ${JSON.stringify(topic)}, fromBeginning: true }))
+        .then(() => consumer.run({ eachMessage: async () => undefined }));`;
+    const member = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let printed = '';
+    member.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
+    await waitFor(() => printed.includes('joined'), { timeoutMs: 60_000, what: 'the member joined' });
+    const exited = once(member, 'exit');
+    member.kill('SIGKILL');
+    await exited;
+    expect((await admin.describeGroups([groupId])).groups[0]?.members.length).toBe(1);
+
+    const result = await runCommand('rewind.ts', ['--group', 'transactions', '--to', 'earliest'], env);
+    expect(result.code, result.stderr).toBe(0);
+    const lows = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.low)]));
+    expect(await committed()).toEqual(lows);
   });
 
   it('rejects an unreadable target and a topic the group does not consume (exit 2)', async () => {
