@@ -22,6 +22,9 @@ import type { Topology } from './topology-definition.js';
 import { TupleBatchSchema, type WireTuple } from './wire-tuple.js';
 import { WorkerRegistry } from './worker-registry.js';
 
+/** Default longest wait for in-flight trees when a worker drains. */
+const DEFAULT_DRAIN_TIMEOUT_MS = 20_000;
+
 /** Options of `runWorker`. */
 export interface RunWorkerOptions {
   /** The runtime's knobs (`runtimeOptions()` gives the defaults). */
@@ -35,7 +38,12 @@ export interface RunWorkerOptions {
   log?: Logger;
   /** Install SIGTERM/SIGINT handlers that drain and exit 0; default true. */
   handleSignals?: boolean;
-  /** Longest wait for in-flight trees when draining; default the message timeout. */
+  /**
+   * Longest wait for in-flight trees when draining (default 20 s, or the message timeout if
+   * shorter). Keep it under the supervisor's kill timeout (pm2's `kill_timeout`, 30 s here): a
+   * worker killed while it waits never leaves its consumer groups, which then wait out the session
+   * timeout. Trees not complete by then are replayed from their uncommitted offsets.
+   */
   drainTimeoutMs?: number;
 }
 
@@ -234,7 +242,7 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
     (stopping ??= (async () => {
       log.info({}, 'worker draining');
       fetching = false;
-      const deadline = clock.monotonicMs() + (options.drainTimeoutMs ?? runtime.messageTimeoutMs);
+      const deadline = clock.monotonicMs() + (options.drainTimeoutMs ?? Math.min(DEFAULT_DRAIN_TIMEOUT_MS, runtime.messageTimeoutMs));
       while (spouts.some((s) => s.pendingCount > 0) && clock.monotonicMs() < deadline) await sleep(clock, 20);
       draining = true;
       for (const spout of spouts) await spout.close().catch((err: unknown) => log.warn({ err }, 'spout close failed'));
