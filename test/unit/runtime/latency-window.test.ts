@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { LatencyWindow } from '../../../pipeline/runtime/latency-window.js';
+import { RuntimeMetrics } from '../../../pipeline/runtime/metrics.js';
+
+/** A clock the test moves by hand. */
+function manualClock(): { now: () => number; advance: (ms: number) => void } {
+  let t = 0;
+  return { now: () => t, advance: (ms) => (t += ms) };
+}
+
+describe('LatencyWindow', () => {
+  it('gives exact quantiles while every value fits the reservoir', () => {
+    const clock = manualClock();
+    const w = new LatencyWindow({ now: clock.now });
+    for (let v = 1; v <= 100; v += 1) w.observe(v);
+    expect(w.quantiles()).toEqual({ p50: 50, p99: 99 });
+    expect(w.total).toBe(100);
+  });
+
+  it('forgets slices older than the window, but keeps counting them in the total', () => {
+    const clock = manualClock();
+    const w = new LatencyWindow({ now: clock.now, windowMs: 60_000, buckets: 6 });
+    for (let i = 0; i < 50; i += 1) w.observe(1_000);
+    clock.advance(30_000);
+    for (let i = 0; i < 50; i += 1) w.observe(10);
+    expect(w.quantiles().p99).toBe(1_000);
+    clock.advance(40_000);
+    expect(w.quantiles()).toEqual({ p50: 10, p99: 10 });
+    clock.advance(60_000);
+    expect(w.quantiles()).toEqual({ p50: null, p99: null });
+    expect(w.total).toBe(100);
+  });
+
+  it('weights each slice by its count when its reservoir holds only a sample', () => {
+    const clock = manualClock();
+    // 10 slow observations in one slice, then 10,000 fast ones in the next, kept as a 16-value sample.
+    const w = new LatencyWindow({ now: clock.now, reservoir: 16, random: () => 0.5 });
+    for (let i = 0; i < 10; i += 1) w.observe(500);
+    clock.advance(10_000);
+    for (let i = 0; i < 10_000; i += 1) w.observe(2);
+    const q = w.quantiles();
+    // Unweighted, 10 of 26 sampled values are slow and p99 would be 500; weighted they are 0.1%.
+    expect(q).toEqual({ p50: 2, p99: 2 });
+  });
+});
+
+describe('RuntimeMetrics', () => {
+  it('shows the same counts and quantiles in /metrics.json and in the Prometheus text', async () => {
+    const clock = manualClock();
+    const metrics = new RuntimeMetrics('topo', 'w1', clock.now);
+    const task = metrics.task('split', 0);
+    task.count('emitted', 3, 'default');
+    task.count('emitted', 2, 'words');
+    task.count('acked', 4);
+    for (let v = 1; v <= 100; v += 1) task.latency('executeLatency', v);
+    const snapshot = await metrics.snapshot();
+    const split = snapshot.components.split?.['0'];
+    expect(split?.emitted).toBe(5);
+    expect(split?.acked).toBe(4);
+    expect(split?.executeLatency).toEqual({ count: 100, p50: 50, p99: 99 });
+    expect(split?.completeLatency).toEqual({ count: 0, p50: null, p99: null });
+
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('storm_emitted_total{topology="topo",component="split",task="0",stream="default"} 3');
+    expect(text).toContain('storm_emitted_total{topology="topo",component="split",task="0",stream="words"} 2');
+    expect(text).toContain('storm_acked_total{topology="topo",component="split",task="0",stream=""} 4');
+    expect(text).toContain('storm_execute_latency_ms{topology="topo",component="split",task="0",quantile="0.99"} 99');
+    expect(text).toContain('storm_execute_latency_ms{topology="topo",component="split",task="0",quantile="count"} 100');
+    // A second scrape reports totals, not what was added since the first.
+    task.count('acked', 1);
+    expect(await metrics.registry.metrics()).toContain('storm_acked_total{topology="topo",component="split",task="0",stream=""} 5');
+  });
+});
