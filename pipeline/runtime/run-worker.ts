@@ -63,6 +63,8 @@ export interface WorkerHandle {
 interface OwnedTask {
   executor: BoltExecutor;
   worker: Worker;
+  /** Batches delivered in process by this worker's own executors, executed one after another. */
+  local: Promise<void>;
 }
 
 const sleep = (clock: Clock, ms: number) => new Promise<void>((resolve) => clock.setTimer(ms, resolve));
@@ -85,6 +87,29 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
   const metrics = new RuntimeMetrics(topology.name, workerId);
   const registry = new WorkerRegistry(redis, keys, workerId, runtime.workerTtlMs);
   const owned = new Map<string, OwnedTask>();
+  /** Tasks of each bolt this worker owns (for local-or-shuffle grouping). */
+  const localTasks = new Map<string, number[]>();
+  const indexLocalTasks = () => {
+    localTasks.clear();
+    for (const key of owned.keys()) {
+      const { component, task } = parseTransferKey(key);
+      localTasks.set(component, [...(localTasks.get(component) ?? []), task]);
+    }
+  };
+  /**
+   * Operator chaining: a batch for a task this worker owns is executed in process, one batch after
+   * another as its queue's consumer would (no Redis round trip, no serialisation); a task that
+   * moved away meanwhile gets the batch through its queue. Acking is unchanged (every tuple is
+   * still tracked by the acker), so a worker that dies with batches in memory loses nothing: their
+   * trees time out and replay. Memory stays bounded by max spout pending.
+   */
+  const send = (key: string, tuples: WireTuple[]): Promise<void> => {
+    const local = owned.get(key);
+    if (!local) return transport.send(parseTransferKey(key), tuples);
+    const run = local.local.then(() => (owned.get(key) === local ? local.executor.executeBatch(tuples) : transport.send(parseTransferKey(key), tuples)));
+    local.local = run.catch((err: unknown) => log.warn({ err, key, size: tuples.length }, 'local tuple batch failed; its trees will time out'));
+    return local.local;
+  };
   const allTasks = boltTasks(topology);
 
   const env: ExecutorEnv = {
@@ -93,17 +118,13 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
     log,
     clock,
     router: new Router(topology, {
-      localTasks: (component) =>
-        [...owned.keys()]
-          .map(parseTransferKey)
-          .filter((t) => t.component === component)
-          .map((t) => t.task),
+      localTasks: (component) => localTasks.get(component) ?? [],
     }),
     transfer: new Batcher<WireTuple>({
       batchSize: runtime.batchSize,
       lingerMs: runtime.lingerMs,
       clock,
-      send: (key, tuples) => transport.send(parseTransferKey(key), tuples),
+      send,
       // The tuples are lost; their trees time out and replay.
       onError: (err) => log.warn({ err }, 'tuple transfer failed; trees will time out'),
     }),
@@ -138,7 +159,8 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
     );
     worker.on('error', (err) => log.warn({ err, component, task }, 'task queue error'));
     worker.on('failed', (job, err) => log.warn({ err, component, task, jobId: job?.id }, 'tuple batch failed; its trees will time out'));
-    owned.set(transferKey(component, task), { executor, worker });
+    owned.set(transferKey(component, task), { executor, worker, local: Promise.resolve() });
+    indexLocalTasks();
     log.info({ component, task }, 'task acquired');
   }
 
@@ -146,6 +168,7 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
     const t = owned.get(key);
     if (!t) return;
     owned.delete(key);
+    indexLocalTasks();
     const { component, task } = parseTransferKey(key);
     // Lost lease: another worker may already consume the queue, so stop at once.
     await t.worker.close(lost);

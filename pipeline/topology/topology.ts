@@ -96,7 +96,7 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
         route: routeTransaction,
       }),
     { parallelism: 2, outputs: { default: ['txid', 'tx'], [PENDING_STREAM]: index } },
-  ).shuffleGrouping('transactions-spout');
+  ).localOrShuffleGrouping('transactions-spout');
   b.setBasicBolt(
     'validate-prices',
     () =>
@@ -113,7 +113,7 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
     'validate-blocks',
     ['hash'],
   );
-  b.setBatchBolt('transaction-state', () => new TransactionStateBolt(state), { parallelism: 4, outputs: stateOutputs }).shuffleGrouping(
+  b.setBatchBolt('transaction-state', () => new TransactionStateBolt(state), { parallelism: 4, outputs: stateOutputs }).localOrShuffleGrouping(
     'validate-transactions',
   );
   b.setBasicBolt('price-state', () => new PriceStateBolt(state), {
@@ -129,10 +129,10 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
     maxInFlight: 10 * a.indexBatchSize,
   })
     .shuffleGrouping('block-state')
-    .shuffleGrouping('transaction-state')
+    .localOrShuffleGrouping('transaction-state')
     .shuffleGrouping('price-state')
     .shuffleGrouping('reprice-block')
-    .shuffleGrouping('validate-transactions', { stream: PENDING_STREAM });
+    .localOrShuffleGrouping('validate-transactions', { stream: PENDING_STREAM });
   b.setBolt(
     'aggregates',
     () =>
