@@ -12,8 +12,8 @@ export const RuntimeOptionsSchema = z
   .object({
     /** A spout tuple whose tree is not complete within this is failed and replayed (default 120 000 ms). */
     messageTimeoutMs: int(100, 3_600_000).default(120_000),
-    /** Un-acked tuples per spout task before fetching pauses (default 300). */
-    maxSpoutPending: int(1, 1_000_000).default(300),
+    /** Un-acked tuples per spout task before fetching pauses (default 1 500). */
+    maxSpoutPending: int(1, 1_000_000).default(1_500),
     /**
      * Attempts before a record whose failures are all retriable is dead-lettered; null (default):
      * never, it replays with backoff until it succeeds (a retriable failure is a service that is not
