@@ -103,7 +103,7 @@ export function keyedSumTopology(options: KeyedSumOptions): Topology {
       }),
       { parallelism: options.parseParallelism ?? 2, outputs: { default: ['key', 'amount'] } },
     )
-    .shuffleGrouping('records');
+    .localOrShuffleGrouping('records');
 
   builder
     .setBolt('sum', () => new SumBolt(connections, keys), { parallelism: options.sumParallelism ?? 4, tickIntervalMs: 100, maxInFlight: 1000 })
