@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { AckerInit, AckerStore, AckerUpdate, Completion } from './acker-store.js';
 import type { RuntimeKeys } from './keys.js';
 import type { FailureInfo } from './tuple-failure.js';
+import { xorIds, ZERO_ID } from './tuple-id.js';
 
 // Trees are hashes {o: owner, h: high 32 bits, l: low 32 bits}; Lua's bit library XORs 32-bit halves.
 // Keys are declared in KEYS; the owner's completion list is derived from ARGV[1] (its prefix), so
@@ -55,6 +56,17 @@ for _, key in ipairs(KEYS) do
 end
 return n`;
 
+/** The updates of each root XORed into one, in first-seen order; roots whose updates cancel out are left out. */
+export function foldUpdates(updates: readonly AckerUpdate[]): Map<string, string> {
+  const folded = new Map<string, string>();
+  for (const u of updates) {
+    const prior = folded.get(u.root);
+    folded.set(u.root, prior === undefined ? u.xor : xorIds(prior, u.xor));
+  }
+  for (const [root, xor] of folded) if (xor === ZERO_ID) folded.delete(root);
+  return folded;
+}
+
 const SCRIPTS = { init: new LuaScript(INIT), ack: new LuaScript(ACK), fail: new LuaScript(FAIL) };
 
 /** Redis-backed acker store: each call is one Lua script, so it applies atomically. */
@@ -77,13 +89,23 @@ export class RedisAcker implements AckerStore {
     );
   }
 
+  /**
+   * Applies `updates` in one script, after folding the updates of each root into one (XOR is
+   * associative: the tree ends with the same value). With operator chaining a tree's tuples are
+   * mostly acked in one worker within one ack batch, so this sends about one update per tree
+   * instead of one per tuple. A folded update of zero changes nothing (a tree at zero was already
+   * completed and deleted), so it is not sent.
+   */
   async ack(updates: readonly AckerUpdate[]): Promise<void> {
-    if (updates.length === 0) return;
-    await this.call(
-      SCRIPTS.ack,
-      updates.map((u) => this.keys.tree(u.root)),
-      [this.keys.donePrefix, String(this.ttlMs), ...updates.map((u) => u.xor)],
-    );
+    const folded = foldUpdates(updates);
+    if (folded.size === 0) return;
+    const keys: string[] = [];
+    const argv = [this.keys.donePrefix, String(this.ttlMs)];
+    for (const [root, xor] of folded) {
+      keys.push(this.keys.tree(root));
+      argv.push(xor);
+    }
+    await this.call(SCRIPTS.ack, keys, argv);
   }
 
   async fail(roots: readonly string[], failure: FailureInfo): Promise<void> {

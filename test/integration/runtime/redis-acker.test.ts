@@ -49,6 +49,27 @@ describe('RedisAcker (Lua)', () => {
     expect(await redis.exists(keys.tree(r1), keys.tree(r2))).toBe(0);
   });
 
+  it('folds the updates of one tree in one call: completes it when they cancel its value, not before', async () => {
+    // A spout tuple s with one child c, itself with one child g, all acked in one batch.
+    const [root, sp, c, g] = [newTupleId(), newTupleId(), newTupleId(), newTupleId()];
+    await acker.init([{ root, owner: 'w4', xor: sp }]);
+    // The first batch acks s (anchoring c) and c (anchoring g), but not g: not complete.
+    await acker.ack([
+      { root, xor: xorIds(sp, c) },
+      { root, xor: xorIds(c, g) },
+    ]);
+    expect(await acker.takeCompletions('w4', 10)).toEqual([]);
+    // Updates that cancel each other out (an id XORed twice) change nothing.
+    await acker.ack([
+      { root, xor: c },
+      { root, xor: c },
+    ]);
+    expect(await acker.takeCompletions('w4', 10)).toEqual([]);
+    await acker.ack([{ root, xor: g }]);
+    expect(await acker.takeCompletions('w4', 10)).toEqual([{ root, ok: true }]);
+    expect(await redis.exists(keys.tree(root))).toBe(0);
+  });
+
   it('applies many updates in one call', async () => {
     const ids = Array.from({ length: 500 }, () => [newTupleId(), newTupleId()] as const);
     await acker.init(ids.map(([root, t]) => ({ root, owner: 'w3', xor: t })));
