@@ -32,19 +32,40 @@
 
 const PRELUDE = `
 local p = ARGV[1]
+-- Reads of state the running script does not change, memoised: scripts that only add
+-- transactions or only read set it to a table (a batch of a block's transactions then reads the
+-- block and its price once); scripts that change statuses or prices leave it off.
+local memo = false
 local function price_at(pair, t)
+  local k = 'p' .. pair .. '|' .. t
+  if memo and memo[k] ~= nil then return memo[k] end
   local r = redis.call('ZREVRANGEBYSCORE', p .. 'prices:' .. pair, t, '-inf', 'LIMIT', 0, 1)
-  if #r == 0 then return false end
-  return r[1] .. '|' .. redis.call('HGET', p .. 'prices:' .. pair .. ':points', r[1])
+  local v = false
+  if #r > 0 then v = r[1] .. '|' .. redis.call('HGET', p .. 'prices:' .. pair .. ':points', r[1]) end
+  if memo then memo[k] = v end
+  return v
 end
 local touched = {}
+-- Marks an aggregate changed: a new revision and dirty (once per script when memoised: one
+-- script is one atomic change).
 local function touch(agg)
+  table.insert(touched, agg)
+  if memo then
+    if memo['t' .. agg] then return end
+    memo['t' .. agg] = true
+  end
   redis.call('HINCRBY', p .. 'revs', agg, 1)
   redis.call('ZADD', p .. 'dirty', 0, agg)
-  table.insert(touched, agg)
+end
+local function block_field(hash, field)
+  local k = field .. hash
+  if memo and memo[k] ~= nil then return memo[k] end
+  local v = redis.call('HGET', p .. 'block:' .. hash, field) or false
+  if memo then memo[k] = v end
+  return v
 end
 local function counted(hash)
-  return redis.call('HGET', p .. 'block:' .. hash, 'orphan') ~= '1'
+  return block_field(hash, 'orphan') ~= '1'
 end
 local function parse_tx(entry)
   return string.match(entry, '^(%d+)|(%d)|(%x*)|(.*)$')
@@ -54,7 +75,7 @@ local function home_of(list)
   local best, best_h, best_c = false, 0, false
   for hash in string.gmatch(list, '[^,]+') do
     local c = counted(hash)
-    local h = tonumber(redis.call('HGET', p .. 'block:' .. hash, 'height')) or 0
+    local h = tonumber(block_field(hash, 'height')) or 0
     if not best or (c and not best_c) or (c == best_c and (h < best_h or (h == best_h and hash < best))) then
       best, best_h, best_c = hash, h, c
     end
@@ -88,10 +109,10 @@ local function tx_doc(txid, fallback)
   else
     home, c, rev = fallback, counted(fallback), '0'
   end
-  local b = redis.call('HMGET', p .. 'block:' .. home, 'height', 'time')
+  local height, time = block_field(home, 'height'), block_field(home, 'time')
   local c01 = 0
   if c then c01 = 1 end
-  return { home, b[1], b[2], redis.call('HGET', p .. 'block:' .. home .. ':txs', txid), c01, rev, price_at(ARGV[2], b[2]) }
+  return { home, height, time, redis.call('HGET', p .. 'block:' .. home .. ':txs', txid), c01, rev, price_at(ARGV[2], time) }
 end
 -- Sets a block's status; on a change touches its aggregates, re-homes its txids and returns true.
 local function set_status(hash, orphan)
@@ -119,12 +140,18 @@ end
  * txid's blocks. Returns per transaction `{ new (1/0), document row (see tx_doc), touched aggregates }`.
  */
 export const APPLY_TRANSACTIONS = `${PRELUDE}
+memo = {}
 local function apply(txid, hash, height, time, hour, day, month, index, sats, outputs, coinbase)
   local bkey = p .. 'block:' .. hash
-  redis.call('HSET', bkey, 'height', height, 'time', time, 'hour', hour, 'day', day, 'month', month)
-  redis.call('ZADD', p .. 'blocks:by-time', time, hash)
   local hkey = p .. 'hour:' .. hour
-  local changed = redis.call('SADD', hkey .. ':blocks', hash) == 1
+  local changed = false
+  -- The first transaction of a block in the batch records the block's facts and hour.
+  if not memo['d' .. hash] then
+    memo['d' .. hash] = true
+    redis.call('HSET', bkey, 'height', height, 'time', time, 'hour', hour, 'day', day, 'month', month)
+    redis.call('ZADD', p .. 'blocks:by-time', time, hash)
+    changed = redis.call('SADD', hkey .. ':blocks', hash) == 1
+  end
   local new = redis.call('HSETNX', bkey .. ':txs', txid, index .. '|' .. sats .. '|' .. outputs)
   if new == 1 and coinbase == '0' then
     redis.call('HINCRBY', hkey, 'n:' .. hash, 1)
@@ -244,6 +271,7 @@ return { new, out, touched, redis.call('HGET', pkey .. ':points', t) }
  * Returns `{ block HGETALL (flat), { document row (see tx_doc) per txid of the block }, price or false }`.
  */
 export const SNAPSHOT_BLOCK = `${PRELUDE}
+memo = {}
 local bkey = p .. 'block:' .. ARGV[3]
 local time = redis.call('HGET', bkey, 'time')
 if not time then return { {}, {}, false } end
@@ -262,6 +290,7 @@ return { redis.call('HGETALL', bkey), txs, price_at(ARGV[2], time) }
  * day/month: `{ rev, { hash, reward, price }... }` for the pool's blocks.
  */
 export const SNAPSHOT_AGGREGATE = `${PRELUDE}
+memo = {}
 local agg = ARGV[3]
 local rev = redis.call('HGET', p .. 'revs', agg) or '0'
 local out = { rev }
