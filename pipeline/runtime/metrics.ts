@@ -7,6 +7,8 @@ type LatencyName = 'executeLatency' | 'processLatency' | 'completeLatency';
 const COUNTERS: readonly CounterName[] = ['emitted', 'transferred', 'acked', 'failed', 'replayed', 'deadLettered', 'executed'];
 const LATENCIES: readonly LatencyName[] = ['executeLatency', 'processLatency', 'completeLatency'];
 const CAPACITY_WINDOW_MS = 10_000;
+const CAPACITY_SLOT_MS = 100;
+const CAPACITY_SLOTS = CAPACITY_WINDOW_MS / CAPACITY_SLOT_MS;
 
 /** Numbers of one task, as `/metrics.json` shows them. */
 export interface TaskMetricsSnapshot {
@@ -64,7 +66,9 @@ interface TaskState {
   pending: number;
   paused: boolean;
   lag: Map<string, number>;
-  busy: { at: number; ms: number }[];
+  /** Busy ms per 100 ms slot of the capacity window (a ring), and the slot number each holds. */
+  busyMs: Float64Array;
+  busySlot: Float64Array;
 }
 
 /**
@@ -165,7 +169,8 @@ export class RuntimeMetrics {
         pending: 0,
         paused: false,
         lag: new Map(),
-        busy: [],
+        busyMs: new Float64Array(CAPACITY_SLOTS),
+        busySlot: new Float64Array(CAPACITY_SLOTS).fill(-1),
       };
       this.tasks.set(key, state);
     }
@@ -184,8 +189,13 @@ export class RuntimeMetrics {
       latency: (name, ms) => s.latencies[name].observe(ms),
       busy: (ms) => {
         const at = this.now();
-        s.busy.push({ at, ms });
-        while (s.busy.length > 0 && (s.busy[0] as { at: number }).at < at - CAPACITY_WINDOW_MS) s.busy.shift();
+        const slot = Math.floor(at / CAPACITY_SLOT_MS);
+        const i = slot % CAPACITY_SLOTS;
+        if (s.busySlot[i] !== slot) {
+          s.busySlot[i] = slot;
+          s.busyMs[i] = 0;
+        }
+        s.busyMs[i] = (s.busyMs[i] ?? 0) + ms;
       },
       setPending: (n) => {
         s.pending = n;
@@ -223,8 +233,9 @@ export class RuntimeMetrics {
 
   private capacity(state: TaskState): number {
     const since = this.now() - CAPACITY_WINDOW_MS;
+    const first = Math.floor(since / CAPACITY_SLOT_MS);
     let busy = 0;
-    for (const b of state.busy) if (b.at >= since) busy += b.ms;
+    for (let i = 0; i < CAPACITY_SLOTS; i += 1) if ((state.busySlot[i] ?? -1) > first) busy += state.busyMs[i] ?? 0;
     return Math.min(1, busy / CAPACITY_WINDOW_MS);
   }
 }

@@ -70,4 +70,21 @@ describe('RuntimeMetrics', () => {
     task.count('acked', 1);
     expect(await metrics.registry.metrics()).toContain('storm_acked_total{topology="topo",component="split",task="0",stream=""} 5');
   });
+
+  it('reports capacity as the share of the last 10 s spent executing', async () => {
+    const clock = manualClock();
+    const metrics = new RuntimeMetrics('topo', 'w1', clock.now);
+    const task = metrics.task('sum', 1);
+    clock.advance(1_000);
+    for (let i = 0; i < 40; i += 1) {
+      task.busy(50); // 2 s of work over 4 s
+      clock.advance(100);
+    }
+    expect((await metrics.snapshot()).components.sum?.['1']?.capacity).toBeCloseTo(0.2, 5);
+    clock.advance(7_000);
+    // The first 1.1 s of that work is older than 10 s now.
+    expect((await metrics.snapshot()).components.sum?.['1']?.capacity).toBeCloseTo(0.145, 5);
+    clock.advance(10_000);
+    expect((await metrics.snapshot()).components.sum?.['1']?.capacity).toBe(0);
+  });
 });
