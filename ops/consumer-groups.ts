@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { KAFKA_SPOUT_SESSION_TIMEOUT_MS } from '../pipeline/runtime/index.js';
-import { waitUntil, WaitTimeoutError } from '../stack/wait-until.js';
+import { waitUntilEmpty } from '../stack/wait-until.js';
 import { RefusalError, UsageError } from './usage-error.js';
 
 /** A live member of a consumer group, as the group coordinator reports it. */
@@ -70,19 +70,12 @@ export interface GroupsIdleOptions {
  * by heartbeats, so the grace only delays the refusal of a group that really runs).
  */
 export async function assertGroupsIdle(admin: Admin, groupIds: readonly string[], options: GroupsIdleOptions = {}): Promise<void> {
-  let active: GroupActivity[] = [];
-  try {
-    await waitUntil(
-      async () => {
-        active = (await describeGroupActivity(admin, groupIds)).filter((g) => !isIdle(g));
-        return active.length === 0;
-      },
-      { timeoutMs: options.graceMs ?? MEMBER_GRACE_MS, intervalMs: options.intervalMs ?? 1_000, what: 'consumer groups to be idle', retryIf: () => false },
-    );
-  } catch (err) {
-    if (err instanceof WaitTimeoutError) throw new GroupActiveError(active);
-    throw err;
-  }
+  const active = await waitUntilEmpty(async () => (await describeGroupActivity(admin, groupIds)).filter((g) => !isIdle(g)), {
+    timeoutMs: options.graceMs ?? MEMBER_GRACE_MS,
+    intervalMs: options.intervalMs ?? 1_000,
+    what: 'consumer groups to be idle',
+  });
+  if (active.length > 0) throw new GroupActiveError(active);
 }
 
 /** Where to move a group: the first offset, the end, one offset on every partition, or the first record written at or after a time. */

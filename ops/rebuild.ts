@@ -9,7 +9,7 @@ import { setupIndices } from '../pipeline/setup/index.js';
 import { processingProgress, type ProcessingProgressByTopic } from '../pipeline/topology/processing-progress.js';
 import { topologyNames } from '../pipeline/topology/topology-names.js';
 import { assertGroupsIdle, type GroupsIdleOptions, MEMBER_GRACE_MS } from './consumer-groups.js';
-import { waitUntil, WaitTimeoutError } from '../stack/wait-until.js';
+import { waitUntilEmpty } from '../stack/wait-until.js';
 import { deleteKeys } from '../pipeline/clients/delete-keys.js';
 import { rewind } from './rewind.js';
 import { isTransientError, retryTransient, type RetryTransientOptions } from './transient-retry.js';
@@ -49,25 +49,19 @@ export interface RebuildClients {
 export async function assertTopologyStopped(clients: RebuildClients, n: Names, options: GroupsIdleOptions = {}): Promise<void> {
   await assertGroupsIdle(clients.admin, Object.values(topologyNames(n).consumerGroups), options);
   const keys = runtimeKeys(n.topology);
-  let ids: string[] = [];
-  try {
-    await waitUntil(
-      async () => {
-        ids = await clients.redis.zrangebyscore(keys.workers, Date.now(), '+inf');
-        return ids.length === 0;
-      },
-      { timeoutMs: options.graceMs ?? MEMBER_GRACE_MS, intervalMs: options.intervalMs ?? 1_000, what: 'worker heartbeats to expire', retryIf: () => false },
-    );
-  } catch (err) {
-    if (!(err instanceof WaitTimeoutError)) throw err;
-    const workers = await Promise.all(
-      ids.map(async (workerId) => {
-        const h = await clients.redis.hgetall(keys.worker(workerId));
-        return { workerId, host: h.host ?? '?', pid: h.pid ?? '?' };
-      }),
-    );
-    throw new WorkersRunningError(workers);
-  }
+  const ids = await waitUntilEmpty(() => clients.redis.zrangebyscore(keys.workers, Date.now(), '+inf'), {
+    timeoutMs: options.graceMs ?? MEMBER_GRACE_MS,
+    intervalMs: options.intervalMs ?? 1_000,
+    what: 'worker heartbeats to expire',
+  });
+  if (ids.length === 0) return;
+  const workers = await Promise.all(
+    ids.map(async (workerId) => {
+      const h = await clients.redis.hgetall(keys.worker(workerId));
+      return { workerId, host: h.host ?? '?', pid: h.pid ?? '?' };
+    }),
+  );
+  throw new WorkersRunningError(workers);
 }
 
 /** What `resetDerivedStores` removed. */

@@ -56,3 +56,23 @@ export async function waitUntil<T>(check: () => T | Promise<T>, options: WaitUnt
     await sleep(options.intervalMs ?? 250);
   }
 }
+
+/**
+ * Polls `read` until it returns an empty list or `timeoutMs` has passed; returns the last list
+ * read (empty: the wait succeeded). For "wait for these to go, else name what is left".
+ */
+export async function waitUntilEmpty<T>(read: () => Promise<readonly T[]>, options: Omit<WaitUntilOptions, 'retryIf'>): Promise<readonly T[]> {
+  let last: readonly T[] = [];
+  try {
+    await waitUntil(
+      async () => {
+        last = await read();
+        return last.length === 0;
+      },
+      { ...options, retryIf: () => false },
+    );
+  } catch (err) {
+    if (!(err instanceof WaitTimeoutError)) throw err;
+  }
+  return last;
+}
