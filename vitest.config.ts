@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: unit (no I/O), integration (real Kafka, Elasticsearch, Redis), e2e (whole pipeline).
+// Three projects: unit (no stack: in process; a test that needs the state's Lua scripts starts its own
+// throwaway redis-server, test/support/private-redis.ts), integration (real Kafka, Elasticsearch, Redis),
+// e2e (whole pipeline).
 // `npm test` (cli/test.ts) runs unit first, makes sure the stack is up, then integration and e2e.
 export default defineConfig({
   test: {

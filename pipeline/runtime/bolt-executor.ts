@@ -4,16 +4,17 @@ import { InvariantError, RetriableError } from './errors.js';
 import { transferKey, type ExecutorEnv } from './executor-env.js';
 import type { TaskMetrics } from './metrics.js';
 import type { BoltDefinition } from './topology-definition.js';
+import { parseStreamValues } from './stream.js';
 import { failureInfo, isRetriable } from './tuple-failure.js';
 import { newTupleId, xorIds } from './tuple-id.js';
 import {
-  DEFAULT_STREAM,
   TICK_STREAM,
   type BasicBolt,
   type BatchBolt,
   type BatchOutputCollector,
   type Bolt,
   type OutputCollector,
+  type Stream,
   type Tuple,
   type Values,
 } from './types.js';
@@ -42,6 +43,7 @@ export class BoltExecutor {
   private readonly inFlight = new Map<string, InFlight>();
   private readonly metrics: TaskMetrics;
   private readonly log: Logger;
+  private readonly outputs: ReadonlySet<Stream>;
   private chain: Promise<void> = Promise.resolve();
   private cancelTick: (() => void) | undefined;
   private roomWaiters: (() => void)[] = [];
@@ -54,6 +56,7 @@ export class BoltExecutor {
   ) {
     this.log = env.log.child({ component: definition.id, task });
     this.metrics = env.metrics.task(definition.id, task);
+    this.outputs = new Set(definition.outputs);
     if (definition.kind === 'batch-bolt') this.bolt = { perBatch: definition.factory() };
     else this.bolt = { perTuple: definition.kind === 'bolt' ? definition.factory() : basicBoltAdapter(definition.factory()) };
   }
@@ -61,7 +64,7 @@ export class BoltExecutor {
   /** Prepares the bolt and starts its tick timer. */
   async start(): Promise<void> {
     const collector: OutputCollector = {
-      emit: (values, options = {}) => this.emit(values, options.stream ?? DEFAULT_STREAM, options.anchors ?? []),
+      emit: (stream, values, options = {}) => this.emit(stream, values, options.anchors ?? []),
       ack: (tuple) => this.ack(tuple),
       fail: (tuple, err) => this.fail(tuple, err),
     };
@@ -78,6 +81,26 @@ export class BoltExecutor {
     if ('perBatch' in this.bolt) await this.bolt.perBatch.prepare?.(context);
     else await this.bolt.perTuple.prepare(context, collector);
     this.scheduleTick();
+  }
+
+  /**
+   * Executes a batch that came through the task's queue: each tuple's values are parsed with its
+   * stream's schema first, and a tuple that does not fit fails at once with the `SchemaError`
+   * (its record is dead-lettered with the reason, never retried).
+   */
+  async receive(tuples: readonly WireTuple[]): Promise<void> {
+    const valid: WireTuple[] = [];
+    for (const wire of tuples) {
+      const values = parseStreamValues(this.env.topology.streams, wire.stream, wire.values);
+      if (!(values instanceof Error)) {
+        valid.push({ ...wire, values });
+        continue;
+      }
+      const tuple = new RuntimeTuple(wire);
+      this.track(tuple, this.env.clock.monotonicMs());
+      this.fail(tuple, values);
+    }
+    await this.executeBatch(valid);
   }
 
   /**
@@ -151,7 +174,7 @@ export class BoltExecutor {
     const started = this.env.clock.monotonicMs();
     for (const tuple of tuples) this.track(tuple, started);
     const collector: BatchOutputCollector = {
-      emit: (values, options) => this.emit(values, options.stream ?? DEFAULT_STREAM, [options.anchor]),
+      emit: (stream, values, options) => this.emit(stream, values, [options.anchor]),
       fail: (input, err) => this.fail(input, err),
     };
     try {
@@ -171,10 +194,13 @@ export class BoltExecutor {
     if (tuple.roots.length > 0) this.inFlight.set(tuple.id, { tuple, xor: new Map(tuple.roots.map((r) => [r, tuple.id])), receivedAt });
   }
 
-  private emit(values: Values, stream: string, anchors: readonly Tuple[]): void {
+  private emit(output: Stream, values: Values, anchors: readonly Tuple[]): void {
     // The task moved away (its lease was lost) while an execution was still running: fail that
     // input so that the tree replays on the new owner.
     if (this.stopped) throw new RetriableError('bolt task stopped during execution (moved to another worker)');
+    if (!this.outputs.has(output))
+      throw new InvariantError('emit on a stream the bolt does not declare in its outputs', { component: this.definition.id, stream: output.id });
+    const stream = output.id;
     const anchorStates: InFlight[] = [];
     for (const a of anchors) {
       const state = this.inFlight.get(a.id);
@@ -292,7 +318,7 @@ function basicBoltAdapter(basic: BasicBolt): Bolt {
     execute: async (tuple) => {
       const out = collector as OutputCollector;
       try {
-        await basic.execute(tuple, { emit: (values, options = {}) => out.emit(values, { ...options, anchors: [tuple] }) });
+        await basic.execute(tuple, { emit: (stream, values) => out.emit(stream, values, { anchors: [tuple] }) });
       } catch (err) {
         out.fail(tuple, err);
         return;

@@ -1,9 +1,11 @@
 /** Public API of the runtime; everything outside `pipeline/runtime` imports from here. */
 export { TopologyBuilder, BoltDeclarer } from './topology-builder.js';
 export type { SpoutOptions, BoltOptions, GroupingOptions } from './topology-builder.js';
-export type { Topology, SpoutDefinition, BoltDefinition, BoltKind, Grouping, Subscription, OutputFields } from './topology-definition.js';
-export { DEFAULT_STREAM, TICK_STREAM } from './types.js';
+export type { Topology, SpoutDefinition, BoltDefinition, BoltKind, Grouping, Subscription } from './topology-definition.js';
+export { TICK_STREAM } from './types.js';
+export { defineStream } from './stream.js';
 export type {
+  Stream,
   Values,
   Origin,
   Tuple,
@@ -29,6 +31,8 @@ export type { Logger } from './logger.js';
 export { DeadLetterSchema } from './dead-letter.js';
 export type { DeadLetter } from './dead-letter.js';
 export { KafkaSpout } from './kafka-spout.js';
+export { KAFKA_RECORD_OUTPUT, KAFKA_RECORD_STREAM, kafkaOutput } from './kafka-record-stream.js';
+export type { KafkaRecordValues, KafkaSpoutOutput } from './kafka-record-stream.js';
 export { KAFKA_SPOUT_SESSION_TIMEOUT_MS, kafkaSpoutOptions } from './kafka-spout-options.js';
 export type { KafkaSpoutOptions } from './kafka-spout-options.js';
 export { backoffDelayMs } from './backoff.js';

@@ -1,8 +1,7 @@
-import type { KafkaMessage } from 'kafkajs';
 import type { BackoffOptions } from './backoff.js';
+import type { KafkaSpoutOutput } from './kafka-record-stream.js';
 import type { RuntimeConnections } from './runtime-connections.js';
 import type { RuntimeOptions } from './runtime-options.js';
-import type { Values } from './types.js';
 
 /**
  * The spouts' Kafka session timeout: a task that stops without leaving its group (killed) keeps its
@@ -20,11 +19,10 @@ export interface KafkaSpoutOptions {
   /** Topic of the dead letters (`DeadLetterSchema`), written with acks=-1 by an idempotent producer. */
   deadLetterTopic: string;
   /**
-   * Turns a record into the values of the spout tuple; default `{ key, value }` as UTF-8 text.
-   * Throw a `SchemaError` or `NonRetriableError` for a record that can never be processed: it is
-   * dead-lettered at once with the reason, and the partition moves on.
+   * The stream the spout emits on and how a record becomes its values (`kafkaOutput`); default
+   * `KAFKA_RECORD_OUTPUT` (`{ key, value }` as UTF-8 text on `KAFKA_RECORD_STREAM`).
    */
-  decode?: (message: KafkaMessage, partition: number) => Values;
+  output?: KafkaSpoutOutput;
   /** Records fetched but not complete per spout task before the consumer pauses (`RuntimeOptions.maxSpoutPending`). */
   maxPending: number;
   /**

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import { deadLetterRecord } from './dead-letter-record.js';
 import { DeadLetterSchema } from './dead-letter.js';
+import { KAFKA_RECORD_OUTPUT, type KafkaSpoutOutput } from './kafka-record-stream.js';
 import { KAFKA_SPOUT_SESSION_TIMEOUT_MS, type KafkaSpoutOptions } from './kafka-spout-options.js';
 import type { TaskMetrics } from './metrics.js';
 import { OffsetManager } from './offset-manager.js';
@@ -77,7 +78,11 @@ export class KafkaSpout implements Spout {
   /** Consecutive commits refused because the broker is not (or no longer) the group coordinator. */
   private coordinatorFailures = 0;
 
-  constructor(readonly options: KafkaSpoutOptions) {}
+  private readonly output: KafkaSpoutOutput;
+
+  constructor(readonly options: KafkaSpoutOptions) {
+    this.output = options.output ?? KAFKA_RECORD_OUTPUT;
+  }
 
   async open(context: TopologyContext, collector: SpoutOutputCollector): Promise<void> {
     this.context = context;
@@ -141,7 +146,7 @@ export class KafkaSpout implements Spout {
       await this.deadLetter(item.messageId, rec, 'record cannot be decoded', err);
       return false;
     }
-    (this.collector as SpoutOutputCollector).emit(values, { messageId: item.messageId, attempt: rec.attempt });
+    (this.collector as SpoutOutputCollector).emit(this.output.stream, values, { messageId: item.messageId, attempt: rec.attempt });
     rec.emitted = true;
     this.inFlightTrees += 1;
     return true;
@@ -295,8 +300,7 @@ export class KafkaSpout implements Spout {
   }
 
   private decode(rec: Record_): Values {
-    if (this.options.decode) return this.options.decode(rec.message, rec.partition);
-    return { key: rec.message.key?.toString('utf8') ?? null, value: rec.message.value?.toString('utf8') ?? null };
+    return this.output.decode(rec.message, rec.partition);
   }
 
   private updatePause(): void {

@@ -153,7 +153,7 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
       keys.taskQueue(component, task),
       async (job) => {
         const batch = TupleBatchSchema.parse(job.data);
-        await executor.executeBatch(batch.tuples);
+        await executor.receive(batch.tuples);
       },
       { connection, prefix: keys.queuePrefix, concurrency: 1, maxStalledCount: 0, autorun: true },
     );

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { AckerInit, Completion } from './acker-store.js';
+import { InvariantError } from './errors.js';
 import { transferKey, type ExecutorEnv } from './executor-env.js';
 import type { TaskMetrics } from './metrics.js';
 import type { SpoutDefinition } from './topology-definition.js';
 import { TupleFailedError, TupleTimeoutError } from './tuple-failure.js';
 import { newTupleId, xorIds } from './tuple-id.js';
-import { DEFAULT_STREAM, type Spout, type Values } from './types.js';
+import type { Spout, Stream, Values } from './types.js';
 import type { WireTuple } from './wire-tuple.js';
 
 interface PendingTree {
@@ -60,7 +61,7 @@ export class SpoutExecutor {
         metrics: this.metrics,
       },
       {
-        emit: (values, options = {}) => this.emit(values, options.stream ?? DEFAULT_STREAM, options.messageId, options.attempt ?? 1),
+        emit: (stream, values, options = {}) => this.emit(stream, values, options.messageId, options.attempt ?? 1),
         reportError: (err) => {
           this.log.error({ err }, 'spout error');
           this.metrics.count('failed');
@@ -138,7 +139,10 @@ export class SpoutExecutor {
     await this.serial(() => this.spout.close());
   }
 
-  private emit(values: Values, stream: string, messageId: string | undefined, attempt: number): void {
+  private emit(output: Stream, values: Values, messageId: string | undefined, attempt: number): void {
+    if (!this.definition.outputs.includes(output))
+      throw new InvariantError('emit on a stream the spout does not declare in its outputs', { component: this.definition.id, stream: output.id });
+    const stream = output.id;
     const targets = this.env.router.route(this.definition.id, stream, values);
     this.metrics.count('emitted', 1, stream);
     if (messageId === undefined) {

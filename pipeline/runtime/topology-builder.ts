@@ -1,6 +1,6 @@
 import { ConfigError, type Problem } from './errors.js';
-import type { BoltDefinition, BoltKind, Grouping, OutputFields, SpoutDefinition, Subscription, Topology } from './topology-definition.js';
-import { DEFAULT_STREAM, type BasicBolt, type BatchBolt, type Bolt, type Spout } from './types.js';
+import type { BoltDefinition, BoltKind, Grouping, SpoutDefinition, Subscription, Topology } from './topology-definition.js';
+import type { BasicBolt, BatchBolt, Bolt, Spout, Stream } from './types.js';
 
 /** Options of `setSpout`. */
 export interface SpoutOptions {
@@ -8,8 +8,8 @@ export interface SpoutOptions {
   parallelism?: number;
   /** Un-acked tuples per spout task before fetching pauses; default `config.runtime.maxSpoutPending`. */
   maxPending?: number;
-  /** Output fields per stream, e.g. `{ default: ['key', 'value'] }`; optional. */
-  outputs?: OutputFields;
+  /** Streams the spout emits on (`defineStream`); a spout with none emits nothing. */
+  outputs?: readonly Stream[];
 }
 
 /** Options of `setBolt`, `setBasicBolt` and `setBatchBolt`. */
@@ -20,20 +20,27 @@ export interface BoltOptions {
   tickIntervalMs?: number;
   /** Inputs of one task executed but not yet acked before the task stops taking more; default 1000. */
   maxInFlight?: number;
-  /** Output fields per stream, e.g. `{ default: ['hour', 'sats'] }`; optional. */
-  outputs?: OutputFields;
+  /** Streams the bolt emits on (`defineStream`); none for a sink. */
+  outputs?: readonly Stream[];
 }
 
 /** Options of a grouping. */
 export interface GroupingOptions {
-  /** Stream of the source to read; default `DEFAULT_STREAM`. */
-  stream?: string;
+  /** Stream of the source to read; default: the source's only output stream. */
+  stream?: Stream;
+}
+
+/** A subscription as declared, before `build()` resolves its stream. */
+interface DeclaredSubscription {
+  source: string;
+  stream: Stream | undefined;
+  grouping: Grouping;
 }
 
 /** Declares the inputs of a bolt; every method returns the declarer for chaining. */
 export class BoltDeclarer {
   /** @internal */
-  readonly subscriptions: Subscription[] = [];
+  readonly subscriptions: DeclaredSubscription[] = [];
 
   /** Each tuple goes to one task, spread evenly. */
   shuffleGrouping(source: string, options: GroupingOptions = {}): this {
@@ -61,7 +68,7 @@ export class BoltDeclarer {
   }
 
   private add(source: string, options: GroupingOptions, grouping: Grouping): this {
-    this.subscriptions.push({ source, stream: options.stream ?? DEFAULT_STREAM, grouping });
+    this.subscriptions.push({ source, stream: options.stream, grouping });
     return this;
   }
 }
@@ -119,25 +126,36 @@ export class TopologyBuilder {
     if (!TOPOLOGY_NAME_PATTERN.test(this.name)) add('name', `topology name "${this.name}" must match ${TOPOLOGY_NAME_PATTERN}`);
     if (this.spouts.length === 0) add('spouts', 'a topology needs at least one spout (setSpout)');
 
-    const outputsOf = new Map<string, OutputFields | undefined>();
+    const outputsOf = new Map<string, readonly Stream[]>();
+    const streams = new Map<string, { stream: Stream; by: string }>();
     const all = [...this.spouts.map((s) => ({ id: s.id, options: s.options })), ...this.bolts];
     for (const component of all) {
       const { id } = component;
       if (id.startsWith('__')) add(id, 'ids starting with "__" are reserved for the runtime; rename the component');
       else if (!ID_PATTERN.test(id)) add(id, `component id must match ${ID_PATTERN}`);
       if (outputsOf.has(id)) add(id, 'duplicate component id; give each spout and bolt its own id');
-      outputsOf.set(id, component.options.outputs);
+      const outputs = component.options.outputs ?? [];
+      outputsOf.set(id, outputs);
       const p = component.options.parallelism ?? 1;
       if (!Number.isInteger(p) || p < 1 || p > 1024) add(`${id}.parallelism`, `must be an integer in 1..1024, got ${p}`);
-      for (const stream of Object.keys(component.options.outputs ?? {})) {
-        if (stream.startsWith('__')) add(`${id}.outputs.${stream}`, 'streams starting with "__" are reserved for the runtime');
+      for (const stream of outputs) {
+        if (stream.id.startsWith('__')) add(`${id}.outputs.${stream.id}`, 'streams starting with "__" are reserved for the runtime');
+        const known = streams.get(stream.id);
+        if (known === undefined) streams.set(stream.id, { stream, by: id });
+        else if (known.stream !== stream)
+          add(
+            `${id}.outputs.${stream.id}`,
+            `stream "${stream.id}" is also defined by "${known.by}" with another schema; define it once (defineStream) and share it`,
+          );
       }
+      if (new Set(outputs).size !== outputs.length) add(`${id}.outputs`, 'a stream is listed twice');
     }
     for (const spout of this.spouts) {
       const m = spout.options.maxPending;
       if (m !== undefined && (!Number.isInteger(m) || m < 1)) add(`${spout.id}.maxPending`, `must be a positive integer, got ${m}`);
     }
 
+    const subscriptionsOf = new Map<string, Subscription[]>();
     for (const bolt of this.bolts) {
       const { tickIntervalMs, maxInFlight } = bolt.options;
       if (tickIntervalMs !== undefined && (!Number.isFinite(tickIntervalMs) || tickIntervalMs < 1)) {
@@ -149,27 +167,29 @@ export class TopologyBuilder {
       if (bolt.declarer.subscriptions.length === 0 && tickIntervalMs === undefined) {
         add(bolt.id, 'bolt has no input; declare one with shuffleGrouping, fieldsGrouping, ..., or give it a tickIntervalMs (a tick-driven bolt)');
       }
+      const resolved: Subscription[] = [];
       const seen = new Set<string>();
       for (const sub of bolt.declarer.subscriptions) {
-        const where = `${bolt.id} <- ${sub.source}/${sub.stream}`;
-        if (seen.has(`${sub.source}/${sub.stream}`)) add(where, 'the same stream is subscribed twice; keep one grouping');
-        seen.add(`${sub.source}/${sub.stream}`);
+        const where = `${bolt.id} <- ${sub.source}${sub.stream ? `/${sub.stream.id}` : ''}`;
         if (sub.source === bolt.id) add(where, 'a bolt cannot read its own output (cycle)');
-        if (!outputsOf.has(sub.source)) {
+        const outputs = outputsOf.get(sub.source);
+        if (outputs === undefined) {
           add(where, `unknown source "${sub.source}"; known components: ${[...outputsOf.keys()].join(', ') || '(none)'}`);
           continue;
         }
-        if (sub.stream.startsWith('__')) add(where, 'streams starting with "__" are reserved for the runtime');
-        const outputs = outputsOf.get(sub.source);
-        const declared = outputs?.[sub.stream];
-        if (outputs && !declared) add(where, `"${sub.source}" declares no stream "${sub.stream}" (declared: ${Object.keys(outputs).join(', ')})`);
+        const stream = this.streamOf(sub, outputs, where, add);
+        if (stream === undefined) continue;
+        if (seen.has(`${sub.source}/${stream.id}`)) add(where, 'the same stream is subscribed twice; keep one grouping');
+        seen.add(`${sub.source}/${stream.id}`);
         if (sub.grouping.kind === 'fields') {
           if (sub.grouping.fields.length === 0) add(where, 'fieldsGrouping needs at least one field');
           for (const f of sub.grouping.fields) {
-            if (declared && !declared.includes(f)) add(where, `field "${f}" is not among the declared output fields [${declared.join(', ')}]`);
+            if (!stream.fields.includes(f)) add(where, `field "${f}" is not a field of stream "${stream.id}" [${stream.fields.join(', ')}]`);
           }
         }
+        resolved.push({ source: sub.source, stream: stream.id, grouping: sub.grouping });
       }
+      subscriptionsOf.set(bolt.id, resolved);
     }
 
     const boltOrder = this.sortBolts(add);
@@ -183,7 +203,7 @@ export class TopologyBuilder {
         parallelism: s.options.parallelism ?? 1,
         factory: s.factory,
         ...(s.options.maxPending !== undefined ? { maxPending: s.options.maxPending } : {}),
-        ...(s.options.outputs ? { outputs: s.options.outputs } : {}),
+        outputs: [...(s.options.outputs ?? [])],
       });
     }
     const bolts = new Map<string, BoltDefinition>();
@@ -191,14 +211,27 @@ export class TopologyBuilder {
       const common = {
         id: b.id,
         parallelism: b.options.parallelism ?? 1,
-        subscriptions: [...b.declarer.subscriptions],
+        subscriptions: subscriptionsOf.get(b.id) ?? [],
         maxInFlight: b.options.maxInFlight ?? 1000,
         ...(b.options.tickIntervalMs !== undefined ? { tickIntervalMs: b.options.tickIntervalMs } : {}),
-        ...(b.options.outputs ? { outputs: b.options.outputs } : {}),
+        outputs: [...(b.options.outputs ?? [])],
       };
       bolts.set(b.id, { ...common, ...b.impl });
     }
-    return Object.freeze({ name: this.name, spouts, bolts, boltOrder });
+    return Object.freeze({ name: this.name, spouts, bolts, boltOrder, streams: new Map([...streams].map(([id, s]) => [id, s.stream])) });
+  }
+
+  /** The stream a subscription reads: the named one if the source emits it, else the source's only stream. */
+  private streamOf(sub: DeclaredSubscription, outputs: readonly Stream[], where: string, add: (path: string, message: string) => void): Stream | undefined {
+    const ids = outputs.map((s) => s.id).join(', ') || '(none)';
+    if (sub.stream !== undefined) {
+      if (outputs.includes(sub.stream)) return sub.stream;
+      add(where, `"${sub.source}" does not emit stream "${sub.stream.id}" (its outputs: ${ids})`);
+      return undefined;
+    }
+    if (outputs.length === 1) return outputs[0];
+    add(where, outputs.length === 0 ? `"${sub.source}" declares no output stream` : `"${sub.source}" emits several streams (${ids}); name one with { stream }`);
+    return undefined;
   }
 
   private addBolt(id: string, impl: BoltKind, options: BoltOptions): BoltDeclarer {

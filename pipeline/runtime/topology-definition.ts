@@ -1,4 +1,4 @@
-import type { BasicBolt, BatchBolt, Bolt, Spout } from './types.js';
+import type { BasicBolt, BatchBolt, Bolt, Spout, Stream } from './types.js';
 
 /** How the tuples of one subscription are spread over the tasks of the subscribing bolt. */
 export type Grouping =
@@ -8,15 +8,12 @@ export type Grouping =
   | { kind: 'global' }
   | { kind: 'local-or-shuffle' };
 
-/** A bolt reading one stream of one component. */
+/** A bolt reading one stream (by id) of one component. */
 export interface Subscription {
   source: string;
   stream: string;
   grouping: Grouping;
 }
-
-/** Declared output fields per stream (optional; checked against fields groupings when given). */
-export type OutputFields = Readonly<Record<string, readonly string[]>>;
 
 /** A spout component of a built topology. */
 export interface SpoutDefinition {
@@ -26,7 +23,8 @@ export interface SpoutDefinition {
   factory: () => Spout;
   /** Un-acked tuples per spout task before `nextTuple` stops being called; default: config. */
   maxPending?: number;
-  outputs?: OutputFields;
+  /** Streams the spout emits on. */
+  outputs: readonly Stream[];
 }
 
 /** How a bolt is called and acked, as chosen by the builder method that added it. */
@@ -46,7 +44,8 @@ interface BoltCommon {
   tickIntervalMs?: number;
   /** Inputs of one task being executed or awaiting their ack before the task stops taking more; default 1000. */
   maxInFlight: number;
-  outputs?: OutputFields;
+  /** Streams the bolt emits on (none for a sink). */
+  outputs: readonly Stream[];
 }
 
 /** A validated, immutable topology, as `TopologyBuilder.build()` returns it. */
@@ -54,6 +53,8 @@ export interface Topology {
   readonly name: string;
   readonly spouts: ReadonlyMap<string, SpoutDefinition>;
   readonly bolts: ReadonlyMap<string, BoltDefinition>;
+  /** Every stream any component emits, by id (each id is one schema). */
+  readonly streams: ReadonlyMap<string, Stream>;
   /** Bolts in an order where every bolt comes after its sources. */
   readonly boltOrder: readonly string[];
 }

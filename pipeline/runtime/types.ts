@@ -12,16 +12,32 @@
  * `tuple.origin.messageId` (stable across replays) or a key from the data to make it so.
  */
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import type { Clock } from './clock.js';
 import type { TaskMetrics } from './metrics.js';
 
-/** Stream a component emits on when none is named. */
-export const DEFAULT_STREAM = 'default';
 /** Reserved stream of tick tuples (timers); ids starting with `__` belong to the runtime. */
 export const TICK_STREAM = '__tick';
 
 /** Values of a tuple, by field name. Must be JSON-serialisable (they cross process boundaries). */
 export type Values = Record<string, unknown>;
+
+/**
+ * A stream, declared once with `defineStream`: its id and the zod schema of its tuples' values.
+ * Components list the streams they emit (`outputs`), emits name one, and a tuple that arrives
+ * through a task queue is parsed with its stream's schema before a bolt sees it; in process, the
+ * compiler checks the values. A stream id means one schema in the whole topology.
+ */
+export interface Stream<T extends Values = Values> {
+  readonly id: string;
+  readonly schema: z.ZodType<T>;
+  /** Field names (the keys of the schema's object), for fields groupings. */
+  readonly fields: readonly string[];
+  /** True when the tuple was emitted on this stream (its values are then `T`). */
+  is(tuple: Tuple): tuple is Tuple<T>;
+  /** The tuple's values as `T`; throws an `InvariantError` when the tuple belongs to another stream. */
+  of(tuple: Tuple): T;
+}
 
 /** Where the spout tuple at the root of a tree came from. */
 export interface Origin {
@@ -31,25 +47,21 @@ export interface Origin {
   attempt: number;
 }
 
-/** A tuple as a bolt receives it. */
-export interface Tuple {
+/** A tuple as a bolt receives it; `T` is its stream's values (narrow with `stream.is` or read with `stream.of`). */
+export interface Tuple<T extends Values = Values> {
   /** Unique id of this tuple instance. */
   readonly id: string;
   readonly stream: string;
   readonly sourceComponent: string;
   readonly sourceTask: number;
-  readonly values: Readonly<Values>;
+  readonly values: Readonly<T>;
   /** Origins of the spout tuples this tuple descends from (one, unless it joins several). */
   readonly origins: readonly Origin[];
-  /** Returns the named value; throws an `InvariantError` if the field is missing. */
-  get<T = unknown>(field: string): T;
 }
 
-/** Options of one emit. */
+/** Options of one emit of a rich bolt. */
 export interface EmitOptions {
-  /** Output stream; default `DEFAULT_STREAM`. */
-  stream?: string;
-  /** Input tuples the new tuple is anchored to (bolts only). Unanchored tuples are not tracked. */
+  /** Input tuples the new tuple is anchored to. Unanchored tuples are not tracked. */
   anchors?: readonly Tuple[];
 }
 
@@ -70,8 +82,8 @@ export interface TopologyContext {
 
 /** Emits from a spout. */
 export interface SpoutOutputCollector {
-  /** Emits a tuple rooted at `messageId` (tracked; `ack`/`fail` follow) or untracked when omitted. */
-  emit(values: Values, options?: { stream?: string; messageId?: string; attempt?: number }): void;
+  /** Emits a tuple on `stream` (one of the spout's `outputs`) rooted at `messageId` (tracked; `ack`/`fail` follow), or untracked when omitted. */
+  emit<T extends Values>(stream: Stream<T>, values: T, options?: { messageId?: string; attempt?: number }): void;
   /** Reports an error of the spout itself (logged and counted). */
   reportError(err: unknown): void;
 }
@@ -93,7 +105,8 @@ export interface Spout {
 
 /** Emits from a rich bolt; acking is explicit. */
 export interface OutputCollector {
-  emit(values: Values, options?: EmitOptions): void;
+  /** Emits on `stream`, one of the bolt's `outputs` (an `InvariantError` otherwise). */
+  emit<T extends Values>(stream: Stream<T>, values: T, options?: EmitOptions): void;
   ack(tuple: Tuple): void;
   /** Fails the tuple's tree; a `NonRetriableError` sends the spout message to the dead letters at once. */
   fail(tuple: Tuple, err: unknown): void;
@@ -111,7 +124,7 @@ export interface Bolt {
 
 /** Emits from a basic bolt; every emit is anchored to the input. */
 export interface BasicOutputCollector {
-  emit(values: Values, options?: { stream?: string }): void;
+  emit<T extends Values>(stream: Stream<T>, values: T): void;
 }
 
 /**
@@ -127,7 +140,7 @@ export interface BasicBolt {
 
 /** Emits and per-input failures of a batch bolt; every emit is anchored to the input it derives from. */
 export interface BatchOutputCollector {
-  emit(values: Values, options: { anchor: Tuple; stream?: string }): void;
+  emit<T extends Values>(stream: Stream<T>, values: T, options: { anchor: Tuple }): void;
   /**
    * Fails one input of the batch (the others are still acked when `executeBatch` resolves), e.g.
    * a `NonRetriableError` for one bad record, which is then dead-lettered alone.

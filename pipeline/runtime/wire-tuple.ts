@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { InvariantError } from './errors.js';
 import type { Origin, Tuple, Values } from './types.js';
 
 /** A tuple as it crosses process boundaries (one BullMQ job carries several). */
@@ -37,12 +36,5 @@ export class RuntimeTuple implements Tuple {
     this.values = wire.values;
     this.origins = wire.origins;
     this.roots = wire.roots;
-  }
-
-  get<T = unknown>(field: string): T {
-    if (!(field in this.values)) {
-      throw new InvariantError('tuple has no such field', { field, stream: this.stream, source: this.sourceComponent, fields: Object.keys(this.values) });
-    }
-    return this.values[field] as T;
   }
 }

@@ -6,20 +6,19 @@ import { BlockEventSchema } from '../contracts/block-event.js';
 import { names, type RawFeed } from '../contracts/names.js';
 import { PriceEventSchema } from '../contracts/price-event.js';
 import { TransactionEventSchema } from '../contracts/transaction-event.js';
-import { KafkaSpout, kafkaSpoutOptions, type Logger, type Spout, systemClock, type Topology, TopologyBuilder } from '../runtime/index.js';
+import { KAFKA_RECORD_STREAM, KafkaSpout, kafkaSpoutOptions, type Logger, type Spout, systemClock, type Topology, TopologyBuilder } from '../runtime/index.js';
 import { AggregateRenderBolt } from './bolts/aggregate-render-bolt.js';
 import { BlockStateBolt } from './bolts/block-state-bolt.js';
 import { BulkIndexBolt } from './bolts/bulk-index-bolt.js';
-import { INDEX_REQUEST_FIELDS } from './bolts/index-request.js';
 import { PriceStateBolt } from './bolts/price-state-bolt.js';
 import { RepriceBlockBolt } from './bolts/reprice-block-bolt.js';
-import { PENDING_STREAM, REPRICE_FIELDS, REPRICE_STREAM } from './bolts/streams.js';
 import { routeTransaction } from './bolts/transaction-route.js';
 import { TransactionStateBolt } from './bolts/transaction-state-bolt.js';
 import { ValidateBolt } from './bolts/validate-bolt.js';
 import { PoolIdentifier } from './domain/pool-identifier.js';
 import { BulkWriter } from './es/bulk-writer.js';
 import { AnalyticsState } from './state/analytics-state.js';
+import { BLOCKS, CONFIRMED_TRANSACTIONS, DOCUMENTS, PRICE_POINTS, REPRICE } from './streams.js';
 import { topologyNames } from './topology-names.js';
 
 /**
@@ -31,22 +30,22 @@ export type AnalyticsDeps = {
   config: Config;
   redis: Redis;
   log: Logger;
-  /** The spout of each raw feed (called once per spout task); default: a `KafkaSpout` on the feed's topic. */
+  /** The spout of each raw feed (called once per spout task; it emits `KAFKA_RECORD_STREAM`); default: a `KafkaSpout` on the feed's topic. */
   spouts?: (feed: RawFeed) => Spout;
 } & ({ es: Client; writer?: never } | { writer: Pick<BulkWriter, 'write'>; es?: never });
-
-const index = [...INDEX_REQUEST_FIELDS];
 
 /**
  * The Bitcoin analytics DAG:
  *
  *   blocks-spout -> validate-blocks -> block-state ---------------------\
  *   transactions-spout -> validate-transactions -> transaction-state ---+--> index (bulk, ES)
- *                               \--(pending: unconfirmed)-------------------/
+ *                               \--(documents: unconfirmed)-----------------/
  *   prices-spout -> validate-prices -> price-state --(reprice)--> reprice-block --/
  *                        block-state (blocks a reorg flipped) --(reprice)--/
  *   aggregates (tick-driven: renders the dirty aggregates of the Redis outbox, bulk, ES)
  *
+ * Streams (streams.ts): the spouts emit raw records (`KAFKA_RECORD_STREAM`), validators emit
+ * `BLOCKS`, `CONFIRMED_TRANSACTIONS` and `PRICE_POINTS`, state bolts `DOCUMENTS` and `REPRICE`.
  * Validate bolts dead-letter bad records; state bolts change the Redis state with atomic scripts
  * (which also mark the touched aggregates dirty) and emit documents; the aggregates bolt writes
  * the dirty aggregates on its own schedule, so no record waits for its hour to be rendered.
@@ -73,9 +72,10 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
   const spout = (feed: RawFeed) => () => (deps.spouts ?? kafkaSpout)(feed);
 
   const b = new TopologyBuilder(t.topology);
-  b.setSpout('blocks-spout', spout('blocks'));
-  b.setSpout('transactions-spout', spout('transactions'));
-  b.setSpout('prices-spout', spout('prices'));
+  const raw = { outputs: [KAFKA_RECORD_STREAM] };
+  b.setSpout('blocks-spout', spout('blocks'), raw);
+  b.setSpout('transactions-spout', spout('transactions'), raw);
+  b.setSpout('prices-spout', spout('prices'), raw);
 
   b.setBasicBolt(
     'validate-blocks',
@@ -83,9 +83,9 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
       new ValidateBolt({
         schemaName: 'block event',
         schema: BlockEventSchema,
-        route: (e) => ({ values: { hash: e.data.hash, block: e.data } }),
+        route: (e, out) => out.emit(BLOCKS, { hash: e.data.hash, block: e.data }),
       }),
-    { outputs: { default: ['hash', 'block'] } },
+    { outputs: [BLOCKS] },
   ).shuffleGrouping('blocks-spout');
   b.setBasicBolt(
     'validate-transactions',
@@ -95,7 +95,7 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
         schema: TransactionEventSchema,
         route: routeTransaction,
       }),
-    { parallelism: 2, outputs: { default: ['txid', 'tx'], [PENDING_STREAM]: index } },
+    { parallelism: 2, outputs: [CONFIRMED_TRANSACTIONS, DOCUMENTS] },
   ).localOrShuffleGrouping('transactions-spout');
   b.setBasicBolt(
     'validate-prices',
@@ -103,36 +103,31 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
       new ValidateBolt({
         schemaName: 'price event',
         schema: PriceEventSchema,
-        route: (e) => ({ values: { pair: e.data.pair, point: e.data } }),
+        route: (e, out) => out.emit(PRICE_POINTS, { pair: e.data.pair, point: e.data }),
       }),
-    { outputs: { default: ['pair', 'point'] } },
+    { outputs: [PRICE_POINTS] },
   ).shuffleGrouping('prices-spout');
 
-  const stateOutputs = { default: index };
-  b.setBasicBolt('block-state', () => new BlockStateBolt(state, pools), { outputs: { ...stateOutputs, [REPRICE_STREAM]: [...REPRICE_FIELDS] } }).fieldsGrouping(
-    'validate-blocks',
-    ['hash'],
-  );
-  b.setBatchBolt('transaction-state', () => new TransactionStateBolt(state), { parallelism: 4, outputs: stateOutputs }).localOrShuffleGrouping(
+  b.setBasicBolt('block-state', () => new BlockStateBolt(state, pools), { outputs: [DOCUMENTS, REPRICE] }).fieldsGrouping('validate-blocks', ['hash']);
+  b.setBatchBolt('transaction-state', () => new TransactionStateBolt(state), { parallelism: 4, outputs: [DOCUMENTS] }).localOrShuffleGrouping(
     'validate-transactions',
+    { stream: CONFIRMED_TRANSACTIONS },
   );
-  b.setBasicBolt('price-state', () => new PriceStateBolt(state), {
-    outputs: { ...stateOutputs, [REPRICE_STREAM]: [...REPRICE_FIELDS] },
-  }).fieldsGrouping('validate-prices', ['pair']);
-  b.setBasicBolt('reprice-block', () => new RepriceBlockBolt(state), { outputs: { default: index } })
-    .fieldsGrouping('price-state', ['hash'], { stream: REPRICE_STREAM })
-    .fieldsGrouping('block-state', ['hash'], { stream: REPRICE_STREAM });
+  b.setBasicBolt('price-state', () => new PriceStateBolt(state), { outputs: [DOCUMENTS, REPRICE] }).fieldsGrouping('validate-prices', ['pair']);
+  b.setBasicBolt('reprice-block', () => new RepriceBlockBolt(state), { outputs: [DOCUMENTS] })
+    .fieldsGrouping('price-state', ['hash'], { stream: REPRICE })
+    .fieldsGrouping('block-state', ['hash'], { stream: REPRICE });
 
   b.setBolt('index', () => new BulkIndexBolt({ writer, indices: n.indices, batchSize: a.indexBatchSize }), {
     parallelism: 2,
     tickIntervalMs: a.indexLingerMs,
     maxInFlight: 10 * a.indexBatchSize,
   })
-    .shuffleGrouping('block-state')
+    .shuffleGrouping('block-state', { stream: DOCUMENTS })
     .localOrShuffleGrouping('transaction-state')
-    .shuffleGrouping('price-state')
+    .shuffleGrouping('price-state', { stream: DOCUMENTS })
     .shuffleGrouping('reprice-block')
-    .localOrShuffleGrouping('validate-transactions', { stream: PENDING_STREAM });
+    .localOrShuffleGrouping('validate-transactions', { stream: DOCUMENTS });
   b.setBolt(
     'aggregates',
     () =>

@@ -1,7 +1,7 @@
 import type { BackoffOptions } from '../backoff.js';
 import type { Clock } from '../clock.js';
 import { decideOnFailure } from '../replay-decision.js';
-import type { Spout, SpoutOutputCollector, TopologyContext, Values } from '../types.js';
+import type { Spout, SpoutOutputCollector, Stream, TopologyContext, Values } from '../types.js';
 import { AckTracker } from './ack-tracker.js';
 
 /** Options of a `FeederSpout`. */
@@ -9,24 +9,25 @@ export interface FeederSpoutOptions {
   tracker?: AckTracker;
   /** Replays failed messages like the Kafka spout; when omitted failures are only recorded. */
   replay?: { maxAttempts: number | null; backoff: BackoffOptions; random?: () => number };
-  /** Stream of the emitted tuples; default `default`. */
-  stream?: string;
 }
 
-/** A spout fed by the test (`feed(values, messageId)`), for local topologies. */
-export class FeederSpout implements Spout {
+/** A spout fed by the test (`feed(values, messageId)`) that emits on `stream`, for local topologies. */
+export class FeederSpout<T extends Values = Values> implements Spout {
   readonly tracker: AckTracker;
-  private readonly queue: { values: Values; messageId: string; attempt: number }[] = [];
-  private readonly inFlight = new Map<string, { values: Values; attempt: number }>();
+  private readonly queue: { values: T; messageId: string; attempt: number }[] = [];
+  private readonly inFlight = new Map<string, { values: T; attempt: number }>();
   private collector: SpoutOutputCollector | undefined;
   private clock: Clock | undefined;
 
-  constructor(private readonly options: FeederSpoutOptions = {}) {
+  constructor(
+    readonly stream: Stream<T>,
+    private readonly options: FeederSpoutOptions = {},
+  ) {
     this.tracker = options.tracker ?? new AckTracker();
   }
 
   /** Queues a message; it is emitted at the next `nextTuple`. */
-  feed(values: Values, messageId: string): void {
+  feed(values: T, messageId: string): void {
     this.queue.push({ values, messageId, attempt: 1 });
   }
 
@@ -41,7 +42,7 @@ export class FeederSpout implements Spout {
     for (const m of this.queue.splice(0)) {
       this.inFlight.set(m.messageId, { values: m.values, attempt: m.attempt });
       this.tracker.emitted.push({ messageId: m.messageId, attempt: m.attempt });
-      collector.emit(m.values, { messageId: m.messageId, attempt: m.attempt, ...(this.options.stream ? { stream: this.options.stream } : {}) });
+      collector.emit(this.stream, m.values, { messageId: m.messageId, attempt: m.attempt });
     }
   }
 

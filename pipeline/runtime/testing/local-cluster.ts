@@ -26,7 +26,8 @@ export interface LocalClusterOptions {
 
 /**
  * Runs a whole topology in one process (Storm's LocalCluster): every task local, an in-memory
- * transport, the in-memory XOR acker, and virtual time. Nothing runs by itself: `settle()` drives
+ * transport (which serialises each batch and parses it with the streams' schemas, as the task
+ * queues do), the in-memory XOR acker, and virtual time. Nothing runs by itself: `settle()` drives
  * spouts, deliveries and completions until the topology is idle; `clock.advance()` moves time
  * (timeouts, ticks, replay backoff).
  */
@@ -110,7 +111,8 @@ export class LocalCluster {
           const batch = queue.shift() as WireTuple[];
           progress += batch.length;
           if (!executor) throw new Error(`no local task ${JSON.stringify(parseTransferKey(key))}`);
-          await executor.executeBatch(batch);
+          // As through a task queue: serialised, then parsed with each stream's schema.
+          await executor.receive(JSON.parse(JSON.stringify(batch)) as WireTuple[]);
         }
       }
       await env.transfer.flush();

@@ -1,11 +1,10 @@
-import type { BlockData } from '../../contracts/block-event.js';
 import type { BasicBolt, BasicOutputCollector, Tuple } from '../../runtime/index.js';
 import type { PoolIdentifier } from '../domain/pool-identifier.js';
 import { renderBlockDoc } from '../domain/render-block-doc.js';
 import { blockEarnings } from '../domain/subsidy.js';
 import type { AnalyticsState } from '../state/analytics-state.js';
+import { BLOCKS, DOCUMENTS, REPRICE } from '../streams.js';
 import { indexRequest } from './index-request.js';
-import { REPRICE_STREAM } from './streams.js';
 
 /** The part of the analytics state this bolt uses. */
 export type BlockStore = Pick<AnalyticsState, 'applyBlock'>;
@@ -16,7 +15,7 @@ export type BlockStore = Pick<AnalyticsState, 'applyBlock'>;
  * status of the blocks it orphans and restores, atomically) and emits its `btc-blocks` document,
  * priced with the latest known point at or before its time, the blocks whose status changed (on
  * `reprice`: their block and transaction documents are rendered again) and the aggregates it
- * changed (on `dirty`). Input: `{ hash, block }` (`BlockData`).
+ * changed (on `dirty`). Input: `BLOCKS`; output: `DOCUMENTS`, `REPRICE`.
  */
 export class BlockStateBolt implements BasicBolt {
   constructor(
@@ -25,7 +24,7 @@ export class BlockStateBolt implements BasicBolt {
   ) {}
 
   async execute(tuple: Tuple, collector: BasicOutputCollector): Promise<void> {
-    const block = tuple.get<BlockData>('block');
+    const { block } = BLOCKS.of(tuple);
     const { pool } = this.pools.identify({
       scriptHex: block.coinbase_script_hex,
       outputAddresses: block.coinbase_outputs.map((o) => o.address),
@@ -44,7 +43,7 @@ export class BlockStateBolt implements BasicBolt {
       bits: block.bits,
       ...earnings,
     });
-    collector.emit(indexRequest('blocks', renderBlockDoc(result.facts, result.price)));
-    for (const hash of result.flipped) collector.emit({ hash }, { stream: REPRICE_STREAM });
+    collector.emit(DOCUMENTS, indexRequest('blocks', renderBlockDoc(result.facts, result.price)));
+    for (const hash of result.flipped) collector.emit(REPRICE, { hash });
   }
 }

@@ -1,5 +1,4 @@
 import type { Names } from '../../contracts/names.js';
-import { IndexRequestSchema } from '../../contracts/topology-streams.js';
 import {
   type Bolt,
   InvariantError,
@@ -11,6 +10,7 @@ import {
   type Tuple,
 } from '../../runtime/index.js';
 import type { BulkItem, BulkOutcome, BulkWriter } from '../es/bulk-writer.js';
+import { DOCUMENTS } from '../streams.js';
 
 /** Options of a `BulkIndexBolt`. */
 export interface BulkIndexBoltOptions {
@@ -23,7 +23,7 @@ export interface BulkIndexBoltOptions {
 }
 
 /**
- * Writes `IndexRequest` tuples to Elasticsearch in bulk and acks each tuple only after
+ * Writes `DOCUMENTS` tuples (`IndexRequest`s) to Elasticsearch in bulk and acks each tuple only after
  * Elasticsearch confirmed its write: 200/201 written, 409 already there at the same or a newer
  * version (a replay or a newer render). 429/5xx/no answer are retried by the writer with backoff;
  * if they persist the tuple fails with a `RetriableError` and its spout record replays. A document
@@ -44,17 +44,11 @@ export class BulkIndexBolt implements Bolt {
   }
 
   async execute(tuple: Tuple): Promise<void> {
-    const collector = this.requireCollector();
     if (tuple.stream === TICK_STREAM) {
       if (this.buffer.length > 0) await this.send();
       return;
     }
-    const parsed = IndexRequestSchema.safeParse(tuple.values);
-    if (!parsed.success) {
-      collector.fail(tuple, new InvariantError('index request does not match its schema', { issues: parsed.error.issues.length }));
-      return;
-    }
-    const { index, id, version, doc } = parsed.data;
+    const { index, id, version, doc } = DOCUMENTS.of(tuple);
     this.buffer.push({ tuple, item: { index: this.options.indices[index as keyof Names['indices']], id, version, doc } });
     if (this.buffer.length >= this.options.batchSize) await this.send();
   }

@@ -1,8 +1,8 @@
 import type { PriceData } from '../../contracts/price-event.js';
 import type { BasicBolt, BasicOutputCollector, Tuple } from '../../runtime/index.js';
 import type { AnalyticsState } from '../state/analytics-state.js';
+import { DOCUMENTS, PRICE_POINTS, REPRICE } from '../streams.js';
 import { indexRequest } from './index-request.js';
-import { REPRICE_STREAM } from './streams.js';
 
 /** The part of the analytics state this bolt uses. */
 export type PriceStore = Pick<AnalyticsState, 'applyPrice'>;
@@ -18,15 +18,16 @@ export function priceDocId(point: PriceData): string {
  * price it is (on `reprice`: their block and transaction documents are rendered again) and the
  * aggregates it changed (on `dirty`). A repeated point re-emits the first two so that a replay
  * after a crash completes the writes; they change no document.
- * Input: `{ pair, point }` (`PriceData`).
+ * Input: `PRICE_POINTS`; output: `DOCUMENTS`, `REPRICE`.
  */
 export class PriceStateBolt implements BasicBolt {
   constructor(private readonly store: PriceStore) {}
 
   async execute(tuple: Tuple, collector: BasicOutputCollector): Promise<void> {
-    const point = tuple.get<PriceData>('point');
+    const { point } = PRICE_POINTS.of(tuple);
     const result = await this.store.applyPrice(point);
     collector.emit(
+      DOCUMENTS,
       indexRequest('prices', {
         id: priceDocId(point),
         version: 1,
@@ -38,6 +39,6 @@ export class PriceStateBolt implements BasicBolt {
         },
       }),
     );
-    for (const hash of result.repriced) collector.emit({ hash }, { stream: REPRICE_STREAM });
+    for (const hash of result.repriced) collector.emit(REPRICE, { hash });
   }
 }

@@ -1,7 +1,7 @@
-import type { ConfirmedTxData } from '../../contracts/transaction-event.js';
 import type { BatchBolt, BatchOutputCollector, Tuple } from '../../runtime/index.js';
 import { renderTransactionDoc } from '../domain/render-transaction-doc.js';
 import type { AnalyticsState } from '../state/analytics-state.js';
+import { CONFIRMED_TRANSACTIONS, DOCUMENTS } from '../streams.js';
 import { indexRequest } from './index-request.js';
 
 /** The part of the analytics state this bolt uses. */
@@ -12,15 +12,15 @@ export type TransactionStore = Pick<AnalyticsState, 'applyTransactions'>;
  * replay changes nothing), all in one state script, and emits each one's `btc-transactions`
  * document, anchored to its input and priced with the latest known point at or before its block
  * time; the script marks the hours it changed dirty (the aggregates' outbox).
- * Input: `{ txid, tx }` (`ConfirmedTxData`).
+ * Input: `CONFIRMED_TRANSACTIONS`; output: `DOCUMENTS`.
  */
 export class TransactionStateBolt implements BatchBolt {
   constructor(private readonly store: TransactionStore) {}
 
   async executeBatch(tuples: readonly Tuple[], collector: BatchOutputCollector): Promise<void> {
-    const results = await this.store.applyTransactions(tuples.map((t) => t.get<ConfirmedTxData>('tx')));
+    const results = await this.store.applyTransactions(tuples.map((t) => CONFIRMED_TRANSACTIONS.of(t).tx));
     for (const [i, result] of results.entries()) {
-      collector.emit(indexRequest('transactions', renderTransactionDoc(result.facts, result.price)), { anchor: tuples[i] as Tuple });
+      collector.emit(DOCUMENTS, indexRequest('transactions', renderTransactionDoc(result.facts, result.price)), { anchor: tuples[i] as Tuple });
     }
   }
 }

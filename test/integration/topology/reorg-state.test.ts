@@ -5,7 +5,7 @@ import { loadConfig } from '../../../pipeline/config/config.js';
 import type { PriceData } from '../../../pipeline/contracts/price-event.js';
 import type { ConfirmedTxData } from '../../../pipeline/contracts/transaction-event.js';
 import type { BlockData } from '../../../pipeline/contracts/block-event.js';
-import type { BasicBolt, Values } from '../../../pipeline/runtime/index.js';
+import type { BasicBolt, Stream, Values } from '../../../pipeline/runtime/index.js';
 import { BlockStateBolt } from '../../../pipeline/topology/bolts/block-state-bolt.js';
 import { PriceStateBolt } from '../../../pipeline/topology/bolts/price-state-bolt.js';
 import { RepriceBlockBolt } from '../../../pipeline/topology/bolts/reprice-block-bolt.js';
@@ -14,6 +14,7 @@ import { PoolIdentifier } from '../../../pipeline/topology/domain/pool-identifie
 import { renderHourDoc } from '../../../pipeline/topology/domain/render-hour-doc.js';
 import { renderMinerDoc } from '../../../pipeline/topology/domain/render-miner-doc.js';
 import { AnalyticsState } from '../../../pipeline/topology/state/analytics-state.js';
+import { BLOCKS, CONFIRMED_TRANSACTIONS, DOCUMENTS, PRICE_POINTS, REPRICE } from '../../../pipeline/topology/streams.js';
 import { deleteKeys } from '../../../pipeline/clients/delete-keys.js';
 import { fakeTuple, recordingBasicCollector, recordingBatchCollector } from '../../support/fake-tuple.js';
 import { recount, recountMismatches } from '../../support/reorg-recount.js';
@@ -84,19 +85,22 @@ function pipeline(txBatch = 1) {
   };
   const handle = async (emitted: readonly { stream: string; values: Values }[]): Promise<void> => {
     for (const e of emitted) {
-      if (e.stream === 'default') docs.write(String(e.values.index), String(e.values.id), Number(e.values.version), e.values.doc as Record<string, unknown>);
-      if (e.stream === 'reprice') await run(bolts.reprice, e.values);
+      if (e.stream === DOCUMENTS.id) {
+        const d = DOCUMENTS.schema.parse(e.values);
+        docs.write(d.index, d.id, d.version, d.doc);
+      }
+      if (e.stream === REPRICE.id) await run(bolts.reprice, REPRICE, REPRICE.schema.parse(e.values));
     }
   };
-  const run = async (bolt: BasicBolt, values: Values) => {
+  const run = async <T extends Values>(bolt: BasicBolt, stream: Stream<T>, values: T) => {
     const c = recordingBasicCollector();
-    await bolt.execute(fakeTuple(values), c);
+    await bolt.execute(fakeTuple(stream, values), c);
     await handle(c.emitted);
   };
   const runTransactions = async (txs: readonly ConfirmedTxData[]) => {
     const c = recordingBatchCollector();
     await bolts.tx.executeBatch(
-      txs.map((tx) => fakeTuple({ txid: tx.txid, tx })),
+      txs.map((tx) => fakeTuple(CONFIRMED_TRANSACTIONS, { txid: tx.txid, tx })),
       c,
     );
     expect(c.failed).toEqual([]);
@@ -126,8 +130,8 @@ function pipeline(txBatch = 1) {
         }
         await runTransactions(txs);
       } else {
-        if (e.kind === 'block') await run(bolts.block, { hash: e.block.hash, block: e.block });
-        else await run(bolts.price, { pair: e.point.pair, point: e.point });
+        if (e.kind === 'block') await run(bolts.block, BLOCKS, { hash: e.block.hash, block: e.block });
+        else await run(bolts.price, PRICE_POINTS, { pair: e.point.pair, point: e.point });
         i += 1;
       }
       await renderAggregates();

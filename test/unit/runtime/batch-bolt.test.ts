@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { NonRetriableError } from '../../../pipeline/runtime/errors.js';
+import { defineStream } from '../../../pipeline/runtime/stream.js';
 import { TopologyBuilder } from '../../../pipeline/runtime/topology-builder.js';
 import { TupleFailedError } from '../../../pipeline/runtime/tuple-failure.js';
 import { TICK_STREAM, type BatchBolt, type OutputCollector, type Tuple } from '../../../pipeline/runtime/types.js';
@@ -7,18 +9,20 @@ import { FeederSpout } from '../../../pipeline/runtime/testing/feeder-spout.js';
 import { LocalCluster } from '../../../pipeline/runtime/testing/local-cluster.js';
 
 const replay = { maxAttempts: 3, backoff: { baseMs: 100, maxMs: 1000 }, random: () => 0.5 };
+/** The spout's and the batch bolt's stream (one stream, two emitters). */
+const NUMBERS = defineStream('numbers', z.object({ n: z.number().int() }));
 
 /**
  * spout -> double (a batch bolt: emits `n * 2` per input, anchored to it) -> hold (a rich bolt
  * that keeps its inputs until the test acks them). `behave` decides per call what the batch does.
  */
 async function batchTopology(options: { behave?: (call: number, tuples: readonly Tuple[]) => 'ok' | 'throw' | 'fail-odd'; tickIntervalMs?: number } = {}) {
-  const feeder = new FeederSpout({ replay });
+  const feeder = new FeederSpout(NUMBERS, { replay });
   const batches: { stream: string; ids: string[] }[][] = [];
   const held: Tuple[] = [];
   let hold: OutputCollector | undefined;
   const b = new TopologyBuilder('batches');
-  b.setSpout('s', () => feeder, { outputs: { default: ['n'] } });
+  b.setSpout('s', () => feeder, { outputs: [NUMBERS] });
   b.setBatchBolt(
     'double',
     (): BatchBolt => ({
@@ -27,14 +31,14 @@ async function batchTopology(options: { behave?: (call: number, tuples: readonly
         const behaviour = options.behave?.(batches.length, tuples) ?? 'ok';
         for (const t of tuples) {
           if (t.stream === TICK_STREAM) continue;
-          const n = t.get<number>('n');
+          const { n } = NUMBERS.of(t);
           if (behaviour === 'fail-odd' && n % 2 === 1) collector.fail(t, new NonRetriableError('odd'));
-          else collector.emit({ n: n * 2 }, { anchor: t });
+          else collector.emit(NUMBERS, { n: n * 2 }, { anchor: t });
         }
         if (behaviour === 'throw') throw new Error('state store unreachable');
       },
     }),
-    { outputs: { default: ['n'] }, ...(options.tickIntervalMs ? { tickIntervalMs: options.tickIntervalMs } : {}) },
+    { outputs: [NUMBERS], ...(options.tickIntervalMs ? { tickIntervalMs: options.tickIntervalMs } : {}) },
   ).shuffleGrouping('s');
   b.setBolt('hold', () => ({
     prepare: (_context, c) => {
@@ -53,7 +57,7 @@ async function batchTopology(options: { behave?: (call: number, tuples: readonly
   return { feeder, cluster, batches, held, ackHeld };
 }
 
-const feed = (feeder: FeederSpout, count: number) => {
+const feed = (feeder: FeederSpout<{ n: number }>, count: number) => {
   for (let i = 0; i < count; i += 1) feeder.feed({ n: i }, `m${i}`);
 };
 
@@ -67,7 +71,7 @@ describe('batch bolts', () => {
       ['m4', 'm5', 'm6', 'm7'],
     ]);
     // Each child descends from its own input only (anchoring unchanged).
-    expect(held.map((t) => [t.origins.map((o) => o.messageId), t.get<number>('n')])).toEqual(Array.from({ length: 8 }, (_, i) => [[`m${i}`], i * 2]));
+    expect(held.map((t) => [t.origins.map((o) => o.messageId), NUMBERS.of(t).n])).toEqual(Array.from({ length: 8 }, (_, i) => [[`m${i}`], i * 2]));
     expect(feeder.tracker.acked).toEqual([]);
     const [first] = held.splice(0, 1) as [Tuple];
     await ackHeld();

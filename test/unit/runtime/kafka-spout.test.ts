@@ -1,12 +1,16 @@
 import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { SchemaError } from '../../../pipeline/runtime/errors.js';
+import { kafkaOutput } from '../../../pipeline/runtime/kafka-record-stream.js';
 import { KafkaSpout } from '../../../pipeline/runtime/kafka-spout.js';
+import { defineStream } from '../../../pipeline/runtime/stream.js';
 import { FakeClock } from '../../../pipeline/runtime/testing/fake-clock.js';
 import type { Values } from '../../../pipeline/runtime/types.js';
 
 const TOPIC = 'raw';
+const VALUES = defineStream('values', z.object({ value: z.string() }));
 
 /**
  * A kafkajs stand-in with just what a KafkaSpout calls: the test assigns partitions, delivers
@@ -90,15 +94,21 @@ async function openSpout(kafka: FakeKafka, clock: FakeClock, emit: (values: Valu
     maxPending: 100,
     maxAttempts: null,
     backoff: { baseMs: 100, maxMs: 1_000 },
-    decode: (message: KafkaMessage) => {
+    output: kafkaOutput(VALUES, (message: KafkaMessage) => {
       const value = message.value?.toString('utf8') ?? '';
       if (value === 'bad') throw new SchemaError('record', [{ path: '', message: 'not a record' }]);
       return { value };
-    },
+    }),
   });
   await spout.open(
     { topology: 't', componentId: 'spout', taskIndex: 0, taskCount: 1, workerId: 'w', log: pino({ level: 'silent' }), clock },
-    { emit: (values, options) => emit(values, options?.messageId ?? ''), reportError: () => undefined },
+    {
+      emit: (stream, values, options) => {
+        expect(stream).toBe(VALUES);
+        emit(values, options?.messageId ?? '');
+      },
+      reportError: () => undefined,
+    },
   );
   kafka.assign([0]);
   return spout;

@@ -1,25 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { NonRetriableError } from '../../../pipeline/runtime/errors.js';
+import { z } from 'zod';
+import { InvariantError, NonRetriableError, SchemaError } from '../../../pipeline/runtime/errors.js';
 import { TopologyBuilder } from '../../../pipeline/runtime/topology-builder.js';
+import { defineStream } from '../../../pipeline/runtime/stream.js';
 import { TupleFailedError, TupleTimeoutError } from '../../../pipeline/runtime/tuple-failure.js';
 import { TICK_STREAM, type Bolt, type OutputCollector, type Tuple } from '../../../pipeline/runtime/types.js';
 import { FeederSpout } from '../../../pipeline/runtime/testing/feeder-spout.js';
 import { LocalCluster } from '../../../pipeline/runtime/testing/local-cluster.js';
 
 const replay = { maxAttempts: 3, backoff: { baseMs: 100, maxMs: 1000 }, random: () => 0.5 };
+const SENTENCES = defineStream('sentences', z.object({ text: z.string() }));
+const WORDS = defineStream('words', z.object({ word: z.string() }));
+const NUMBERS = defineStream('numbers', z.object({ n: z.number() }));
+const SIDES = defineStream('sides', z.object({ side: z.enum(['l', 'r']), n: z.number() }));
+const JOINED = defineStream('joined', z.object({ joined: z.boolean() }));
 
 /** spout -> split (emits one tuple per word) -> count (fields grouped by word). */
-function wordTopology(feeder: FeederSpout, counts: Map<string, number>, options: { failWord?: string; dropWord?: string } = {}) {
+function wordTopology(
+  feeder: FeederSpout<z.output<typeof SENTENCES.schema>>,
+  counts: Map<string, number>,
+  options: { failWord?: string; dropWord?: string } = {},
+) {
   const b = new TopologyBuilder('words');
-  b.setSpout('sentences', () => feeder, { outputs: { default: ['text'] } });
+  b.setSpout('sentences', () => feeder, { outputs: [SENTENCES] });
   b.setBasicBolt(
     'split',
     () => ({
       execute: (tuple, collector) => {
-        for (const word of tuple.get<string>('text').split(' ')) collector.emit({ word });
+        for (const word of SENTENCES.of(tuple).text.split(' ')) collector.emit(WORDS, { word });
       },
     }),
-    { parallelism: 2, outputs: { default: ['word'] } },
+    { parallelism: 2, outputs: [WORDS] },
   ).shuffleGrouping('sentences');
   const tasksByWord = new Map<string, Set<number>>();
   b.setBolt(
@@ -33,7 +44,7 @@ function wordTopology(feeder: FeederSpout, counts: Map<string, number>, options:
           task = context.taskIndex;
         },
         execute: (tuple: Tuple) => {
-          const word = tuple.get<string>('word');
+          const { word } = WORDS.of(tuple);
           if (word === options.dropWord) return; // never acked: the tree times out
           if (word === options.failWord) return collector.fail(tuple, new NonRetriableError('poison word'));
           tasksByWord.set(word, (tasksByWord.get(word) ?? new Set()).add(task));
@@ -49,7 +60,7 @@ function wordTopology(feeder: FeederSpout, counts: Map<string, number>, options:
 
 describe('LocalCluster', () => {
   it('acks a message once its whole tuple tree is acked, with fields grouping keeping a word on one task', async () => {
-    const feeder = new FeederSpout();
+    const feeder = new FeederSpout(SENTENCES);
     const counts = new Map<string, number>();
     const { topology, tasksByWord } = wordTopology(feeder, counts);
     const cluster = new LocalCluster();
@@ -70,7 +81,7 @@ describe('LocalCluster', () => {
   });
 
   it('times out a tree that is not complete within the message timeout and replays it with backoff', async () => {
-    const feeder = new FeederSpout({ replay });
+    const feeder = new FeederSpout(SENTENCES, { replay });
     const counts = new Map<string, number>();
     const { topology } = wordTopology(feeder, counts, { dropWord: 'lost' });
     const cluster = new LocalCluster({ messageTimeoutMs: 1000 });
@@ -101,11 +112,11 @@ describe('LocalCluster', () => {
   });
 
   it('ignores acks that arrive after the timeout (the replay uses a new root)', async () => {
-    const feeder = new FeederSpout({ replay });
+    const feeder = new FeederSpout(NUMBERS, { replay });
     let held: Tuple[] = [];
     let collector: OutputCollector;
     const b = new TopologyBuilder('late');
-    b.setSpout('s', () => feeder);
+    b.setSpout('s', () => feeder, { outputs: [NUMBERS] });
     b.setBolt('slow', () => ({
       prepare: (_c, c) => {
         collector = c;
@@ -133,7 +144,7 @@ describe('LocalCluster', () => {
   });
 
   it('dead-letters at once a message failed with a non-retriable error, and the others complete', async () => {
-    const feeder = new FeederSpout({ replay });
+    const feeder = new FeederSpout(SENTENCES, { replay });
     const counts = new Map<string, number>();
     const { topology } = wordTopology(feeder, counts, { failWord: 'poison' });
     const cluster = new LocalCluster();
@@ -151,10 +162,10 @@ describe('LocalCluster', () => {
   });
 
   it('fails a basic bolt input when execute throws, and replays it', async () => {
-    const feeder = new FeederSpout({ replay });
+    const feeder = new FeederSpout(NUMBERS, { replay });
     let calls = 0;
     const b = new TopologyBuilder('flaky');
-    b.setSpout('s', () => feeder);
+    b.setSpout('s', () => feeder, { outputs: [NUMBERS] });
     b.setBasicBolt('flaky', () => ({
       execute: () => {
         calls += 1;
@@ -173,11 +184,11 @@ describe('LocalCluster', () => {
   });
 
   it('stops calling nextTuple at max spout pending and resumes as trees complete', async () => {
-    const feeder = new FeederSpout();
+    const feeder = new FeederSpout(NUMBERS);
     const held: Tuple[] = [];
     let collector: OutputCollector;
     const b = new TopologyBuilder('pending');
-    b.setSpout('s', () => feeder, { maxPending: 3 });
+    b.setSpout('s', () => feeder, { maxPending: 3, outputs: [NUMBERS] });
     b.setBolt('hold', () => ({
       prepare: (_c, c) => {
         collector = c;
@@ -188,9 +199,9 @@ describe('LocalCluster', () => {
     })).shuffleGrouping('s');
     const cluster = new LocalCluster();
     await cluster.submit(b.build());
-    for (let i = 0; i < 3; i += 1) feeder.feed({ i }, `a${i}`);
+    for (let i = 0; i < 3; i += 1) feeder.feed({ n: i }, `a${i}`);
     await cluster.settle();
-    for (let i = 0; i < 3; i += 1) feeder.feed({ i }, `b${i}`);
+    for (let i = 0; i < 3; i += 1) feeder.feed({ n: i }, `b${i}`);
     await cluster.settle();
     expect(cluster.pending).toBe(3);
     expect(held).toHaveLength(3);
@@ -202,10 +213,10 @@ describe('LocalCluster', () => {
   });
 
   it('delivers tick tuples to each task every tickIntervalMs', async () => {
-    const feeder = new FeederSpout();
+    const feeder = new FeederSpout(NUMBERS);
     const ticks: number[] = [];
     const b = new TopologyBuilder('ticks');
-    b.setSpout('s', () => feeder);
+    b.setSpout('s', () => feeder, { outputs: [NUMBERS] });
     b.setBasicBolt(
       'window',
       () => {
@@ -232,29 +243,38 @@ describe('LocalCluster', () => {
   });
 
   it('completes a tree whose tuples are joined and anchored to several inputs', async () => {
-    const feeder = new FeederSpout();
+    const feeder = new FeederSpout(NUMBERS);
     const b = new TopologyBuilder('join');
-    b.setSpout('s', () => feeder);
-    b.setBasicBolt('fan', () => ({
-      execute: (t, c) => {
-        c.emit({ side: 'l', n: t.get('n') });
-        c.emit({ side: 'r', n: t.get('n') });
-      },
-    })).shuffleGrouping('s');
+    b.setSpout('s', () => feeder, { outputs: [NUMBERS] });
+    b.setBasicBolt(
+      'fan',
+      () => ({
+        execute: (t, c) => {
+          const { n } = NUMBERS.of(t);
+          c.emit(SIDES, { side: 'l', n });
+          c.emit(SIDES, { side: 'r', n });
+        },
+      }),
+      { outputs: [SIDES] },
+    ).shuffleGrouping('s');
     let collector: OutputCollector;
     const waiting: Tuple[] = [];
-    b.setBolt('pair', () => ({
-      prepare: (_c, c) => {
-        collector = c;
-      },
-      execute: (t: Tuple) => {
-        waiting.push(t);
-        if (waiting.length === 2) {
-          collector.emit({ joined: true }, { anchors: waiting });
-          for (const w of waiting.splice(0)) collector.ack(w);
-        }
-      },
-    })).globalGrouping('fan');
+    b.setBolt(
+      'pair',
+      () => ({
+        prepare: (_c, c) => {
+          collector = c;
+        },
+        execute: (t: Tuple) => {
+          waiting.push(t);
+          if (waiting.length === 2) {
+            collector.emit(JOINED, { joined: true }, { anchors: waiting });
+            for (const w of waiting.splice(0)) collector.ack(w);
+          }
+        },
+      }),
+      { outputs: [JOINED] },
+    ).globalGrouping('fan');
     b.setBasicBolt('sink', () => ({ execute: () => {} })).shuffleGrouping('pair');
     const cluster = new LocalCluster();
     await cluster.submit(b.build());
@@ -262,6 +282,53 @@ describe('LocalCluster', () => {
     await cluster.settle();
     expect(feeder.tracker.acked).toEqual(['m']);
     expect(cluster.acker.size).toBe(0);
+    await cluster.shutdown();
+  });
+
+  it('parses every tuple with its stream schema at the transport: one that does not fit is dead-lettered with the reason, the others go on', async () => {
+    const feeder = new FeederSpout(NUMBERS, { replay });
+    const seen: number[] = [];
+    const b = new TopologyBuilder('boundary');
+    b.setSpout('s', () => feeder, { outputs: [NUMBERS] });
+    b.setBasicBolt(
+      'older',
+      () => ({
+        execute: (t, c) => {
+          const { n } = NUMBERS.of(t);
+          // A worker of an older release: its values no longer fit the stream (the compiler is bypassed).
+          c.emit(WORDS, (n === 2 ? { word: n } : { word: String(n) }) as unknown as { word: string });
+        },
+      }),
+      { outputs: [WORDS] },
+    ).shuffleGrouping('s');
+    b.setBasicBolt('reader', () => ({ execute: (t) => void seen.push(Number(WORDS.of(t).word)) })).shuffleGrouping('older');
+    const cluster = new LocalCluster();
+    await cluster.submit(b.build());
+    for (const n of [1, 2, 3]) feeder.feed({ n }, `m${n}`);
+    await cluster.settle();
+    expect(seen.sort()).toEqual([1, 3]);
+    expect([...feeder.tracker.acked].sort()).toEqual(['m1', 'm3']);
+    expect(feeder.tracker.deadLettered).toMatchObject([{ messageId: 'm2', reason: 'non-retriable error', attempts: 1 }]);
+    expect(feeder.tracker.deadLettered[0]?.error).toMatchObject({
+      component: 'reader',
+      errorName: SchemaError.name,
+      retriable: false,
+      message: expect.stringContaining('word'),
+    });
+    await cluster.shutdown();
+  });
+
+  it('fails an emit on a stream the component does not declare', async () => {
+    const feeder = new FeederSpout(NUMBERS);
+    const b = new TopologyBuilder('undeclared');
+    b.setSpout('s', () => feeder, { outputs: [NUMBERS] });
+    b.setBasicBolt('sneaky', () => ({ execute: (_t, c) => c.emit(WORDS, { word: 'x' }) }), { outputs: [SIDES] }).shuffleGrouping('s');
+    const cluster = new LocalCluster();
+    await cluster.submit(b.build());
+    feeder.feed({ n: 1 }, 'm');
+    await cluster.settle();
+    expect(feeder.tracker.acked).toEqual([]);
+    expect(feeder.tracker.failed[0]?.reason).toMatchObject({ component: 'sneaky', errorName: InvariantError.name });
     await cluster.shutdown();
   });
 });

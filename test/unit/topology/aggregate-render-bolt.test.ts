@@ -4,7 +4,8 @@ import { names } from '../../../pipeline/contracts/names.js';
 import { InvariantError, type TopologyContext } from '../../../pipeline/runtime/index.js';
 import { AggregateRenderBolt, type AggregateStore } from '../../../pipeline/topology/bolts/aggregate-render-bolt.js';
 import type { BulkItem, BulkOutcome } from '../../../pipeline/topology/es/bulk-writer.js';
-import { fakeTuple, recordingCollector } from '../../support/fake-tuple.js';
+import { REPRICE } from '../../../pipeline/topology/streams.js';
+import { fakeTick, fakeTuple, recordingCollector } from '../../support/fake-tuple.js';
 
 const context = { log: pino({ level: 'silent' }), clock: { nowMs: () => 1000 } } as unknown as TopologyContext;
 const HOUR = 'hour|2017-08-24T13:00:00Z';
@@ -56,7 +57,7 @@ describe('AggregateRenderBolt (tick-driven, from the dirty outbox)', () => {
     });
     const c = recordingCollector();
     bolt.prepare(context, c);
-    await bolt.execute(fakeTuple({}, '__tick'));
+    await bolt.execute(fakeTick());
     expect(writes.map((w) => [w.index, w.id, w.version])).toEqual([
       ['t-volume-hourly', '2017-08-24T13:00:00Z', 4],
       ['t-miners-daily', '2017-08-24:Bixin', 2],
@@ -82,7 +83,7 @@ describe('AggregateRenderBolt (tick-driven, from the dirty outbox)', () => {
       },
     });
     bolt.prepare(context, recordingCollector());
-    await bolt.execute(fakeTuple({}, '__tick'));
+    await bolt.execute(fakeTick());
     expect(writes).toEqual([]);
   });
 
@@ -95,6 +96,6 @@ describe('AggregateRenderBolt (tick-driven, from the dirty outbox)', () => {
       writer: { write: async () => [] },
     });
     bolt.prepare(context, recordingCollector());
-    await expect(bolt.execute(fakeTuple({ agg: HOUR }, 'dirty'))).rejects.toBeInstanceOf(InvariantError);
+    await expect(bolt.execute(fakeTuple(REPRICE, { hash: 'a'.repeat(64) }))).rejects.toBeInstanceOf(InvariantError);
   });
 });

@@ -3,7 +3,8 @@ import { names } from '../../../pipeline/contracts/names.js';
 import { NonRetriableError, RetriableError, type TopologyContext } from '../../../pipeline/runtime/index.js';
 import { BulkIndexBolt } from '../../../pipeline/topology/bolts/bulk-index-bolt.js';
 import type { BulkItem, BulkOutcome } from '../../../pipeline/topology/es/bulk-writer.js';
-import { fakeTuple, recordingCollector } from '../../support/fake-tuple.js';
+import { DOCUMENTS } from '../../../pipeline/topology/streams.js';
+import { fakeTick, fakeTuple, recordingCollector } from '../../support/fake-tuple.js';
 import { pino } from 'pino';
 
 const context = { log: pino({ level: 'silent' }) } as unknown as TopologyContext;
@@ -39,11 +40,11 @@ describe('BulkIndexBolt', () => {
     });
     const c = recordingCollector();
     bolt.prepare(context, c);
-    const a = fakeTuple(request('a'));
+    const a = fakeTuple(DOCUMENTS, request('a'));
     await bolt.execute(a);
     expect(writes).toHaveLength(0); // buffered until the batch is full or a tick comes
     expect(c.acked).toEqual([]);
-    const b = fakeTuple(request('b'));
+    const b = fakeTuple(DOCUMENTS, request('b'));
     await bolt.execute(b);
     await bolt.cleanup();
     expect(writes).toEqual([
@@ -71,9 +72,9 @@ describe('BulkIndexBolt', () => {
     });
     const c = recordingCollector();
     bolt.prepare(context, c);
-    const a = fakeTuple(request('a'));
+    const a = fakeTuple(DOCUMENTS, request('a'));
     await bolt.execute(a);
-    await bolt.execute(fakeTuple({}, '__tick'));
+    await bolt.execute(fakeTick());
     expect(c.acked).toEqual([]);
     release([{ kind: 'written' }]);
     await bolt.cleanup();

@@ -7,6 +7,7 @@ import { RepriceBlockBolt, type BlockSnapshotStore } from '../../../pipeline/top
 import { TransactionStateBolt, type TransactionStore } from '../../../pipeline/topology/bolts/transaction-state-bolt.js';
 import { PoolIdentifier } from '../../../pipeline/topology/domain/pool-identifier.js';
 import type { PriceRef } from '../../../pipeline/topology/domain/price-ref.js';
+import { BLOCKS, CONFIRMED_TRANSACTIONS, DOCUMENTS, PRICE_POINTS, REPRICE } from '../../../pipeline/topology/streams.js';
 import { fakeTuple, recordingBasicCollector, recordingBatchCollector } from '../../support/fake-tuple.js';
 
 const H = (c: string) => c.repeat(64);
@@ -47,15 +48,15 @@ describe('BlockStateBolt', () => {
       },
     };
     const c = recordingBasicCollector();
-    await new BlockStateBolt(store, pools).execute(fakeTuple({ hash: block.hash, block }), c);
+    await new BlockStateBolt(store, pools).execute(fakeTuple(BLOCKS, { hash: block.hash, block }), c);
     expect(calls).toEqual([expect.objectContaining({ pool: 'BTCC', rewardSat: 1_300_000_000n, subsidySat: 1_250_000_000n, feesSat: 50_000_000n })]);
     expect(c.emitted[0]).toMatchObject({
-      stream: 'default',
+      stream: DOCUMENTS.id,
       values: { index: 'blocks', id: H('a'), version, doc: { pool: 'BTCC', reward_eur: eur, fees_sat: 50_000_000 } },
     });
     // The touched aggregates are marked dirty by the state script itself (the outbox); the blocks a
     // reorg flipped are re-rendered through the reprice stream.
-    expect(c.emitted.slice(1)).toEqual(flipped.map((hash) => ({ stream: 'reprice', values: { hash } })));
+    expect(c.emitted.slice(1)).toEqual(flipped.map((hash) => ({ stream: REPRICE.id, values: { hash } })));
   });
 });
 
@@ -98,14 +99,14 @@ describe('TransactionStateBolt', () => {
         }));
       },
     };
-    const tuples = txs.map((t) => fakeTuple({ txid: t.txid, tx: t }));
+    const tuples = txs.map((t) => fakeTuple(CONFIRMED_TRANSACTIONS, { txid: t.txid, tx: t }));
     const c = recordingBatchCollector();
     await new TransactionStateBolt(store).executeBatch(tuples, c);
     expect(calls).toEqual([txs]);
     expect(c.emitted).toHaveLength(txs.length);
     for (const [i, t] of txs.entries()) {
       expect(c.emitted[i]).toMatchObject({
-        stream: 'default',
+        stream: DOCUMENTS.id,
         anchor: tuples[i]?.id,
         values: { index: 'transactions', id: t.txid, doc: { output_total_eur: 3400.5, index_in_block: t.index_in_block } },
       });
@@ -121,9 +122,12 @@ describe('PriceStateBolt', () => {
   ])('$name', async ({ isNew, repriced, touched }) => {
     const store: PriceStore = { applyPrice: async () => ({ isNew, stored: { t: 100, price: '1.5', source: 's' }, repriced, touched }) };
     const c = recordingBasicCollector();
-    await new PriceStateBolt(store).execute(fakeTuple({ pair: 'BTC-EUR', point: { pair: 'BTC-EUR', time: 100, price_eur: 2, source: 'late' } }), c);
+    await new PriceStateBolt(store).execute(
+      fakeTuple(PRICE_POINTS, { pair: 'BTC-EUR', point: { pair: 'BTC-EUR', time: 100, price_eur: 2, source: 'late' } }),
+      c,
+    );
     expect(c.emitted[0]).toEqual({
-      stream: 'default',
+      stream: DOCUMENTS.id,
       values: {
         index: 'prices',
         id: 'BTC-EUR:100',
@@ -131,8 +135,8 @@ describe('PriceStateBolt', () => {
         doc: { '@timestamp': '1970-01-01T00:01:40.000Z', pair: 'BTC-EUR', price_eur: 1.5, source: 's' },
       },
     });
-    expect(c.emitted.filter((e) => e.stream === 'reprice').map((e) => e.values.hash)).toEqual(repriced);
-    expect(c.emitted.filter((e) => e.stream !== 'default' && e.stream !== 'reprice')).toEqual([]);
+    expect(c.emitted.filter((e) => e.stream === REPRICE.id).map((e) => e.values.hash)).toEqual(repriced);
+    expect(c.emitted.filter((e) => e.stream !== DOCUMENTS.id && e.stream !== REPRICE.id)).toEqual([]);
   });
 });
 
@@ -177,7 +181,7 @@ describe('RepriceBlockBolt', () => {
       }),
     };
     const c = recordingBasicCollector();
-    await new RepriceBlockBolt(store).execute(fakeTuple({ hash: H('a') }), c);
+    await new RepriceBlockBolt(store).execute(fakeTuple(REPRICE, { hash: H('a') }), c);
     expect(c.emitted.map((e) => e.values.index)).toEqual(expected);
     expect(c.emitted.every((e) => e.values.version === PRICE.t + 2)).toBe(true);
   });

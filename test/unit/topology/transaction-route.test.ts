@@ -3,9 +3,10 @@ import { PendingTransactionDocSchema } from '../../../pipeline/contracts/documen
 import { IndexRequestSchema } from '../../../pipeline/contracts/topology-streams.js';
 import type { TransactionEvent } from '../../../pipeline/contracts/transaction-event.js';
 import { SchemaError } from '../../../pipeline/runtime/index.js';
-import { PENDING_STREAM } from '../../../pipeline/topology/bolts/streams.js';
 import { routeTransaction } from '../../../pipeline/topology/bolts/transaction-route.js';
 import { renderPendingTransactionDoc, sightingVersion } from '../../../pipeline/topology/domain/render-pending-transaction-doc.js';
+import { CONFIRMED_TRANSACTIONS, DOCUMENTS } from '../../../pipeline/topology/streams.js';
+import { recordingBasicCollector } from '../../support/fake-tuple.js';
 
 const TXID = '0d4b8b1359bc4ec8ae77d50347826b27a55f8c6a9447228617b9beb10e0e9898';
 const SEEN_MS = Date.UTC(2024, 0, 1, 10, 15, 30, 250);
@@ -48,13 +49,14 @@ describe('renderPendingTransactionDoc', () => {
 
 describe('routeTransaction', () => {
   it('sends an unconfirmed transaction to the index bolt as a pending-transaction document', () => {
-    const route = routeTransaction(envelope(unconfirmed, SEEN_MS));
-    expect(route?.stream).toBe(PENDING_STREAM);
-    const request = IndexRequestSchema.parse(route?.values);
+    const c = recordingBasicCollector();
+    routeTransaction(envelope(unconfirmed, SEEN_MS), c);
+    expect(c.emitted.map((e) => e.stream)).toEqual([DOCUMENTS.id]);
+    const request = IndexRequestSchema.parse(c.emitted[0]?.values);
     expect(request).toEqual({ index: 'pendingTransactions', ...renderPendingTransactionDoc(unconfirmed, SEEN_MS) });
   });
 
-  it('sends a confirmed transaction to the transaction state on the default stream', () => {
+  it('sends a confirmed transaction to the transaction state', () => {
     const confirmed = {
       status: 'confirmed' as const,
       txid: TXID,
@@ -66,6 +68,8 @@ describe('routeTransaction', () => {
       outputs: [{ n: 0, value_sat: 5, address: null }],
       output_total_sat: 5,
     };
-    expect(routeTransaction(envelope(confirmed, confirmed.block_time * 1000))).toEqual({ values: { txid: TXID, tx: confirmed } });
+    const c = recordingBasicCollector();
+    routeTransaction(envelope(confirmed, confirmed.block_time * 1000), c);
+    expect(c.emitted).toEqual([{ stream: CONFIRMED_TRANSACTIONS.id, values: { txid: TXID, tx: confirmed } }]);
   });
 });

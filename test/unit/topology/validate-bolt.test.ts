@@ -1,23 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SchemaError } from '../../../pipeline/runtime/index.js';
+import { defineStream, KAFKA_RECORD_STREAM, SchemaError } from '../../../pipeline/runtime/index.js';
 import { ValidateBolt } from '../../../pipeline/topology/bolts/validate-bolt.js';
 import { fakeTuple, recordingBasicCollector } from '../../support/fake-tuple.js';
 
 const Schema = z.object({ kind: z.literal('x'), n: z.number().int(), status: z.enum(['ok', 'skip']) }).strict();
+const NUMBERS = defineStream('numbers', z.object({ n: z.number() }));
 const bolt = new ValidateBolt({
   schemaName: 'test event',
   schema: Schema,
-  route: (e) => (e.status === 'ok' ? { values: { n: e.n } } : null),
+  route: (e, out) => {
+    if (e.status === 'ok') out.emit(NUMBERS, { n: e.n });
+  },
 });
 
 describe('ValidateBolt', () => {
   it.each([
-    ['valid', '{"kind":"x","n":3,"status":"ok"}', [{ stream: 'default', values: { n: 3 } }]],
+    ['valid', '{"kind":"x","n":3,"status":"ok"}', [{ stream: 'numbers', values: { n: 3 } }]],
     ['valid but routed nowhere', '{"kind":"x","n":3,"status":"skip"}', []],
   ])('%s: emits', (_name, value, emitted) => {
     const c = recordingBasicCollector();
-    bolt.execute(fakeTuple({ key: 'k', value }), c);
+    bolt.execute(fakeTuple(KAFKA_RECORD_STREAM, { key: 'k', value }), c);
     expect(c.emitted).toEqual(emitted);
   });
 
@@ -30,7 +33,7 @@ describe('ValidateBolt', () => {
     const c = recordingBasicCollector();
     let thrown: unknown;
     try {
-      bolt.execute(fakeTuple({ key: 'k', value }), c);
+      bolt.execute(fakeTuple(KAFKA_RECORD_STREAM, { key: 'k', value }), c);
     } catch (err) {
       thrown = err;
     }

@@ -2,11 +2,13 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { RetriableError, SchemaError } from '../../errors.js';
 import { idempotencyKey } from '../../idempotency.js';
+import { kafkaOutput } from '../../kafka-record-stream.js';
 import { KafkaSpout } from '../../kafka-spout.js';
 import { kafkaSpoutOptions } from '../../kafka-spout-options.js';
 import { LuaScript } from '../../lua-script.js';
 import type { RuntimeConnections } from '../../runtime-connections.js';
 import type { RuntimeOptions } from '../../runtime-options.js';
+import { defineStream } from '../../stream.js';
 import { TopologyBuilder } from '../../topology-builder.js';
 import type { Topology } from '../../topology-definition.js';
 import { TICK_STREAM, type Bolt, type OutputCollector, type Tuple } from '../../types.js';
@@ -14,6 +16,10 @@ import { TICK_STREAM, type Bolt, type OutputCollector, type Tuple } from '../../
 /** A record of the sample topic. */
 export const SampleRecordSchema = z.object({ key: z.string(), amount: z.number().int(), poison: z.boolean().optional() });
 export type SampleRecord = z.infer<typeof SampleRecordSchema>;
+
+/** The sample topology's streams: decoded records, and the amounts to add up by key. */
+export const RECORDS = defineStream('sample-records', SampleRecordSchema);
+export const AMOUNTS = defineStream('sample-amounts', z.object({ key: z.string(), amount: z.number().int() }));
 
 /** Options of the sample topology. */
 export interface KeyedSumOptions {
@@ -71,7 +77,7 @@ export function keyedSumTopology(options: KeyedSumOptions): Topology {
           topic: options.topic,
           groupId: `${options.topology}-records`,
           deadLetterTopic: options.deadLetterTopic,
-          decode: (message) => {
+          output: kafkaOutput(RECORDS, (message) => {
             let json: unknown;
             try {
               json = JSON.parse(message.value?.toString('utf8') ?? '');
@@ -85,10 +91,10 @@ export function keyedSumTopology(options: KeyedSumOptions): Topology {
                 parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
               );
             return parsed.data;
-          },
+          }),
         }),
       ),
-    { parallelism: 1, outputs: { default: ['key', 'amount', 'poison'] } },
+    { parallelism: 1, outputs: [RECORDS] },
   );
 
   builder
@@ -96,12 +102,13 @@ export function keyedSumTopology(options: KeyedSumOptions): Topology {
       'parse',
       () => ({
         execute: (tuple, collector) => {
-          if (tuple.values.poison === true) throw new RetriableError('poison record always fails');
+          const record = RECORDS.of(tuple);
+          if (record.poison === true) throw new RetriableError('poison record always fails');
           if (failRate > 0 && Math.random() < failRate) throw new RetriableError('injected random failure');
-          collector.emit({ key: tuple.get<string>('key'), amount: tuple.get<number>('amount') });
+          collector.emit(AMOUNTS, { key: record.key, amount: record.amount });
         },
       }),
-      { parallelism: options.parseParallelism ?? 2, outputs: { default: ['key', 'amount'] } },
+      { parallelism: options.parseParallelism ?? 2, outputs: [AMOUNTS] },
     )
     .localOrShuffleGrouping('records');
 
@@ -157,7 +164,10 @@ class SumBolt implements Bolt {
     const argv: string[] = [];
     const now = Date.now();
     // The seen entry records the attempt and time of the write that counted (tests read them).
-    for (const t of batch) argv.push(idempotencyKey(t), t.get<string>('key'), String(t.get<number>('amount')), `${t.origins[0]?.attempt ?? 0}:${now}`);
+    for (const t of batch) {
+      const { key, amount } = AMOUNTS.of(t);
+      argv.push(idempotencyKey(t), key, String(amount), `${t.origins[0]?.attempt ?? 0}:${now}`);
+    }
     try {
       await APPLY_SCRIPT.run(this.redis as Redis, [this.keys.sums, this.keys.counts, this.keys.seen], argv);
     } catch (err) {

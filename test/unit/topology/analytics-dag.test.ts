@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteKeys } from '../../../pipeline/clients/delete-keys.js';
 import { loadConfig } from '../../../pipeline/config/config.js';
 import type { BlockData } from '../../../pipeline/contracts/block-event.js';
 import { names, RAW_FEEDS, type RawFeed } from '../../../pipeline/contracts/names.js';
 import type { PriceData } from '../../../pipeline/contracts/price-event.js';
 import type { TxData } from '../../../pipeline/contracts/transaction-event.js';
-import { createLogger, SchemaError, systemClock, TupleFailedError } from '../../../pipeline/runtime/index.js';
+import { createLogger, KAFKA_RECORD_STREAM, type KafkaRecordValues, SchemaError, systemClock, TupleFailedError } from '../../../pipeline/runtime/index.js';
 import { FeederSpout, LocalCluster } from '../../../pipeline/runtime/testing/index.js';
 import type { BulkItem, BulkOutcome } from '../../../pipeline/topology/es/bulk-writer.js';
 import { PoolIdentifier } from '../../../pipeline/topology/domain/pool-identifier.js';
@@ -17,14 +15,16 @@ import { topologyNames } from '../../../pipeline/topology/topology-names.js';
 import { EventPublisher, type OutgoingRecord } from '../../../producers/event-publisher.js';
 import { ProducerMetrics } from '../../../producers/producer-metrics.js';
 import { replay } from '../../../producers/replay.js';
+import { type PrivateRedis, startPrivateRedis } from '../../support/private-redis.js';
 import { RECOUNT_INDICES, recount, recountMismatches } from '../../support/reorg-recount.js';
 
 /**
  * The real analytics DAG (`buildAnalyticsTopology`: validate, state and index bolts, the
  * aggregates outbox) in `LocalCluster`, with feeder spouts instead of Kafka, virtual time, the
- * state's Lua scripts on the real Redis (a fresh prefix; a second, in-memory implementation of
- * the scripts would test itself) and Elasticsearch replaced by a writer with its external-version
- * semantics. The recorded sample, published into memory by the producers' own replay code, gives
+ * state's Lua scripts on a private redis-server of this file (not the stack: a second, in-memory
+ * implementation of the scripts would test itself) and Elasticsearch replaced by a writer with its
+ * external-version semantics. LocalCluster serialises every transport batch and parses it with
+ * its stream's schema, as the task queues do. The recorded sample, published into memory by the producers' own replay code, gives
  * every document a recount from the events gives; the same records again change nothing.
  */
 
@@ -32,7 +32,6 @@ const DATA_DIR = 'data/sample';
 const namespace = `itlc${randomBytes(3).toString('hex')}`;
 const config = loadConfig({ ...process.env, NAMESPACE: namespace, POOLS_FILE: 'data/sample/pools/pools-v2.json' });
 const n = names(namespace);
-const redis = new Redis(config.redis.url);
 const log = createLogger({ name: 'local-cluster-test', level: 'silent' });
 const GARBAGE: Record<RawFeed, string> = { blocks: 'not json', transactions: '{"kind":"transaction","schema_version":1}', prices: '{}' };
 
@@ -89,9 +88,14 @@ async function recordedRecords(): Promise<Record<RawFeed, OutgoingRecord[]>> {
 }
 
 const es = new VersionedIndex();
-const feeders = { blocks: new FeederSpout(), transactions: new FeederSpout(), prices: new FeederSpout() } satisfies Record<RawFeed, FeederSpout>;
+const feeders = {
+  blocks: new FeederSpout(KAFKA_RECORD_STREAM),
+  transactions: new FeederSpout(KAFKA_RECORD_STREAM),
+  prices: new FeederSpout(KAFKA_RECORD_STREAM),
+} satisfies Record<RawFeed, FeederSpout<KafkaRecordValues>>;
 const cluster = new LocalCluster({ batchSize: config.runtime.batchSize });
-const state = new AnalyticsState(redis, topologyNames(n).statePrefix);
+let privateRedis: PrivateRedis;
+let state: AnalyticsState;
 let records: Record<RawFeed, OutgoingRecord[]>;
 
 /** Feeds every record (message ids `feed/round/offset`) and drives the cluster, ticks included, until every tree is done and the outbox is empty. */
@@ -113,14 +117,16 @@ async function feedAll(round: string, extra: Partial<Record<RawFeed, string>> = 
 
 beforeAll(async () => {
   records = await recordedRecords();
+  privateRedis = await startPrivateRedis();
+  const redis = privateRedis.redis;
+  state = new AnalyticsState(redis, topologyNames(n).statePrefix);
   await cluster.submit(buildAnalyticsTopology({ config, redis, log, writer: es, spouts: (feed) => feeders[feed] }));
   await feedAll('first', GARBAGE);
 }, 600_000);
 
 afterAll(async () => {
   await cluster.shutdown();
-  await deleteKeys(redis, [`${n.redisPrefix}*`]);
-  redis.disconnect();
+  await privateRedis.stop();
 });
 
 /** What the documents must say, recounted from the published events. */
@@ -136,7 +142,7 @@ function recountOfRecords() {
   );
 }
 
-describe('the analytics DAG in LocalCluster (real Redis state, recorded sample)', () => {
+describe('the analytics DAG in LocalCluster (state scripts on a private Redis, recorded sample)', () => {
   it('acks every record and fails only the garbage, as bad data', () => {
     for (const feed of RAW_FEEDS) {
       expect(feeders[feed].tracker.acked).toHaveLength(records[feed].length);
