@@ -41,7 +41,7 @@ export function renderBenchmarks(results: BenchResults): string {
     '',
     '```',
     'npm run stack -- up              # the stack must be up',
-    'npm run bench                    # full run (hours): writes bench/results.json and docs/BENCHMARKS.md',
+    'npm run bench                    # full run (about an hour on 2 cores): writes bench/results.json and docs/BENCHMARKS.md',
     'npm run bench -- --quick         # 1 run a figure, small sizes, no scaling: minutes on a quiet machine',
     'npm run bench -- --only kafka,redis --out .run/bench   # some sections, written elsewhere',
     '```',
