@@ -55,18 +55,6 @@ export class AckerTable implements AckerStore {
     }
   }
 
-  /** True while `root` is a tree of this table (not yet complete, failed or forgotten). */
-  has(root: string): boolean {
-    return this.trees.has(root);
-  }
-
-  /** Removes a tree without a report and returns it (to move it to another store). */
-  take(root: string): { owner: string; xor: string } | undefined {
-    const tree = this.trees.get(root);
-    this.trees.delete(root);
-    return tree;
-  }
-
   /** Trees not yet complete. */
   get size(): number {
     return this.trees.size;

@@ -9,7 +9,6 @@ import { BullmqTransport } from './bullmq-transport.js';
 import { systemClock, type Clock } from './clock.js';
 import { parseTransferKey, transferKey, type ExecutorEnv } from './executor-env.js';
 import { runtimeKeys } from './keys.js';
-import { LocalFirstAcker } from './local-first-acker.js';
 import { createLogger } from './logger.js';
 import { startMetricsServer } from './metrics-server.js';
 import { RuntimeMetrics } from './metrics.js';
@@ -84,7 +83,7 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
   const redis = connections.redis(`${topology.name}:${workerId}`);
   const connection = connections.bullmq(`${topology.name}:${workerId}:bull`);
   const transport = new BullmqTransport(connection, keys);
-  const acker = new LocalFirstAcker(new RedisAcker(redis, keys, Math.max(runtime.messageTimeoutMs * 2, 60_000)));
+  const acker = new RedisAcker(redis, keys, Math.max(runtime.messageTimeoutMs * 2, 60_000));
   const metrics = new RuntimeMetrics(topology.name, workerId);
   const registry = new WorkerRegistry(redis, keys, workerId, runtime.workerTtlMs);
   const owned = new Map<string, OwnedTask>();
@@ -100,20 +99,14 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
   /**
    * Operator chaining: a batch for a task this worker owns is executed in process, one batch after
    * another as its queue's consumer would (no Redis round trip, no serialisation); a task that
-   * moved away meanwhile gets the batch through its queue. Every tuple is still tracked by the
-   * acker, in this worker's memory while its tree stays here (`LocalFirstAcker`); the trees of a
-   * batch that leaves are moved to Redis first. A worker that dies with batches in memory loses
-   * nothing: its spouts die with them, nothing was committed, and the records replay. Memory stays
-   * bounded by max spout pending.
+   * moved away meanwhile gets the batch through its queue. Acking is unchanged (every tuple is
+   * still tracked by the acker), so a worker that dies with batches in memory loses nothing: their
+   * trees time out and replay. Memory stays bounded by max spout pending.
    */
-  const sendAway = async (key: string, tuples: WireTuple[]): Promise<void> => {
-    await acker.promote(rootsOf(tuples));
-    await transport.send(parseTransferKey(key), tuples);
-  };
   const send = (key: string, tuples: WireTuple[]): Promise<void> => {
     const local = owned.get(key);
-    if (!local) return sendAway(key, tuples);
-    const run = local.local.then(() => (owned.get(key) === local ? local.executor.executeBatch(tuples) : sendAway(key, tuples)));
+    if (!local) return transport.send(parseTransferKey(key), tuples);
+    const run = local.local.then(() => (owned.get(key) === local ? local.executor.executeBatch(tuples) : transport.send(parseTransferKey(key), tuples)));
     local.local = run.catch((err: unknown) => log.warn({ err, key, size: tuples.length }, 'local tuple batch failed; its trees will time out'));
     return local.local;
   };
@@ -315,11 +308,4 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
     pending: () => spouts.reduce((n, s) => n + s.pendingCount, 0),
     stop,
   };
-}
-
-/** The roots of the trees the tuples belong to. */
-function rootsOf(tuples: readonly WireTuple[]): Set<string> {
-  const roots = new Set<string>();
-  for (const t of tuples) for (const r of t.roots) roots.add(r);
-  return roots;
 }
