@@ -5,13 +5,14 @@ import { waitFor } from './helpers/wait-for.js';
 const TIMEOUT_MS = 8_000;
 const BACKOFF_MAX_MS = 1_000;
 const WORKER_TTL_MS = 3_000;
+const MAX_PENDING = 500;
 
 describe('sample topology, a worker killed with SIGKILL mid-stream', () => {
   const run = new SampleRun({
     MESSAGE_TIMEOUT_MS: String(TIMEOUT_MS),
     BACKOFF_MAX_MS: String(BACKOFF_MAX_MS),
     WORKER_TTL_MS: String(WORKER_TTL_MS),
-    MAX_SPOUT_PENDING: '500',
+    MAX_SPOUT_PENDING: String(MAX_PENDING),
   });
   const { records, sums } = sampleRecords(8000, 50);
 
@@ -29,8 +30,14 @@ describe('sample topology, a worker killed with SIGKILL mid-stream', () => {
     await waitFor('a quarter of the records counted', async () => countedRecords(await run.sink()) >= records.length / 4, 120_000);
     // Kill w2 only once it does work (it hosts bolt tasks and spout partitions after the group's rebalance).
     await waitFor('w2 emitting', async () => ((await run.metrics()).components.records?.byWorker.w2?.emitted ?? 0) > 0, 60_000);
+    // Make sure w2 holds tuples of w1's trees when it dies: stall the sum bolt until w1 is at max
+    // spout pending (its trees' tuples then sit in every sum task, w2's included), kill, resume.
+    // Without this, a fast w1 may have nothing in flight at the kill, and nothing to replay.
+    await run.stall(true);
+    await waitFor('w1 at max spout pending', async () => ((await run.metrics()).components.records?.byWorker.w1?.pending ?? 0) >= MAX_PENDING, 60_000);
     const killedAt = Date.now();
     await run.signal('w2', 'SIGKILL');
+    await run.stall(false);
 
     await run.expectSinkMatchesTopic({ records, sums }, { timeoutMs: 240_000 });
     const sink = await run.sink();
