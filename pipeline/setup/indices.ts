@@ -12,7 +12,8 @@ export interface IndexSetupResult {
 /**
  * Installs (or updates) the composable index templates of the namespace and creates the
  * indices, empty, where they are missing; an existing index gets the template's mappings (new
- * fields are added; a changed field type fails loudly). Safe to run again at any time.
+ * fields are added; a changed field type fails loudly) and refresh interval (Elasticsearch's
+ * default, search-idle, when the template sets none). Safe to run again at any time.
  */
 export async function setupIndices(client: Client, names: Names, settings: IndexSettings, options: { templatesDir?: string } = {}): Promise<IndexSetupResult> {
   const templates = namespacedTemplates(names, settings, options.templatesDir ?? TEMPLATES_DIR);
@@ -25,8 +26,9 @@ export async function setupIndices(client: Client, names: Names, settings: Index
   for (const key of INDEX_KEYS) {
     const index = names.indices[key];
     if (await client.indices.exists({ index })) {
-      const mappings = templates.get(key)?.template.mappings;
-      if (mappings !== undefined) await client.indices.putMapping({ index, ...mappings } as Parameters<Client['indices']['putMapping']>[0]);
+      const template = templates.get(key)?.template;
+      if (template?.mappings !== undefined) await client.indices.putMapping({ index, ...template.mappings } as Parameters<Client['indices']['putMapping']>[0]);
+      await client.indices.putSettings({ index, settings: { index: { refresh_interval: template?.settings?.index?.refresh_interval ?? null } } } as Parameters<Client['indices']['putSettings']>[0]);
       result.existing.push(index);
       continue;
     }

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@elastic/elasticsearch';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createElasticsearch } from '../../../pipeline/clients/elasticsearch.js';
+import { loadConfig } from '../../../pipeline/config/config.js';
+import { INDEX_KEYS, names } from '../../../pipeline/contracts/names.js';
+import { deleteIndices, setupIndices } from '../../../pipeline/setup/indices.js';
+
+const config = loadConfig();
+const n = names(`t-setup-${randomBytes(4).toString('hex')}`);
+let es: Client;
+
+beforeAll(() => {
+  es = createElasticsearch(config);
+});
+
+afterAll(async () => {
+  await deleteIndices(es, n);
+  await es.close();
+});
+
+async function refreshInterval(index: string): Promise<unknown> {
+  const settings = await es.indices.getSettings({ index, name: 'index.refresh_interval', flat_settings: true });
+  return settings[index]?.settings?.['index.refresh_interval'];
+}
+
+describe('setupIndices', () => {
+  it('creates every index of a namespace, then on a second run gives existing indices the template refresh interval (search-idle default)', async () => {
+    const first = await setupIndices(es, n, { shards: 1, replicas: 0 });
+    expect(first.created.sort()).toEqual(INDEX_KEYS.map((k) => n.indices[k]).sort());
+    const index = n.indices.transactions;
+    // An index created by an earlier release, whose template refreshed every second whether searched or not.
+    await es.indices.putSettings({ index, settings: { index: { refresh_interval: '1s' } } });
+    expect(await refreshInterval(index)).toBe('1s');
+
+    const second = await setupIndices(es, n, { shards: 1, replicas: 0 });
+    expect(second.created).toEqual([]);
+    expect(second.existing).toContain(index);
+    expect(await refreshInterval(index)).toBeUndefined();
+  });
+});
