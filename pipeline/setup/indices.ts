@@ -2,6 +2,8 @@ import type { Client } from '@elastic/elasticsearch';
 import { INDEX_KEYS, type Names } from '../contracts/names.js';
 import { namespacedTemplates, templateName, TEMPLATES_DIR, type IndexSettings } from './index-templates.js';
 
+type PutSettings = Parameters<Client['indices']['putSettings']>[0];
+
 /** What `setupIndices` did. */
 export interface IndexSetupResult {
   templates: string[];
@@ -28,7 +30,9 @@ export async function setupIndices(client: Client, names: Names, settings: Index
     if (await client.indices.exists({ index })) {
       const template = templates.get(key)?.template;
       if (template?.mappings !== undefined) await client.indices.putMapping({ index, ...template.mappings } as Parameters<Client['indices']['putMapping']>[0]);
-      await client.indices.putSettings({ index, settings: { index: { refresh_interval: template?.settings?.index?.refresh_interval ?? null } } } as Parameters<Client['indices']['putSettings']>[0]);
+      // null resets a setting to Elasticsearch's default (the client's types do not say so).
+      const refresh = template?.settings?.index?.refresh_interval ?? null;
+      await client.indices.putSettings({ index, settings: { index: { refresh_interval: refresh } } } as PutSettings);
       result.existing.push(index);
       continue;
     }
