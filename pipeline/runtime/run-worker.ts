@@ -71,8 +71,8 @@ const sleep = (clock: Clock, ms: number) => new Promise<void>((resolve) => clock
 
 /**
  * Starts a worker process: its spout tasks (`parallelism` per worker; Kafka spreads partitions)
- * and the bolt tasks it owns. Ownership of bolt tasks follows rendezvous hashing over the live
- * workers, and a task is consumed only under its Redis lease, so no task ever runs in two workers.
+ * and the bolt tasks it owns. Ownership of bolt tasks is spread evenly over the live
+ * workers (`taskOwners`), and a task is consumed only under its Redis lease, so no task ever runs in two workers.
  */
 export async function runWorker(topology: Topology, options: RunWorkerOptions): Promise<WorkerHandle> {
   const { runtime, connections } = options;

@@ -17,7 +17,7 @@ describe('sample topology, scaling from 2 to 3 workers mid-stream', () => {
   });
 
   it('e. all three workers execute tuples and the fields-grouped result is exact', { timeout: 330_000 }, async () => {
-    // Worker ids are free; pick a third one that rendezvous hashing gives a share of the bolt tasks.
+    // Worker ids are free; pick a third one that the task assignment gives a share of the bolt tasks.
     const tasks = boltTasks(
       keyedSumTopology({
         runtime: run.config.runtime,
