@@ -4,6 +4,7 @@ import type { Config } from '../pipeline/config/config.js';
 import { names } from '../pipeline/contracts/names.js';
 import { createElasticsearch } from '../pipeline/clients/elasticsearch.js';
 import { createKafka } from '../pipeline/clients/kafka.js';
+import { searchableCounts } from '../pipeline/setup/indices.js';
 import { namespaceTopics } from '../pipeline/setup/topics.js';
 import type { StackContext } from './context.js';
 import { allNodes, HOST } from './layout.js';
@@ -99,8 +100,12 @@ async function indexStatus(config: Config): Promise<IndexStatus[]> {
   const es = createElasticsearch(config, { maxRetries: 1, requestTimeoutMs: 5_000 });
   try {
     const rows = await es.cat.indices({ index: `${config.namespace}-*`, format: 'json', h: 'index,health,docs.count', expand_wildcards: 'all' });
+    const docs = await searchableCounts(
+      es,
+      rows.map((r) => r.index ?? ''),
+    );
     return rows
-      .map((r) => ({ index: r.index ?? '', health: r.health ?? '', docs: Number(r['docs.count'] ?? 0) }))
+      .map((r) => ({ index: r.index ?? '', health: r.health ?? '', docs: docs.get(r.index ?? '') ?? Number(r['docs.count'] ?? 0) }))
       .sort((a, b) => a.index.localeCompare(b.index));
   } finally {
     await es.close();

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Admin } from 'kafkajs';
 import { INDEX_KEYS, RAW_FEEDS, type Names, type RawFeed } from '../pipeline/contracts/names.js';
 import { topologyNames } from '../pipeline/topology/topology-names.js';
+import { searchableCounts } from '../pipeline/setup/indices.js';
 
 /**
  * What the operations page shows of the three clusters, read-only: per raw topic its partitions,
@@ -82,6 +83,10 @@ export async function elasticsearchStatus(es: Client, n: Names): Promise<Elastic
     allow_no_indices: true,
   } as never);
   const byName = new Map((rows as unknown as Record<string, string>[]).map((r) => [r.index, r]));
+  const docs = await searchableCounts(
+    es,
+    [...byName.keys()].filter((i): i is string => i !== undefined),
+  );
   return {
     cluster: health.cluster_name,
     status: health.status,
@@ -90,7 +95,7 @@ export async function elasticsearchStatus(es: Client, n: Names): Promise<Elastic
     unassignedShards: health.unassigned_shards,
     indices: names.map((index) => {
       const r = byName.get(index);
-      return { index, health: r?.health ?? 'missing', docs: Number(r?.['docs.count'] ?? 0), size: r?.['store.size'] ?? '-' };
+      return { index, health: r?.health ?? 'missing', docs: docs.get(index) ?? Number(r?.['docs.count'] ?? 0), size: r?.['store.size'] ?? '-' };
     }),
   };
 }

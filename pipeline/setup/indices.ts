@@ -57,6 +57,23 @@ export async function namespaceIndices(client: Client, names: Names): Promise<st
     .sort();
 }
 
+/**
+ * Documents per index as a search sees them (`_count`): the indices refresh only while they are
+ * searched (no `refresh_interval` in the templates), so `_cat/indices` shows an idle index's count
+ * as of its last refresh; a count makes it refresh first. An index whose count fails is left out.
+ */
+export async function searchableCounts(es: Client, indices: readonly string[]): Promise<Map<string, number>> {
+  const counts = await Promise.all(
+    indices.map((index) =>
+      es.count({ index }).then(
+        (r) => [index, r.count] as const,
+        () => null,
+      ),
+    ),
+  );
+  return new Map(counts.filter((c) => c !== null));
+}
+
 /** Deletes every index and index template of the namespace. */
 export async function deleteIndices(client: Client, names: Names): Promise<void> {
   const indices = await namespaceIndices(client, names);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createElasticsearch } from '../../../pipeline/clients/elasticsearch.js';
 import { loadConfig } from '../../../pipeline/config/config.js';
 import { INDEX_KEYS, names } from '../../../pipeline/contracts/names.js';
-import { deleteIndices, setupIndices } from '../../../pipeline/setup/indices.js';
+import { deleteIndices, searchableCounts, setupIndices } from '../../../pipeline/setup/indices.js';
 
 const config = loadConfig();
 const n = names(`t-setup-${randomBytes(4).toString('hex')}`);
@@ -24,7 +24,7 @@ async function refreshInterval(index: string): Promise<unknown> {
   return settings[index]?.settings?.['index.refresh_interval'];
 }
 
-describe('setupIndices', () => {
+describe('index setup', () => {
   it('creates every index of a namespace, then on a second run gives existing indices the template refresh interval (search-idle default)', async () => {
     const first = await setupIndices(es, n, { shards: 1, replicas: 0 });
     expect(first.created.sort()).toEqual(INDEX_KEYS.map((k) => n.indices[k]).sort());
@@ -37,5 +37,14 @@ describe('setupIndices', () => {
     expect(second.created).toEqual([]);
     expect(second.existing).toContain(index);
     expect(await refreshInterval(index)).toBeUndefined();
+  });
+
+  it('counts the documents of each index as a search sees them, leaving out an index that does not exist', async () => {
+    const index = n.indices.prices;
+    const operations = ['p1', 'p2', 'p3'].flatMap((id) => [{ index: { _index: index, _id: id } }, {}]);
+    const written = await es.bulk({ operations, refresh: 'wait_for' });
+    expect(written.errors).toBe(false);
+    const counts = await searchableCounts(es, [index, `${n.namespace}-missing`]);
+    expect(counts).toEqual(new Map([[index, 3]]));
   });
 });
