@@ -27,6 +27,10 @@ describe('RedisAcker (Lua)', () => {
     await acker.ack([{ root: 'aaaaaaaaaaaaaaaa', xor: c1 }]);
     await acker.ack([{ root: 'aaaaaaaaaaaaaaaa', xor: xorIds(s, xorIds(c1, c2)) }]);
     expect(await acker.takeCompletions('w1', 10)).toEqual([]);
+    // An update keeps the tree's lifetime (a bound on what a dead owner leaves behind).
+    const ttl = await redis.pttl(keys.tree('aaaaaaaaaaaaaaaa'));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
     await acker.ack([{ root: 'aaaaaaaaaaaaaaaa', xor: c2 }]);
     expect(await acker.takeCompletions('w1', 10)).toEqual([{ root: 'aaaaaaaaaaaaaaaa', ok: true }]);
     expect(await redis.exists(keys.tree('aaaaaaaaaaaaaaaa'))).toBe(0);
