@@ -99,20 +99,22 @@ local function rehome(txid, add, fallback)
   if v ~= cur then redis.call('HSET', p .. 'tx', txid, v) end
   return h, c, rev
 end
+-- A document row (see tx_doc) from what the caller already knows: home, counted, rev and the
+-- home's \`index|sats|outputs\` entry (read when not given).
+local function doc_row(txid, home, c, rev, entry)
+  local time = block_field(home, 'time')
+  local c01 = 0
+  if c then c01 = 1 end
+  return { home, block_field(home, 'height'), time, entry or redis.call('HGET', p .. 'block:' .. home .. ':txs', txid), c01, rev, price_at(ARGV[2], time) }
+end
 -- What a transaction document is rendered from: home, height, time, index|sats|outputs, counted, rev, price.
 local function tx_doc(txid, fallback)
   local cur = redis.call('HGET', p .. 'tx', txid)
-  local home, c, rev
   if cur then
     local r, flag, h = parse_tx(cur)
-    home, c, rev = h, flag == '1', r
-  else
-    home, c, rev = fallback, counted(fallback), '0'
+    return doc_row(txid, h, flag == '1', r)
   end
-  local height, time = block_field(home, 'height'), block_field(home, 'time')
-  local c01 = 0
-  if c then c01 = 1 end
-  return { home, height, time, redis.call('HGET', p .. 'block:' .. home .. ':txs', txid), c01, rev, price_at(ARGV[2], time) }
+  return doc_row(txid, fallback, counted(fallback), '0')
 end
 -- Sets a block's status; on a change touches its aggregates, re-homes its txids and returns true.
 local function set_status(hash, orphan)
@@ -138,9 +140,31 @@ end
  * hour, day, month, index, sats, outputs, coinbase (1/0). Counts each once in its block's part
  * of the hour (whatever the block's status: snapshots skip orphans) and adds the block to the
  * txid's blocks. Returns per transaction `{ new (1/0), document row (see tx_doc), touched aggregates }`.
+ * The hour's per-block count, sum and largest transaction are accumulated over the batch and
+ * written once per (hour, block) at the end: nothing in the script reads them in between, so the
+ * result is the one of one script per transaction (a sum is flushed before it could pass 2^53,
+ * where Lua's numbers stop being exact integers).
  */
 export const APPLY_TRANSACTIONS = `${PRELUDE}
 memo = {}
+local EXACT = 9007199254740992
+local parts = {}
+local order = {}
+-- The batch's pending part of block hash in hour key hkey: { n, sat, max or false, max changed }.
+local function part(hkey, hash)
+  local k = hkey .. '|' .. hash
+  local t = parts[k]
+  if not t then
+    t = { hkey = hkey, hash = hash, n = 0, sat = 0, max = redis.call('HGET', hkey, 'max:' .. hash) or false, dirty = false }
+    parts[k] = t
+    table.insert(order, t)
+  end
+  return t
+end
+local function flush_sum(t)
+  if t.sat > 0 then redis.call('HINCRBY', t.hkey, 'sat:' .. t.hash, string.format('%.0f', t.sat)) end
+  t.sat = 0
+end
 local function apply(txid, hash, height, time, hour, day, month, index, sats, outputs, coinbase)
   local bkey = p .. 'block:' .. hash
   local hkey = p .. 'hour:' .. hour
@@ -152,28 +176,41 @@ local function apply(txid, hash, height, time, hour, day, month, index, sats, ou
     redis.call('ZADD', p .. 'blocks:by-time', time, hash)
     changed = redis.call('SADD', hkey .. ':blocks', hash) == 1
   end
-  local new = redis.call('HSETNX', bkey .. ':txs', txid, index .. '|' .. sats .. '|' .. outputs)
+  local entry = index .. '|' .. sats .. '|' .. outputs
+  local new = redis.call('HSETNX', bkey .. ':txs', txid, entry)
   if new == 1 and coinbase == '0' then
-    redis.call('HINCRBY', hkey, 'n:' .. hash, 1)
-    redis.call('HINCRBY', hkey, 'sat:' .. hash, sats)
-    local cur = redis.call('HGET', hkey, 'max:' .. hash)
+    local t = part(hkey, hash)
+    local s = tonumber(sats)
+    t.n = t.n + 1
+    if t.sat + s >= EXACT then flush_sum(t) end
+    t.sat = t.sat + s
     local better = true
-    if cur then
-      local cs, ci = string.match(cur, '^(%d+)|(%d+)|')
-      local s, c = tonumber(sats), tonumber(cs)
+    if t.max then
+      local cs, ci = string.match(t.max, '^(%d+)|(%d+)|')
+      local c = tonumber(cs)
       better = s > c or (s == c and tonumber(index) < tonumber(ci))
     end
-    if better then redis.call('HSET', hkey, 'max:' .. hash, sats .. '|' .. index .. '|' .. txid) end
+    if better then
+      t.max = sats .. '|' .. index .. '|' .. txid
+      t.dirty = true
+    end
     changed = true
   end
   if changed then touch('hour|' .. hour) end
-  rehome(txid, hash, false)
-  return { new, tx_doc(txid, hash), touched }
+  local home, c, rev = rehome(txid, hash, false)
+  -- The entry just written is the home's when the txid is new in its only block.
+  if new ~= 1 or home ~= hash then entry = nil end
+  return { new, doc_row(txid, home, c, rev, entry), touched }
 end
 local out = {}
 for i = 3, #ARGV, 11 do
   touched = {}
   table.insert(out, apply(unpack(ARGV, i, i + 10)))
+end
+for _, t in ipairs(order) do
+  if t.n > 0 then redis.call('HINCRBY', t.hkey, 'n:' .. t.hash, t.n) end
+  flush_sum(t)
+  if t.dirty then redis.call('HSET', t.hkey, 'max:' .. t.hash, t.max) end
 end
 return out
 `;
