@@ -75,7 +75,11 @@ export function matchesFilter(stored: StoredLetter, filter: LetterFilter): boole
 /**
  * Reads the dead-letter topics of `filter.feeds` (default all) up to their current end and hands
  * each letter that passes the filter to `onLetter`, each record that is no dead letter to
- * `onUnreadable`. Memory stays bounded: nothing is kept here.
+ * `onUnreadable`. A raw record is dead-lettered again when it is read again before its offset was
+ * committed (a rebalance right after the letter was written: dead letters are at least once, like
+ * everything else): only the first letter of each raw record (topic, partition, offset of its
+ * origin) is handed on, so each bad record is listed, counted and redriven once. Memory: one short
+ * key per raw record read.
  */
 export async function forEachDeadLetter(
   kafka: Kafka,
@@ -86,14 +90,22 @@ export async function forEachDeadLetter(
   options: { log: Logger; deadlineMs: number },
 ): Promise<void> {
   const topics = (filter.feeds ?? RAW_FEEDS).map((f) => n.deadLetter[f]);
+  const seen = new Set<string>();
   await readTopicsToEnd(
     kafka,
     topics,
     (records) => {
       for (const record of records) {
         const decoded = decodeLetter(record);
-        if (!('letter' in decoded)) onUnreadable(decoded);
-        else if (matchesFilter(decoded, filter)) onLetter(decoded);
+        if (!('letter' in decoded)) {
+          onUnreadable(decoded);
+          continue;
+        }
+        const { origin } = decoded.letter;
+        const key = `${origin.topic}/${origin.partition}/${origin.offset}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (matchesFilter(decoded, filter)) onLetter(decoded);
       }
     },
     { ...options, groupPrefix: `${n.namespace}-ops-dlq-read` },
