@@ -147,8 +147,25 @@ export class BoltExecutor {
     for (const w of this.roomWaiters.splice(0)) w();
   }
 
+  /**
+   * Fails `tuples` at once when the task stopped before their turn came (it moved to another
+   * worker): an execution queued behind `stop()` runs after the bolt's cleanup, and a bolt that
+   * buffers (a bulk writer) would keep them for ever, so their trees would time out. Returns
+   * whether they were failed.
+   */
+  private refuseAfterStop(tuples: readonly RuntimeTuple[]): boolean {
+    if (!this.stopped) return false;
+    const inputs = tuples.filter((t) => t.roots.length > 0);
+    if (inputs.length === 0) return true; // a tick
+    const started = this.env.clock.monotonicMs();
+    for (const tuple of inputs) this.track(tuple, started);
+    this.failBatch(inputs, new RetriableError('bolt task stopped before executing its input (moved to another worker)'));
+    return true;
+  }
+
   private async executeOne(tuple: RuntimeTuple): Promise<void> {
     if ('perBatch' in this.bolt) return this.executeWhole(this.bolt.perBatch, [tuple]);
+    if (this.refuseAfterStop([tuple])) return;
     const started = this.env.clock.monotonicMs();
     this.track(tuple, started);
     try {
@@ -171,6 +188,7 @@ export class BoltExecutor {
    * Metrics stay per tuple: each input counts as executed, with the batch's time shared evenly.
    */
   private async executeWhole(bolt: BatchBolt, tuples: readonly RuntimeTuple[]): Promise<void> {
+    if (this.refuseAfterStop(tuples)) return;
     const started = this.env.clock.monotonicMs();
     for (const tuple of tuples) this.track(tuple, started);
     const collector: BatchOutputCollector = {
