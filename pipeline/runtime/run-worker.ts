@@ -177,6 +177,24 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
     log.info({ component, task, lost }, 'task released');
   }
 
+  /**
+   * Tasks being stopped, in the background: a stop waits for the task's current job and queued
+   * executions (seconds when its bolt waits on a sink), and the heartbeat must not wait for it.
+   * Until the stop completes the task keeps its lease (renewed by the heartbeat), so its next owner
+   * starts only once this worker no longer executes it. When the heartbeat itself waited for
+   * stops, a worker that stopped several tasks at once missed its own heartbeats and lease
+   * renewals: the other worker saw it dead and took every task while it still ran them, and jobs
+   * of both were failed as stalled (their trees timed out).
+   */
+  const stoppingTasks = new Map<string, Promise<void>>();
+  const beginStop = (key: string, lost: boolean): void => {
+    if (stoppingTasks.has(key)) return;
+    const done = stopTask(key, lost)
+      .catch((err: unknown) => log.warn({ err, ...parseTransferKey(key) }, 'task stop failed'))
+      .finally(() => stoppingTasks.delete(key));
+    stoppingTasks.set(key, done);
+  };
+
   let reconciling: Promise<void> = Promise.resolve();
   let draining = false;
   const reconcile = () => {
@@ -187,12 +205,17 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
         const desired = new Set(tasksOwnedBy(workerId, live, allTasks).map((t) => transferKey(t.component, t.task)));
         for (const key of [...owned.keys()]) {
           const { component, task } = parseTransferKey(key);
-          if (!desired.has(key) && !draining) await stopTask(key, false);
-          else if (!(await registry.renew(component, task))) await stopTask(key, true);
+          if (!desired.has(key) && !draining) beginStop(key, false);
+          else if (!(await registry.renew(component, task))) beginStop(key, true);
+        }
+        // A lost lease fails to renew here, which changes nothing: its stop is already under way.
+        for (const key of stoppingTasks.keys()) {
+          const { component, task } = parseTransferKey(key);
+          await registry.renew(component, task);
         }
         if (draining) return;
         for (const key of desired) {
-          if (owned.has(key)) continue;
+          if (owned.has(key) || stoppingTasks.has(key)) continue;
           const { component, task } = parseTransferKey(key);
           if (await registry.acquire(component, task)) await startTask(component, task);
         }
@@ -272,6 +295,7 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
       stopped = true;
       await Promise.allSettled(loops);
       await reconciling;
+      await Promise.all([...stoppingTasks.values()]);
       for (const key of [...owned.keys()]) await stopTask(key, false);
       await env.transfer.flush().catch(() => undefined);
       await env.acks.flush().catch(() => undefined);
