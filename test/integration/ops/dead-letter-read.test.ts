@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../../pipeline/clients/kafka.js';
 import { loadConfig } from '../../../pipeline/config/config.js';
 import { names } from '../../../pipeline/contracts/names.js';
-import { deadLetterRecord } from '../../../pipeline/runtime/dead-letter-record.js';
-import { SchemaError } from '../../../pipeline/runtime/index.js';
+import type { DeadLetter } from '../../../pipeline/runtime/index.js';
 import { deleteTopics, setupTopics } from '../../../pipeline/setup/index.js';
 import { forEachDeadLetter, type StoredLetter } from '../../../ops/dead-letters.js';
 
@@ -34,20 +33,19 @@ afterAll(async () => {
 });
 
 function letter(offset: string, nowMs: number): string {
-  return JSON.stringify(
-    deadLetterRecord({
-      topic: n.topics.blocks,
-      partition: 4,
-      offset,
-      key: Buffer.from('k'),
-      value: Buffer.from('{"not":"a block"}'),
-      reason: 'non-retriable error',
-      error: new SchemaError('block event', [{ path: 'hash', message: 'Required' }]),
-      component: 'validate-blocks',
-      attempts: 1,
-      nowMs,
-    }),
-  );
+  const dead: DeadLetter = {
+    kind: 'dead-letter',
+    schema_version: 1,
+    origin: { topic: n.topics.blocks, partition: 4, offset, key: 'k' },
+    value: '{"not":"a block"}',
+    value_encoding: 'utf8',
+    reason: 'non-retriable error',
+    error: { name: 'SchemaError', message: 'invalid block event: hash: Required', retriable: false },
+    component: 'validate-blocks',
+    attempts: 1,
+    time: new Date(nowMs).toISOString(),
+  };
+  return JSON.stringify(dead);
 }
 
 describe('dead-letter topics, read by the dlq command', () => {
