@@ -17,7 +17,11 @@ export function taskOwners(workers: readonly string[], tasks: readonly TaskAddre
   if (workers.length === 0) return owners;
   const live = [...new Set(workers)].sort();
   const byComponent = new Map<string, number[]>();
-  for (const t of tasks) byComponent.set(t.component, [...(byComponent.get(t.component) ?? []), t.task]);
+  for (const t of tasks) {
+    const ids = byComponent.get(t.component);
+    if (ids === undefined) byComponent.set(t.component, [t.task]);
+    else ids.push(t.task);
+  }
   for (const [component, ids] of byComponent) {
     const floor = Math.floor(ids.length / live.length);
     // How many workers may own one task more than `floor`.
