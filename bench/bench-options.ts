@@ -47,7 +47,7 @@ export interface BenchOptions {
 export const BITCOIN_TX_PER_SECOND = 5;
 
 /** The usage line of `npm run bench`. */
-export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--only SECTION,...] [--runs N] [--backlog N] [--fixed-seconds S] [--out DIR]
+export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--only SECTION,...] [--runs N] [--backlog N] [--fixed-seconds S] [--rates M,...] [--out DIR]
   sections: ${SECTIONS.join(', ')}`;
 
 const fixed = (multipliers: readonly number[]): FixedRate[] => multipliers.map((m) => ({ multiplier: m, rate: m * BITCOIN_TX_PER_SECOND }));
@@ -70,6 +70,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         runs: { type: 'string' },
         backlog: { type: 'string' },
         'fixed-seconds': { type: 'string' },
+        rates: { type: 'string' },
         out: { type: 'string' },
       },
     }));
@@ -91,6 +92,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const runs = whole('runs', 1, 20) ?? (quick ? 1 : 3);
   const backlog = whole('backlog', 100, 10_000_000) ?? (quick ? 20_000 : 500_000);
   const fixedSeconds = whole('fixed-seconds', 5, 3_600) ?? (quick ? 20 : 60);
+  const multipliers = parseMultipliers(values.rates, problems) ?? (quick ? [1, 100] : [1, 10, 100, 1_000]);
 
   let sections: Section[] = quick ? SECTIONS.filter((s) => s !== 'scaling') : [...SECTIONS];
   if (typeof values.only === 'string') {
@@ -117,7 +119,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     redisTuples: quick ? 20_000 : 200_000,
     backlog,
     workers: 2,
-    fixedRates: quick ? fixed([1, 100]) : fixed([1, 10, 100, 1_000]),
+    fixedRates: fixed(multipliers),
     fixedSeconds,
     scalingBacklog: quick ? Math.min(backlog, 20_000) : 100_000,
     scaling: [
@@ -128,4 +130,16 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     ],
     outDir: typeof out === 'string' ? out : null,
   };
+}
+
+/** `--rates 1,1000`: the multiples of Bitcoin's real rate that the fixed-rate section runs. */
+function parseMultipliers(raw: string | boolean | undefined, problems: string[]): number[] | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const parts = raw.split(',').map((s) => s.trim());
+  const multipliers = parts.map(Number);
+  if (parts.some((s) => s === '') || multipliers.some((m) => !Number.isInteger(m) || m < 1 || m > 100_000)) {
+    problems.push(`--rates must be whole multiples of ${BITCOIN_TX_PER_SECOND} tx/s from 1 to 100000, separated by commas, got "${raw}"`);
+    return undefined;
+  }
+  return multipliers;
 }

@@ -44,6 +44,7 @@ export function renderBenchmarks(results: BenchResults): string {
     'npm run bench                    # full run (about an hour on 2 cores): writes bench/results.json and docs/BENCHMARKS.md',
     'npm run bench -- --quick         # 1 run a figure, small sizes, no scaling: minutes on a quiet machine',
     'npm run bench -- --only kafka,redis --out .run/bench   # some sections, written elsewhere',
+    'npm run bench -- --only fixed-rate --rates 1000 --fixed-seconds 300 --runs 1 --out .run/bench   # x1000 alone, for 5 minutes',
     '```',
     '',
     'Sections: `kafka`, `elasticsearch`, `redis` (the parts), `max-rate`, `rebuild`, `fixed-rate`, `scaling`. `npm test` runs the quick suite as a smoke step (it fails only when a run does not complete, never on a speed). The quick run is meant to take under 10 minutes; most of it is the 20,000-record backlog drained twice (max rate, rebuild), so its wall time is about 40,000 / the max rate, plus a few minutes.',

@@ -35,6 +35,11 @@ describe('parseBenchOptions', () => {
     });
   });
 
+  it('--rates picks the multiples of the fixed-rate runs, in the order given', () => {
+    expect(parseBenchOptions(['--rates', '1000']).fixedRates).toEqual([{ multiplier: 1_000, rate: 5_000 }]);
+    expect(parseBenchOptions(['--quick', '--rates', '10, 2']).fixedRates.map((f) => f.rate)).toEqual([50, 10]);
+  });
+
   it('lists every problem at once', () => {
     let caught: unknown;
     try {
@@ -49,7 +54,7 @@ describe('parseBenchOptions', () => {
     expect(message).toContain('unknown section(s) speed');
   });
 
-  it.each([[['--fast']], [['--quick', 'extra']], [['--only', '']], [['--fixed-seconds', '1']], [['--out', '']]])('refuses %j', (argv) => {
+  it.each([[['--fast']], [['--quick', 'extra']], [['--only', '']], [['--fixed-seconds', '1']], [['--rates', '0']], [['--rates', '1,,10']], [['--rates', 'x10']], [['--out', '']]])('refuses %j', (argv) => {
     expect(() => parseBenchOptions(argv)).toThrow(UsageError);
   });
 });
