@@ -113,12 +113,12 @@ export class BoltExecutor {
       const bolt = this.bolt.perBatch;
       const batch = tuples.map((w) => new RuntimeTuple(w));
       if (batch.length === 0) return;
-      await this.waitForRoom();
+      if (!this.hasRoom()) await this.waitForRoom();
       await this.serial(() => this.executeWhole(bolt, batch));
       return;
     }
     for (const wire of tuples) {
-      await this.waitForRoom();
+      if (!this.hasRoom()) await this.waitForRoom();
       await this.serial(() => this.executeOne(new RuntimeTuple(wire)));
     }
   }
@@ -229,15 +229,17 @@ export class BoltExecutor {
         });
       anchorStates.push(state);
     }
-    const roots = [...new Set(anchorStates.flatMap((s) => s.tuple.roots))];
-    const origins = dedupeOrigins(anchorStates.flatMap((s) => s.tuple.origins));
+    // One anchor (a basic or batch bolt's input) already has distinct roots and origins.
+    const only = anchorStates.length === 1 ? anchorStates[0] : undefined;
+    const roots = only ? only.tuple.roots : [...new Set(anchorStates.flatMap((s) => s.tuple.roots))];
+    const origins = only ? only.tuple.origins : dedupeOrigins(anchorStates.flatMap((s) => s.tuple.origins));
     const targets = this.env.router.route(this.definition.id, stream, values);
     this.metrics.count('emitted', 1, stream);
     for (const target of targets) {
       const id = newTupleId();
       for (const root of roots) {
         // Each child counts once per root: on the first anchor of that root.
-        const owner = anchorStates.find((s) => s.xor.has(root)) as InFlight;
+        const owner = only ?? (anchorStates.find((s) => s.xor.has(root)) as InFlight);
         owner.xor.set(root, xorIds(owner.xor.get(root) as string, id));
       }
       this.env.transfer.add(transferKey(target.component, target.task), { id, stream, src: this.definition.id, srcTask: this.task, values, origins, roots });
@@ -305,8 +307,12 @@ export class BoltExecutor {
     return run;
   }
 
+  private hasRoom(): boolean {
+    return this.inFlight.size < this.definition.maxInFlight || this.stopped;
+  }
+
   private waitForRoom(): Promise<void> {
-    if (this.inFlight.size < this.definition.maxInFlight || this.stopped) return Promise.resolve();
+    if (this.hasRoom()) return Promise.resolve();
     return new Promise<void>((resolve) => this.roomWaiters.push(resolve)).then(() => this.waitForRoom());
   }
 

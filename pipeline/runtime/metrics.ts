@@ -63,7 +63,8 @@ interface TaskState {
   /** The same counts per stream (`''`: counts that belong to no stream). */
   byStream: Map<string, Record<CounterName, number>>;
   latencies: Record<LatencyName, LatencyWindow>;
-  pending: number;
+  /** Spout trees in flight; null for a task that never reported any (a bolt). */
+  pending: number | null;
   paused: boolean;
   lag: Map<string, number>;
   /** Busy ms per 100 ms slot of the capacity window (a ring), and the slot number each holds. */
@@ -79,7 +80,6 @@ interface TaskState {
 export class RuntimeMetrics {
   readonly registry = new Registry();
   private readonly tasks = new Map<string, TaskState>();
-  private readonly pendingGauge: Gauge<string>;
   private readonly lagGauge: Gauge<string>;
   private readonly pausedGauge: Gauge<string>;
 
@@ -125,11 +125,17 @@ export class RuntimeMetrics {
         },
       });
     }
-    this.pendingGauge = new Gauge({
+    // Registered in the registry, which reads it through `collect`: a spout sets it twice per tree.
+    new Gauge({
       name: 'storm_pending',
       help: 'spout tuples in flight',
       labelNames: ['topology', 'component', 'task'],
       registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const state of self.tasks.values())
+          if (state.pending !== null) this.set({ topology: self.topology, component: state.component, task: state.task }, state.pending);
+      },
     });
     // Registered in the registry, which reads it through `collect`.
     new Gauge({
@@ -166,7 +172,7 @@ export class RuntimeMetrics {
         counters: zeroCounts(),
         byStream: new Map(),
         latencies: Object.fromEntries(LATENCIES.map((n) => [n, new LatencyWindow({ now: this.now })])) as Record<LatencyName, LatencyWindow>,
-        pending: 0,
+        pending: null,
         paused: false,
         lag: new Map(),
         busyMs: new Float64Array(CAPACITY_SLOTS),
@@ -199,7 +205,6 @@ export class RuntimeMetrics {
       },
       setPending: (n) => {
         s.pending = n;
-        this.pendingGauge.set(labels, n);
       },
       setPaused: (paused) => {
         s.paused = paused;
@@ -220,7 +225,7 @@ export class RuntimeMetrics {
       (components[state.component] ??= {})[state.task] = {
         ...state.counters,
         capacity: this.capacity(state),
-        pending: state.pending,
+        pending: state.pending ?? 0,
         paused: state.paused,
         executeLatency: latency(state.latencies.executeLatency),
         processLatency: latency(state.latencies.processLatency),

@@ -98,19 +98,26 @@ export class SpoutExecutor {
 
   /** Applies completions reported by the acker (unknown roots are ignored). */
   async complete(completions: readonly Completion[]): Promise<void> {
+    const done: { tree: PendingTree; completion: Completion }[] = [];
+    const now = this.env.clock.monotonicMs();
     for (const c of completions) {
       const tree = this.pending.get(c.root);
       if (!tree) continue;
       this.forgetTree(c.root, tree);
+      done.push({ tree, completion: c });
       if (c.ok) {
         this.metrics.count('acked');
-        this.metrics.latency('completeLatency', this.env.clock.monotonicMs() - tree.startedAt);
-        await this.serial(async () => this.spout.ack(tree.messageId));
-      } else {
-        this.metrics.count('failed');
-        await this.serial(async () => this.spout.fail(tree.messageId, new TupleFailedError(c.failure)));
-      }
+        this.metrics.latency('completeLatency', now - tree.startedAt);
+      } else this.metrics.count('failed');
     }
+    if (done.length === 0) return;
+    // One turn of the spout for the whole batch, in completion order.
+    await this.serial(async () => {
+      for (const { tree, completion: c } of done) {
+        const settled = c.ok ? this.spout.ack(tree.messageId) : this.spout.fail(tree.messageId, new TupleFailedError(c.failure));
+        if (settled instanceof Promise) await settled;
+      }
+    });
   }
 
   /** Fails trees older than the message timeout. */

@@ -12,7 +12,8 @@ export const WireTupleSchema = z.object({
   /** Root ids of the tuple trees this tuple belongs to (empty: untracked). */
   roots: z.array(z.string()),
 });
-export type WireTuple = z.infer<typeof WireTupleSchema>;
+/** Its roots and origins are shared, never changed: a child carries its one anchor's arrays. */
+export type WireTuple = Omit<z.infer<typeof WireTupleSchema>, 'origins' | 'roots'> & { readonly origins: readonly Origin[]; readonly roots: readonly string[] };
 
 /** Data of one transport job. */
 export const TupleBatchSchema = z.object({ tuples: z.array(WireTupleSchema) });

@@ -71,6 +71,19 @@ describe('RuntimeMetrics', () => {
     expect(await metrics.registry.metrics()).toContain('storm_acked_total{topology="topo",component="split",task="0",stream=""} 5');
   });
 
+  it("reports a spout's pending trees as of the scrape, and no pending gauge for a bolt", async () => {
+    const metrics = new RuntimeMetrics('topo', 'w1');
+    const spout = metrics.task('words-spout', 0);
+    metrics.task('split', 0).count('acked', 1);
+    spout.setPending(7);
+    spout.setPending(3);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('storm_pending{topology="topo",component="words-spout",task="0"} 3');
+    expect(text).not.toContain('storm_pending{topology="topo",component="split"');
+    expect((await metrics.snapshot()).components['words-spout']?.['0']?.pending).toBe(3);
+    expect((await metrics.snapshot()).components.split?.['0']?.pending).toBe(0);
+  });
+
   it('reports capacity as the share of the last 10 s spent executing', async () => {
     const clock = manualClock();
     const metrics = new RuntimeMetrics('topo', 'w1', clock.now);
