@@ -6,6 +6,14 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WORKER_SCRIPT = join(ROOT, 'cli', 'worker.ts');
 
+/**
+ * Node's arguments for a topology worker, wherever it is started (here, the e2e harness, and
+ * pm2's `interpreter_args` in ecosystem.config.cjs, which a unit test keeps equal). A young
+ * generation of 8 MiB semi-spaces instead of Node's 16: measured on a 200,000-transaction drain,
+ * a worker's peak RSS 294-295 -> 268 MB, its CPU +2% (more, smaller scavenges).
+ */
+export const WORKER_NODE_ARGS = ['--max-semi-space-size=8', '--import', 'tsx'] as const;
+
 /** Options of `WorkerProcesses`. */
 export interface WorkerProcessesOptions {
   /** Environment of every worker (NAMESPACE, endpoints, POOLS_FILE, ...). */
@@ -56,7 +64,7 @@ export class WorkerProcesses {
 
   private spawnWorker(index: number): void {
     const out = createWriteStream(join(this.options.logDir, `worker-${index}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], { cwd: ROOT, env: this.options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...WORKER_NODE_ARGS, WORKER_SCRIPT], { cwd: ROOT, env: this.options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     this.children[index] = child;
