@@ -18,8 +18,7 @@ import { KafkaRecordSink } from '../../producers/kafka-record-sink.js';
 import { ProducerMetrics } from '../../producers/producer-metrics.js';
 import { replay, type ReplayStats } from '../../producers/replay.js';
 import { deleteKeys } from '../../pipeline/clients/delete-keys.js';
-import { WORKER_NODE_ARGS } from '../../ops/worker-processes.js';
-import { stopChild } from '../../ops/worker-processes.js';
+import { stopChild, WORKER_NODE_ARGS } from '../../ops/worker-processes.js';
 
 /** Options of `runPipelineOnData`. */
 export interface RunPipelineOptions {
