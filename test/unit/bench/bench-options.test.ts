@@ -54,7 +54,16 @@ describe('parseBenchOptions', () => {
     expect(message).toContain('unknown section(s) speed');
   });
 
-  it.each([[['--fast']], [['--quick', 'extra']], [['--only', '']], [['--fixed-seconds', '1']], [['--rates', '0']], [['--rates', '1,,10']], [['--rates', 'x10']], [['--out', '']]])('refuses %j', (argv) => {
+  it.each([
+    [['--fast']],
+    [['--quick', 'extra']],
+    [['--only', '']],
+    [['--fixed-seconds', '1']],
+    [['--rates', '0']],
+    [['--rates', '1,,10']],
+    [['--rates', 'x10']],
+    [['--out', '']],
+  ])('refuses %j', (argv) => {
     expect(() => parseBenchOptions(argv)).toThrow(UsageError);
   });
 });
