@@ -70,6 +70,9 @@ export const EnvSchema = z.object({
   ),
   BACKOFF_BASE_MS: int(200, 1, 600_000).describe('first replay delay; doubles per attempt, with jitter'),
   BACKOFF_MAX_MS: int(30_000, 1, 3_600_000).describe('largest replay delay'),
+  TREE_BATCH_SIZE: int(100, 1, 10_000).describe(
+    'records a spout emits at once that share one tuple tree (one acker entry per batch; a record that replays gets a tree of its own; 1: a tree per record)',
+  ),
   TRANSPORT_BATCH_SIZE: int(100, 1, 10_000).describe('tuples per BullMQ job'),
   TRANSPORT_LINGER_MS: int(5, 0, 10_000).describe('how long a partial batch waits before it is sent'),
   WORKER_HEARTBEAT_MS: int(1_000, 50, 60_000).describe('how often a worker renews its liveness'),
@@ -251,6 +254,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     runtime: runtimeOptions({
       messageTimeoutMs: env.MESSAGE_TIMEOUT_MS,
       maxSpoutPending: env.MAX_SPOUT_PENDING,
+      treeBatchSize: env.TREE_BATCH_SIZE,
       maxAttempts: env.MAX_ATTEMPTS === 0 ? null : env.MAX_ATTEMPTS,
       backoffBaseMs: env.BACKOFF_BASE_MS,
       backoffMaxMs: env.BACKOFF_MAX_MS,

@@ -284,7 +284,13 @@ export class BoltExecutor {
       for (const root of state.xor.keys()) roots.add(root);
     }
     this.metrics.count('failed', states.length);
-    const info = failureInfo(this.definition.id, this.task, err);
+    // A bad input names its spout messages, so that the owner of a batch tree dead-letters only them.
+    const info = failureInfo(
+      this.definition.id,
+      this.task,
+      err,
+      isRetriable(err) ? undefined : [...new Set(states.flatMap((s) => s.tuple.origins.map((o) => o.messageId)))],
+    );
     // Through the ack batcher's ordering is not needed: a failed tree is dropped whatever its XOR.
     void this.env.acker.fail([...roots], info).catch((e: unknown) => this.log.error({ err: e }, 'acker fail call failed; the tree will time out'));
     this.wakeRoom();

@@ -22,6 +22,8 @@ export interface ExecutorEnv {
   metrics: RuntimeMetrics;
   messageTimeoutMs: number;
   maxSpoutPending: number;
+  /** First deliveries of one `nextTuple` call that share one tuple tree (1: a tree per message). */
+  treeBatchSize: number;
 }
 
 /** Batcher key of a target task. */

@@ -22,7 +22,7 @@ export type {
 } from './types.js';
 export { PipelineError, RetriableError, NonRetriableError, SchemaError, ConfigError, InvariantError } from './errors.js';
 export type { Problem } from './errors.js';
-export { TupleFailedError, TupleTimeoutError, isRetriable } from './tuple-failure.js';
+export { TreeAbortedError, TupleFailedError, TupleTimeoutError, isRetriable } from './tuple-failure.js';
 export type { FailureInfo } from './tuple-failure.js';
 export { systemClock } from './clock.js';
 export type { Clock } from './clock.js';

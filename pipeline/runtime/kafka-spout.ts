@@ -8,7 +8,7 @@ import { KAFKA_SPOUT_SESSION_TIMEOUT_MS, type KafkaSpoutOptions } from './kafka-
 import type { TaskMetrics } from './metrics.js';
 import { OffsetManager } from './offset-manager.js';
 import { decideOnFailure } from './replay-decision.js';
-import { isRetriable } from './tuple-failure.js';
+import { isRetriable, TreeAbortedError } from './tuple-failure.js';
 import type { Spout, SpoutOutputCollector, TopologyContext, Values } from './types.js';
 
 interface Record_ {
@@ -159,12 +159,14 @@ export class KafkaSpout implements Spout {
   private retryLater(item: Ready, rec: Record_, delayMs: number, beforeQueue?: () => void): void {
     rec.queued = true;
     const generation = this.generation;
-    this.timer(delayMs, () => {
+    const queue = () => {
       if (generation !== this.generation || this.records.get(item.messageId) !== rec) return;
       beforeQueue?.();
       this.ready.push(item);
       this.wake?.();
-    });
+    };
+    if (delayMs === 0) queue();
+    else this.timer(delayMs, queue);
   }
 
   /**
@@ -200,7 +202,9 @@ export class KafkaSpout implements Spout {
       this.wake?.();
       return;
     }
-    this.log?.warn({ err: reason, messageId, attempt: rec.attempt, delayMs: decision.delayMs }, 'tuple failed; replaying');
+    // A batch's sibling of a bad record is not a failure of its own: the bolt logged the bad one.
+    const level = reason instanceof TreeAbortedError ? 'debug' : 'warn';
+    this.log?.[level]({ err: reason, messageId, attempt: rec.attempt, delayMs: decision.delayMs }, 'tuple failed; replaying');
     this.retryLater({ messageId }, rec, decision.delayMs, () => {
       rec.attempt = decision.nextAttempt;
       this.metrics?.count('replayed');

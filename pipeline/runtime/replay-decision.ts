@@ -1,5 +1,5 @@
 import { backoffDelayMs, type BackoffOptions } from './backoff.js';
-import { isRetriable } from './tuple-failure.js';
+import { isRetriable, TreeAbortedError } from './tuple-failure.js';
 
 /** What a spout does with a failed message. */
 export type ReplayDecision = { action: 'replay'; delayMs: number; nextAttempt: number } | { action: 'dead-letter'; reason: string };
@@ -9,6 +9,8 @@ export type ReplayDecision = { action: 'replay'; delayMs: number; nextAttempt: n
  * dead-letter at once when the error is not retriable, or when `attempt` reached `maxAttempts`.
  * With `maxAttempts` null (the default of the runtime, as Storm's Kafka spout retries forever) a
  * retriable failure always replays: it means the record is valid and a service is not there yet.
+ * A `TreeAbortedError` (another record of the batch tree was bad) replays at once and is never
+ * dead-lettered, cap or not: nothing says this record is bad.
  */
 export function decideOnFailure(options: {
   /** The attempt that failed (1 = first delivery). */
@@ -19,6 +21,8 @@ export function decideOnFailure(options: {
   backoff: BackoffOptions;
   random?: () => number;
 }): ReplayDecision {
+  // Another record of its batch tree failed: this one replays at once and is not counted against the cap.
+  if (options.error instanceof TreeAbortedError) return { action: 'replay', delayMs: 0, nextAttempt: options.attempt + 1 };
   if (!isRetriable(options.error)) return { action: 'dead-letter', reason: 'non-retriable error' };
   if (options.maxAttempts !== null && options.attempt >= options.maxAttempts) return { action: 'dead-letter', reason: `failed ${options.attempt} attempts` };
   return { action: 'replay', delayMs: backoffDelayMs(options.attempt, options.backoff, options.random), nextAttempt: options.attempt + 1 };

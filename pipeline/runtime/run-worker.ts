@@ -139,6 +139,7 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
     metrics,
     messageTimeoutMs: runtime.messageTimeoutMs,
     maxSpoutPending: runtime.maxSpoutPending,
+    treeBatchSize: runtime.treeBatchSize,
   };
 
   const server = await startMetricsServer(metrics, runtime.metricsPort, log);

@@ -15,6 +15,12 @@ export const RuntimeOptionsSchema = z
     /** Un-acked tuples per spout task before fetching pauses (default 1 500). */
     maxSpoutPending: int(1, 1_000_000).default(1_500),
     /**
+     * Messages a spout emits in one `nextTuple` call that share one tuple tree (Trident's unit of
+     * tracking: one acker record, update and report per batch); replays always get a tree of their
+     * own. 1: one tree per message, as in Storm (default 100).
+     */
+    treeBatchSize: int(1, 10_000).default(100),
+    /**
      * Attempts before a record whose failures are all retriable is dead-lettered; null (default):
      * never, it replays with backoff until it succeeds (a retriable failure is a service that is not
      * there, never bad input; Storm's Kafka spout also retries for ever by default).

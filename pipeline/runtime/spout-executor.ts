@@ -4,34 +4,53 @@ import { InvariantError } from './errors.js';
 import { transferKey, type ExecutorEnv } from './executor-env.js';
 import type { TaskMetrics } from './metrics.js';
 import type { SpoutDefinition } from './topology-definition.js';
-import { TupleFailedError, TupleTimeoutError } from './tuple-failure.js';
+import { TreeAbortedError, TupleFailedError, TupleTimeoutError, type FailureInfo } from './tuple-failure.js';
 import { newTupleId, xorIds } from './tuple-id.js';
 import type { Spout, Stream, Values } from './types.js';
 import type { WireTuple } from './wire-tuple.js';
 
 interface PendingTree {
-  messageId: string;
-  startedAt: number;
+  /** The spout messages the tree tracks: one, or a batch of first deliveries. */
+  readonly messageIds: string[];
+  readonly startedAt: number;
+  /** XOR of the ids of the tree's spout tuples (undefined while none has a target). */
+  xor: string | undefined;
 }
 
 /**
- * Runs one spout task. `step()` calls `nextTuple` when fewer than max-pending trees are in flight,
- * registers the new trees with the acker and only then sends their tuples. Completions from the
- * acker become `spout.ack`/`spout.fail`; a tree older than the message timeout (monotonic clock)
- * is forgotten in the acker, so late acks are ignored, and failed with a `TupleTimeoutError`.
- * Spout methods are called one at a time.
+ * Runs one spout task. `step()` calls `nextTuple` when fewer than max-pending messages are in
+ * flight, registers the new trees with the acker and only then sends their tuples. Completions
+ * from the acker become `spout.ack`/`spout.fail`; a tree older than the message timeout
+ * (monotonic clock) is forgotten in the acker, so late acks are ignored, and failed with a
+ * `TupleTimeoutError`. Spout methods are called one at a time.
+ *
+ * **Batch tracking** (Trident's unit of tracking, with Storm's spout API): the first deliveries a
+ * spout emits in one `nextTuple` call share one tree, up to `treeBatchSize` messages, so the
+ * acker registers, updates and reports one tree per batch instead of one per message. The tree
+ * completes when every tuple of every message in it was acked; then each message is acked. When
+ * it fails, every message is failed: with the failure itself for a retriable one (a service is
+ * missing, so all of them replay) or for the messages the failing tuple descends from, and with
+ * a `TreeAbortedError` (replayed at once, never dead-lettered) for the others, so one bad record
+ * is still dead-lettered alone. Replays (attempt > 1) always get a tree of their own, so a valid
+ * record never shares a tree with the record that failed it twice.
  */
 export class SpoutExecutor {
   private readonly spout: Spout;
   private readonly pending = new Map<string, PendingTree>();
   private readonly byMessage = new Map<string, string>();
-  private readonly inits: AckerInit[] = [];
+  private readonly inits: { root: string; tree: PendingTree }[] = [];
   private readonly outgoing: { key: string; tuple: WireTuple }[] = [];
   private readonly immediate: Completion[] = [];
   private readonly abandoned: string[] = [];
   private readonly metrics: TaskMetrics;
   private readonly log: Logger;
   private readonly maxPending: number;
+  private readonly treeBatchSize: number;
+  /** The batch tree that first deliveries of the current `nextTuple` call join. */
+  private open_: { root: string; tree: PendingTree } | undefined;
+  private pendingMessages = 0;
+  /** Spout tuples emitted so far (the progress `step` reports). */
+  private emits = 0;
   private chain: Promise<void> = Promise.resolve();
   private opened = false;
 
@@ -45,6 +64,7 @@ export class SpoutExecutor {
     this.log = env.log.child({ component: definition.id, task });
     this.metrics = env.metrics.task(definition.id, task);
     this.maxPending = definition.maxPending ?? env.maxSpoutPending;
+    this.treeBatchSize = env.treeBatchSize;
     this.spout = definition.factory();
   }
 
@@ -71,9 +91,9 @@ export class SpoutExecutor {
     this.opened = true;
   }
 
-  /** Trees in flight. */
+  /** Messages in flight. */
   get pendingCount(): number {
-    return this.pending.size;
+    return this.pendingMessages;
   }
 
   /** Whether this executor owns the tree `root`. */
@@ -84,12 +104,16 @@ export class SpoutExecutor {
   /** One round: time out old trees, then ask the spout for tuples if below max pending. Returns tuples emitted. */
   async step(): Promise<number> {
     await this.checkTimeouts();
-    if (this.pending.size >= this.maxPending) return 0;
+    if (this.pendingMessages >= this.maxPending) return 0;
     let emitted = 0;
     await this.serial(async () => {
-      const before = this.outgoing.length + this.immediate.length;
-      await this.spout.nextTuple();
-      emitted = this.outgoing.length + this.immediate.length - before;
+      const before = this.emits;
+      try {
+        await this.spout.nextTuple();
+      } finally {
+        this.closeBatch();
+      }
+      emitted = this.emits - before;
     });
     await this.flush();
     if (this.immediate.length > 0) await this.complete(this.immediate.splice(0));
@@ -105,17 +129,20 @@ export class SpoutExecutor {
       if (!tree) continue;
       this.forgetTree(c.root, tree);
       done.push({ tree, completion: c });
+      const n = tree.messageIds.length;
       if (c.ok) {
-        this.metrics.count('acked');
-        this.metrics.latency('completeLatency', now - tree.startedAt);
-      } else this.metrics.count('failed');
+        this.metrics.count('acked', n);
+        for (let i = 0; i < n; i += 1) this.metrics.latency('completeLatency', now - tree.startedAt);
+      } else this.metrics.count('failed', n);
     }
     if (done.length === 0) return;
     // One turn of the spout for the whole batch, in completion order.
     await this.serial(async () => {
       for (const { tree, completion: c } of done) {
-        const settled = c.ok ? this.spout.ack(tree.messageId) : this.spout.fail(tree.messageId, new TupleFailedError(c.failure));
-        if (settled instanceof Promise) await settled;
+        for (const messageId of tree.messageIds) {
+          const settled = c.ok ? this.spout.ack(messageId) : this.spout.fail(messageId, failureOf(messageId, tree, c.failure));
+          if (settled instanceof Promise) await settled;
+        }
       }
     });
   }
@@ -133,9 +160,14 @@ export class SpoutExecutor {
     for (const [root, tree] of expired) this.forgetTree(root, tree);
     await this.env.acker.forget(expired.map(([root]) => root));
     for (const [, tree] of expired) {
-      this.metrics.count('failed');
-      this.log.warn({ messageId: tree.messageId, timeoutMs: this.env.messageTimeoutMs }, 'tuple tree timed out');
-      await this.serial(async () => this.spout.fail(tree.messageId, new TupleTimeoutError(this.env.messageTimeoutMs)));
+      this.metrics.count('failed', tree.messageIds.length);
+      this.log.warn({ messageId: tree.messageIds[0], messages: tree.messageIds.length, timeoutMs: this.env.messageTimeoutMs }, 'tuple tree timed out');
+      await this.serial(async () => {
+        for (const messageId of tree.messageIds) {
+          const settled = this.spout.fail(messageId, new TupleTimeoutError(this.env.messageTimeoutMs));
+          if (settled instanceof Promise) await settled;
+        }
+      });
     }
   }
 
@@ -152,6 +184,7 @@ export class SpoutExecutor {
     const stream = output.id;
     const targets = this.env.router.route(this.definition.id, stream, values);
     this.metrics.count('emitted', 1, stream);
+    this.emits += 1;
     if (messageId === undefined) {
       for (const t of targets)
         this.outgoing.push({
@@ -163,38 +196,57 @@ export class SpoutExecutor {
     const previous = this.byMessage.get(messageId);
     if (previous !== undefined) {
       // Re-emitted while an older tree is pending (a Kafka rebalance restarts from the committed
-      // offset): the old tree is abandoned; its late completion finds no pending root.
+      // offset, and the spout dropped every in-flight message): the old tree is abandoned; its late
+      // completion finds no pending root.
+      if (previous === this.open_?.root) this.closeBatch();
       const tree = this.pending.get(previous);
       if (tree) this.forgetTree(previous, tree);
       this.abandoned.push(previous);
     }
-    const root = newTupleId();
-    const origins = [{ messageId, attempt }];
-    this.pending.set(root, { messageId, startedAt: this.env.clock.monotonicMs() });
+    const { root, tree } = this.treeFor(attempt);
+    tree.messageIds.push(messageId);
+    this.pendingMessages += 1;
     this.byMessage.set(messageId, root);
-    this.metrics.setPending(this.pending.size);
-    if (targets.length === 0) {
-      this.immediate.push({ root, ok: true });
-      return;
-    }
-    let xor: string | undefined;
+    this.metrics.setPending(this.pendingMessages);
+    const origins = [{ messageId, attempt }];
     for (const t of targets) {
       const id = newTupleId();
-      xor = xor === undefined ? id : xorIds(xor, id);
+      tree.xor = tree.xor === undefined ? id : xorIds(tree.xor, id);
       this.outgoing.push({
         key: transferKey(t.component, t.task),
         tuple: { id, stream, src: this.definition.id, srcTask: this.task, values, origins, roots: [root] },
       });
     }
-    this.inits.push({ root, owner: this.env.workerId, xor: xor as string });
+  }
+
+  /** The tree a message of `attempt` joins: the open batch (first deliveries), or a new one. */
+  private treeFor(attempt: number): { root: string; tree: PendingTree } {
+    if (attempt === 1 && this.treeBatchSize > 1 && this.open_ && this.open_.tree.messageIds.length < this.treeBatchSize) return this.open_;
+    const entry = { root: newTupleId(), tree: { messageIds: [], startedAt: this.env.clock.monotonicMs(), xor: undefined } };
+    this.pending.set(entry.root, entry.tree);
+    this.inits.push(entry);
+    if (attempt === 1 && this.treeBatchSize > 1) this.open_ = entry;
+    return entry;
+  }
+
+  private closeBatch(): void {
+    this.open_ = undefined;
   }
 
   /** Registers new trees, then sends their tuples (a tuple never travels before its tree exists). */
   private async flush(): Promise<void> {
+    this.closeBatch();
     if (this.abandoned.length > 0) await this.env.acker.forget(this.abandoned.splice(0)).catch(() => undefined);
-    if (this.inits.length > 0) {
+    const inits: AckerInit[] = [];
+    for (const { root, tree } of this.inits.splice(0)) {
+      if (this.pending.get(root) !== tree) continue; // abandoned before it was registered
+      // A tree none of whose tuples has a target is complete at once.
+      if (tree.xor === undefined) this.immediate.push({ root, ok: true });
+      else inits.push({ root, owner: this.env.workerId, xor: tree.xor });
+    }
+    if (inits.length > 0) {
       try {
-        await this.env.acker.init(this.inits.splice(0));
+        await this.env.acker.init(inits);
       } catch (err) {
         // Not sent, so never executed: the trees time out and the spout replays them.
         this.outgoing.length = 0;
@@ -211,8 +263,9 @@ export class SpoutExecutor {
 
   private forgetTree(root: string, tree: PendingTree): void {
     this.pending.delete(root);
-    this.byMessage.delete(tree.messageId);
-    this.metrics.setPending(this.pending.size);
+    for (const messageId of tree.messageIds) if (this.byMessage.get(messageId) === root) this.byMessage.delete(messageId);
+    this.pendingMessages -= tree.messageIds.length;
+    this.metrics.setPending(this.pendingMessages);
   }
 
   private serial<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -223,4 +276,14 @@ export class SpoutExecutor {
     );
     return run;
   }
+}
+
+/**
+ * What the spout is told about `messageId` of a failed tree: the failure, unless it is not
+ * retriable and did not come from this message (then the message only shared a batch tree with
+ * the bad one, and replays at once).
+ */
+function failureOf(messageId: string, tree: PendingTree, failure: FailureInfo): Error {
+  if (failure.retriable || tree.messageIds.length === 1 || failure.messageIds?.includes(messageId)) return new TupleFailedError(failure);
+  return new TreeAbortedError(failure);
 }

@@ -7,6 +7,11 @@ export interface FailureInfo {
   errorName: string;
   message: string;
   retriable: boolean;
+  /**
+   * The spout messages the failed tuples descend from, when the failure is not retriable: the
+   * owner of a batch tree dead-letters these and replays the others of the batch.
+   */
+  messageIds?: string[];
 }
 
 /** The reason a spout receives in `fail` when a bolt failed the tree; retriable unless the bolt's error was not. */
@@ -26,6 +31,21 @@ export class TupleFailedError extends PipelineError {
   }
 }
 
+/**
+ * The reason a spout receives in `fail` for a message whose batch tree failed because of another
+ * message (a non-retriable failure that does not descend from it): the message itself is not known
+ * to be bad, so it is replayed at once, in a tree of its own, and never dead-lettered for this.
+ */
+export class TreeAbortedError extends PipelineError {
+  /** The failure of the other message. */
+  readonly failure: FailureInfo;
+
+  constructor(failure: FailureInfo) {
+    super(`another record of its batch failed in ${failure.component}[${failure.task}]: ${failure.errorName}: ${failure.message}`, { retriable: true });
+    this.failure = failure;
+  }
+}
+
 /** The reason a spout receives in `fail` when a tree was not complete within the message timeout. */
 export class TupleTimeoutError extends PipelineError {
   readonly timeoutMs: number;
@@ -42,7 +62,10 @@ export function isRetriable(err: unknown): boolean {
 }
 
 /** Describes `err` for the acker (name, message, retriable flag). */
-export function failureInfo(component: string, task: number, err: unknown): FailureInfo {
+export function failureInfo(component: string, task: number, err: unknown, messageIds?: readonly string[]): FailureInfo {
   const e = err instanceof Error ? err : new Error(String(err));
-  return { component, task, errorName: e.name, message: e.message.slice(0, 2000), retriable: isRetriable(err) };
+  const retriable = isRetriable(err);
+  const info: FailureInfo = { component, task, errorName: e.name, message: e.message.slice(0, 2000), retriable };
+  if (!retriable && messageIds !== undefined) info.messageIds = [...messageIds];
+  return info;
 }

@@ -68,7 +68,9 @@ export class FeederSpout<T extends Values = Values> implements Spout {
       this.tracker.deadLettered.push({ messageId, reason: decision.reason, error: reason, attempts: m.attempt });
       return;
     }
-    (this.clock as Clock).setTimer(decision.delayMs, () => this.queue.push({ values: m.values, messageId, attempt: decision.nextAttempt }));
+    const requeue = () => this.queue.push({ values: m.values, messageId, attempt: decision.nextAttempt });
+    if (decision.delayMs === 0) requeue();
+    else (this.clock as Clock).setTimer(decision.delayMs, requeue);
   }
 
   async close(): Promise<void> {}

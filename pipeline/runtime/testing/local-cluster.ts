@@ -6,6 +6,7 @@ import { BoltExecutor } from '../bolt-executor.js';
 import { parseTransferKey, transferKey, type ExecutorEnv } from '../executor-env.js';
 import { RuntimeMetrics, type WorkerMetricsSnapshot } from '../metrics.js';
 import { Router } from '../router.js';
+import { runtimeOptions } from '../runtime-options.js';
 import { SpoutExecutor } from '../spout-executor.js';
 import type { Topology } from '../topology-definition.js';
 import type { WireTuple } from '../wire-tuple.js';
@@ -19,6 +20,8 @@ export interface LocalClusterOptions {
   messageTimeoutMs?: number;
   /** Default 1000. */
   maxSpoutPending?: number;
+  /** Messages of one `nextTuple` call that share a tree; default the runtime's (100). */
+  treeBatchSize?: number;
   /** Tuples per transport batch; default 10. */
   batchSize?: number;
   log?: Logger;
@@ -47,6 +50,7 @@ export class LocalCluster {
     this.options = {
       messageTimeoutMs: options.messageTimeoutMs ?? 30_000,
       maxSpoutPending: options.maxSpoutPending ?? 1000,
+      treeBatchSize: options.treeBatchSize ?? runtimeOptions().treeBatchSize,
       batchSize: options.batchSize ?? 10,
     };
   }
@@ -76,6 +80,7 @@ export class LocalCluster {
       metrics,
       messageTimeoutMs: this.options.messageTimeoutMs,
       maxSpoutPending: this.options.maxSpoutPending,
+      treeBatchSize: this.options.treeBatchSize,
     };
     this.env = env;
     for (const id of [...topology.boltOrder].reverse()) {

@@ -16,7 +16,9 @@ const NUMBERS = defineStream('numbers', z.object({ n: z.number().int() }));
  * spout -> double (a batch bolt: emits `n * 2` per input, anchored to it) -> hold (a rich bolt
  * that keeps its inputs until the test acks them). `behave` decides per call what the batch does.
  */
-async function batchTopology(options: { behave?: (call: number, tuples: readonly Tuple[]) => 'ok' | 'throw' | 'fail-odd'; tickIntervalMs?: number } = {}) {
+async function batchTopology(
+  options: { behave?: (call: number, tuples: readonly Tuple[]) => 'ok' | 'throw' | 'fail-odd'; tickIntervalMs?: number; treeBatchSize?: number } = {},
+) {
   const feeder = new FeederSpout(NUMBERS, { replay });
   const batches: { stream: string; ids: string[] }[][] = [];
   const held: Tuple[] = [];
@@ -48,7 +50,7 @@ async function batchTopology(options: { behave?: (call: number, tuples: readonly
       held.push(t);
     },
   })).shuffleGrouping('double');
-  const cluster = new LocalCluster({ batchSize: 4 });
+  const cluster = new LocalCluster({ batchSize: 4, ...(options.treeBatchSize ? { treeBatchSize: options.treeBatchSize } : {}) });
   await cluster.submit(b.build());
   const ackHeld = async () => {
     for (const t of held.splice(0)) hold?.ack(t);
@@ -63,7 +65,8 @@ const feed = (feeder: FeederSpout<{ n: number }>, count: number) => {
 
 describe('batch bolts', () => {
   it('receive a transport batch whole, and each input is tracked alone: acked on resolve, its tree complete once its own child is acked', async () => {
-    const { feeder, cluster, batches, held, ackHeld } = await batchTopology();
+    // One tree per record (the spout's batch trees are tested in batch-trees.test.ts): this is about the bolt.
+    const { feeder, cluster, batches, held, ackHeld } = await batchTopology({ treeBatchSize: 1 });
     feed(feeder, 8);
     await cluster.settle();
     expect(batches.map((batch) => batch.map((t) => t.ids[0]))).toEqual([
@@ -107,7 +110,7 @@ describe('batch bolts', () => {
   });
 
   it('fail one input alone with collector.fail: a non-retriable error dead-letters only that record, the rest of the batch is acked', async () => {
-    const { feeder, cluster, ackHeld } = await batchTopology({ behave: () => 'fail-odd' });
+    const { feeder, cluster, ackHeld } = await batchTopology({ behave: () => 'fail-odd', treeBatchSize: 1 });
     feed(feeder, 4);
     await cluster.settle();
     await ackHeld();

@@ -69,6 +69,7 @@ describe('bolt task stopped during a batch', () => {
       metrics: new RuntimeMetrics('stop', 'w1', () => clock.monotonicMs()),
       messageTimeoutMs: 30_000,
       maxSpoutPending: 100,
+      treeBatchSize: 1,
     };
     const bulk = topology.bolts.get('bulk');
     if (!bulk) throw new Error('no bolt');

@@ -302,7 +302,8 @@ describe('LocalCluster', () => {
       { outputs: [WORDS] },
     ).shuffleGrouping('s');
     b.setBasicBolt('reader', () => ({ execute: (t) => void seen.push(Number(WORDS.of(t).word)) })).shuffleGrouping('older');
-    const cluster = new LocalCluster();
+    // A tree per record, so each good record is read once (batch trees: batch-trees.test.ts).
+    const cluster = new LocalCluster({ treeBatchSize: 1 });
     await cluster.submit(b.build());
     for (const n of [1, 2, 3]) feeder.feed({ n }, `m${n}`);
     await cluster.settle();
