@@ -2,17 +2,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleWorker, WORKER_BUNDLE } from './worker-bundle.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const WORKER_SCRIPT = join(ROOT, 'cli', 'worker.ts');
 
 /**
  * Node's arguments for a topology worker, wherever it is started (here, the e2e harness, and
  * pm2's `interpreter_args` in ecosystem.config.cjs, which a unit test keeps equal). A young
  * generation of 8 MiB semi-spaces instead of Node's 16: measured on a 200,000-transaction drain,
- * a worker's peak RSS 294-295 -> 268 MB, its CPU +2% (more, smaller scavenges).
+ * a worker's peak RSS 294-295 -> 268 MB, its CPU +2% (more, smaller scavenges). The worker runs
+ * as bundled JavaScript (`bundleWorker`), not through `tsx`.
  */
-export const WORKER_NODE_ARGS = ['--max-semi-space-size=8', '--import', 'tsx'] as const;
+export const WORKER_NODE_ARGS = ['--max-semi-space-size=8'] as const;
 
 /** Options of `WorkerProcesses`. */
 export interface WorkerProcessesOptions {
@@ -28,7 +29,7 @@ export interface WorkerProcessesOptions {
 }
 
 /**
- * Topology workers (`cli/worker.ts`) as child processes of an operator command: started with the
+ * Topology workers (`cli/worker.ts`, bundled by `bundleWorker`) as child processes of an operator command: started with the
  * given environment, restarted when one crashes (a few times), stopped with SIGTERM (each drains
  * and commits) and SIGKILL after 30 s.
  */
@@ -37,12 +38,14 @@ export class WorkerProcesses {
   private restarts = 0;
   private stopping = false;
   private failed: Error | null = null;
+  private script = WORKER_BUNDLE;
 
   constructor(private readonly options: WorkerProcessesOptions) {}
 
   /** Starts `count` workers. */
   start(): void {
     mkdirSync(this.options.logDir, { recursive: true });
+    this.script = bundleWorker();
     for (let i = 0; i < this.options.count; i += 1) this.spawnWorker(i);
   }
 
@@ -64,7 +67,7 @@ export class WorkerProcesses {
 
   private spawnWorker(index: number): void {
     const out = createWriteStream(join(this.options.logDir, `worker-${index}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [...WORKER_NODE_ARGS, WORKER_SCRIPT], { cwd: ROOT, env: this.options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...WORKER_NODE_ARGS, this.script], { cwd: ROOT, env: this.options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     this.children[index] = child;

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
 import { PipelineError } from '../../pipeline/runtime/index.js';
+import { bundleWorker } from '../worker-bundle.js';
 
 const require = createRequire(import.meta.url);
 
@@ -68,6 +69,8 @@ export function deletePipelineApps(env: NodeJS.ProcessEnv, log: Logger): string[
 
 /** Starts the apps of `ECOSYSTEM_FILE` with `env` (DEMO_DATA set: the demo variant). */
 export function startPipelineApps(env: NodeJS.ProcessEnv, log: Logger): void {
+  // The topology workers run the bundle of the checked-out code (ecosystem.config.cjs).
+  bundleWorker();
   pm2(['start', ECOSYSTEM_FILE], env, false);
   log.info(
     {

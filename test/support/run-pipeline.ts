@@ -18,6 +18,7 @@ import { KafkaRecordSink } from '../../producers/kafka-record-sink.js';
 import { ProducerMetrics } from '../../producers/producer-metrics.js';
 import { replay, type ReplayStats } from '../../producers/replay.js';
 import { deleteKeys } from '../../pipeline/clients/delete-keys.js';
+import { bundleWorker } from '../../ops/worker-bundle.js';
 import { stopChild, WORKER_NODE_ARGS } from '../../ops/worker-processes.js';
 
 /** Options of `runPipelineOnData`. */
@@ -77,9 +78,10 @@ export async function runPipelineOnData(options: RunPipelineOptions): Promise<Pi
 
   const workers: ChildProcess[] = [];
   const workerEnv = { ...env, ...options.workerEnv };
+  const script = bundleWorker();
   const startWorker = (): ChildProcess => {
     const out = createWriteStream(join(logDir, `worker-${workers.length}.log`));
-    const child = spawn(process.execPath, [...WORKER_NODE_ARGS, 'cli/worker.ts'], { env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...WORKER_NODE_ARGS, script], { env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     workers.push(child);
