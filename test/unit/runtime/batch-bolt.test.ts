@@ -7,6 +7,7 @@ import { TupleFailedError } from '../../../pipeline/runtime/tuple-failure.js';
 import { TICK_STREAM, type BatchBolt, type OutputCollector, type Tuple } from '../../../pipeline/runtime/types.js';
 import { FeederSpout } from '../../../pipeline/runtime/testing/feeder-spout.js';
 import { LocalCluster } from '../../../pipeline/runtime/testing/local-cluster.js';
+import { HoldingBolt } from '../../support/holding-bolt.js';
 
 const replay = { maxAttempts: 3, backoff: { baseMs: 100, maxMs: 1000 }, random: () => 0.5 };
 /** The spout's and the batch bolt's stream (one stream, two emitters). */
@@ -21,8 +22,8 @@ async function batchTopology(
 ) {
   const feeder = new FeederSpout(NUMBERS, { replay });
   const batches: { stream: string; ids: string[] }[][] = [];
-  const held: Tuple[] = [];
-  let hold: OutputCollector | undefined;
+  const hold = new HoldingBolt();
+  const held = hold.held;
   const b = new TopologyBuilder('batches');
   b.setSpout('s', () => feeder, { outputs: [NUMBERS] });
   b.setBatchBolt(
@@ -42,18 +43,11 @@ async function batchTopology(
     }),
     { outputs: [NUMBERS], ...(options.tickIntervalMs ? { tickIntervalMs: options.tickIntervalMs } : {}) },
   ).shuffleGrouping('s');
-  b.setBolt('hold', () => ({
-    prepare: (_context, c) => {
-      hold = c;
-    },
-    execute: (t: Tuple) => {
-      held.push(t);
-    },
-  })).shuffleGrouping('double');
+  b.setBolt('hold', () => hold).shuffleGrouping('double');
   const cluster = new LocalCluster({ batchSize: 4, ...(options.treeBatchSize ? { treeBatchSize: options.treeBatchSize } : {}) });
   await cluster.submit(b.build());
   const ackHeld = async () => {
-    for (const t of held.splice(0)) hold?.ack(t);
+    hold.ack();
     await cluster.settle();
   };
   return { feeder, cluster, batches, held, ackHeld };

@@ -7,6 +7,7 @@ import { TreeAbortedError, TupleFailedError, TupleTimeoutError } from '../../../
 import type { OutputCollector, Tuple } from '../../../pipeline/runtime/types.js';
 import { FeederSpout, type FeederSpoutOptions } from '../../../pipeline/runtime/testing/feeder-spout.js';
 import { LocalCluster } from '../../../pipeline/runtime/testing/local-cluster.js';
+import { HoldingBolt } from '../../support/holding-bolt.js';
 
 const NUMBERS = defineStream('numbers', z.object({ n: z.number().int() }));
 const backoff = { baseMs: 100, maxMs: 1000 };
@@ -23,8 +24,8 @@ async function topology(options: {
 }) {
   const feeder = new FeederSpout(NUMBERS, { replay: options.replay ?? { maxAttempts: null, backoff } });
   const executions: string[] = [];
-  const held: Tuple[] = [];
-  let hold: OutputCollector | undefined;
+  const hold = new HoldingBolt();
+  const held = hold.held;
   const b = new TopologyBuilder('batch-trees');
   b.setSpout('s', () => feeder, { outputs: [NUMBERS] });
   b.setBasicBolt(
@@ -42,21 +43,14 @@ async function topology(options: {
     }),
     { outputs: [NUMBERS] },
   ).shuffleGrouping('s');
-  b.setBolt('hold', () => ({
-    prepare: (_context, c) => {
-      hold = c;
-    },
-    execute: (t: Tuple) => {
-      held.push(t);
-    },
-  })).shuffleGrouping('check');
+  b.setBolt('hold', () => hold).shuffleGrouping('check');
   const cluster = new LocalCluster({
     ...(options.treeBatchSize ? { treeBatchSize: options.treeBatchSize } : {}),
     ...(options.messageTimeoutMs ? { messageTimeoutMs: options.messageTimeoutMs } : {}),
   });
   await cluster.submit(b.build());
   const ack = async (count = held.length) => {
-    for (const t of held.splice(0, count)) hold?.ack(t);
+    hold.ack(count);
     await cluster.settle();
   };
   const feed = (count: number) => {
