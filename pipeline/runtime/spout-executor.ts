@@ -47,7 +47,7 @@ export class SpoutExecutor {
   private readonly maxPending: number;
   private readonly treeBatchSize: number;
   /** The batch tree that first deliveries of the current `nextTuple` call join. */
-  private open_: { root: string; tree: PendingTree } | undefined;
+  private batch: { root: string; tree: PendingTree } | undefined;
   private pendingMessages = 0;
   /** Spout tuples emitted so far (the progress `step` reports). */
   private emits = 0;
@@ -198,7 +198,7 @@ export class SpoutExecutor {
       // Re-emitted while an older tree is pending (a Kafka rebalance restarts from the committed
       // offset, and the spout dropped every in-flight message): the old tree is abandoned; its late
       // completion finds no pending root.
-      if (previous === this.open_?.root) this.closeBatch();
+      if (previous === this.batch?.root) this.closeBatch();
       const tree = this.pending.get(previous);
       if (tree) this.forgetTree(previous, tree);
       this.abandoned.push(previous);
@@ -221,16 +221,16 @@ export class SpoutExecutor {
 
   /** The tree a message of `attempt` joins: the open batch (first deliveries), or a new one. */
   private treeFor(attempt: number): { root: string; tree: PendingTree } {
-    if (attempt === 1 && this.treeBatchSize > 1 && this.open_ && this.open_.tree.messageIds.length < this.treeBatchSize) return this.open_;
+    if (attempt === 1 && this.treeBatchSize > 1 && this.batch && this.batch.tree.messageIds.length < this.treeBatchSize) return this.batch;
     const entry = { root: newTupleId(), tree: { messageIds: [], startedAt: this.env.clock.monotonicMs(), xor: undefined } };
     this.pending.set(entry.root, entry.tree);
     this.inits.push(entry);
-    if (attempt === 1 && this.treeBatchSize > 1) this.open_ = entry;
+    if (attempt === 1 && this.treeBatchSize > 1) this.batch = entry;
     return entry;
   }
 
   private closeBatch(): void {
-    this.open_ = undefined;
+    this.batch = undefined;
   }
 
   /** Registers new trees, then sends their tuples (a tuple never travels before its tree exists). */
