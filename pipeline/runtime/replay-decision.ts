@@ -10,7 +10,7 @@ export type ReplayDecision = { action: 'replay'; delayMs: number; nextAttempt: n
  * With `maxAttempts` null (the default of the runtime, as Storm's Kafka spout retries forever) a
  * retriable failure always replays: it means the record is valid and a service is not there yet.
  * A `TreeAbortedError` (another record of the batch tree was bad) replays at once and is never
- * dead-lettered, cap or not: nothing says this record is bad.
+ * dead-lettered for it, cap or not: nothing says this record is bad.
  */
 export function decideOnFailure(options: {
   /** The attempt that failed (1 = first delivery). */
@@ -21,7 +21,8 @@ export function decideOnFailure(options: {
   backoff: BackoffOptions;
   random?: () => number;
 }): ReplayDecision {
-  // Another record of its batch tree failed: this one replays at once and is not counted against the cap.
+  // Another record of its batch tree failed: this one replays at once, never dead-lettered for it. The
+  // replay is a new delivery (attempt + 1, so it gets a tree of its own), and counts as one under a cap.
   if (options.error instanceof TreeAbortedError) return { action: 'replay', delayMs: 0, nextAttempt: options.attempt + 1 };
   if (!isRetriable(options.error)) return { action: 'dead-letter', reason: 'non-retriable error' };
   if (options.maxAttempts !== null && options.attempt >= options.maxAttempts) return { action: 'dead-letter', reason: `failed ${options.attempt} attempts` };
