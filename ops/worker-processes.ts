@@ -29,23 +29,22 @@ export interface WorkerProcessesOptions {
 }
 
 /**
- * Topology workers (`cli/worker.ts`, bundled by `bundleWorker`) as child processes of an operator command: started with the
- * given environment, restarted when one crashes (a few times), stopped with SIGTERM (each drains
- * and commits) and SIGKILL after 30 s.
+ * Topology workers (`cli/worker.ts`, bundled by `bundleWorker`) as child processes of an operator
+ * command: started with the given environment, restarted when one crashes (a few times), stopped
+ * with SIGTERM (each drains and commits) and SIGKILL after 30 s.
  */
 export class WorkerProcesses {
   private readonly children: (ChildProcess | undefined)[] = [];
   private restarts = 0;
   private stopping = false;
   private failed: Error | null = null;
-  private script = WORKER_BUNDLE;
 
   constructor(private readonly options: WorkerProcessesOptions) {}
 
   /** Starts `count` workers. */
   start(): void {
     mkdirSync(this.options.logDir, { recursive: true });
-    this.script = bundleWorker();
+    bundleWorker();
     for (let i = 0; i < this.options.count; i += 1) this.spawnWorker(i);
   }
 
@@ -67,7 +66,7 @@ export class WorkerProcesses {
 
   private spawnWorker(index: number): void {
     const out = createWriteStream(join(this.options.logDir, `worker-${index}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [...WORKER_NODE_ARGS, this.script], { cwd: ROOT, env: this.options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...WORKER_NODE_ARGS, WORKER_BUNDLE], { cwd: ROOT, env: this.options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     this.children[index] = child;

@@ -37,6 +37,7 @@ interface PendingTree {
 export class SpoutExecutor {
   private readonly spout: Spout;
   private readonly pending = new Map<string, PendingTree>();
+  /** The tree of every message in flight (its size is the messages in flight). */
   private readonly byMessage = new Map<string, string>();
   private readonly inits: { root: string; tree: PendingTree }[] = [];
   private readonly outgoing: { key: string; tuple: WireTuple }[] = [];
@@ -48,7 +49,6 @@ export class SpoutExecutor {
   private readonly treeBatchSize: number;
   /** The batch tree that first deliveries of the current `nextTuple` call join. */
   private batch: { root: string; tree: PendingTree } | undefined;
-  private pendingMessages = 0;
   /** Spout tuples emitted so far (the progress `step` reports). */
   private emits = 0;
   private chain: Promise<void> = Promise.resolve();
@@ -93,7 +93,7 @@ export class SpoutExecutor {
 
   /** Messages in flight. */
   get pendingCount(): number {
-    return this.pendingMessages;
+    return this.byMessage.size;
   }
 
   /** Whether this executor owns the tree `root`. */
@@ -104,7 +104,7 @@ export class SpoutExecutor {
   /** One round: time out old trees, then ask the spout for tuples if below max pending. Returns tuples emitted. */
   async step(): Promise<number> {
     await this.checkTimeouts();
-    if (this.pendingMessages >= this.maxPending) return 0;
+    if (this.byMessage.size >= this.maxPending) return 0;
     let emitted = 0;
     await this.serial(async () => {
       const before = this.emits;
@@ -205,9 +205,8 @@ export class SpoutExecutor {
     }
     const { root, tree } = this.treeFor(attempt);
     tree.messageIds.push(messageId);
-    this.pendingMessages += 1;
     this.byMessage.set(messageId, root);
-    this.metrics.setPending(this.pendingMessages);
+    this.metrics.setPending(this.byMessage.size);
     const origins = [{ messageId, attempt }];
     for (const t of targets) {
       const id = newTupleId();
@@ -264,8 +263,7 @@ export class SpoutExecutor {
   private forgetTree(root: string, tree: PendingTree): void {
     this.pending.delete(root);
     for (const messageId of tree.messageIds) if (this.byMessage.get(messageId) === root) this.byMessage.delete(messageId);
-    this.pendingMessages -= tree.messageIds.length;
-    this.metrics.setPending(this.pendingMessages);
+    this.metrics.setPending(this.byMessage.size);
   }
 
   private serial<T>(fn: () => Promise<T> | T): Promise<T> {
