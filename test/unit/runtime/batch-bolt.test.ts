@@ -4,7 +4,7 @@ import { NonRetriableError } from '../../../pipeline/runtime/errors.js';
 import { defineStream } from '../../../pipeline/runtime/stream.js';
 import { TopologyBuilder } from '../../../pipeline/runtime/topology-builder.js';
 import { TupleFailedError } from '../../../pipeline/runtime/tuple-failure.js';
-import { TICK_STREAM, type BatchBolt, type OutputCollector, type Tuple } from '../../../pipeline/runtime/types.js';
+import { TICK_STREAM, type BatchBolt, type Tuple } from '../../../pipeline/runtime/types.js';
 import { FeederSpout } from '../../../pipeline/runtime/testing/feeder-spout.js';
 import { LocalCluster } from '../../../pipeline/runtime/testing/local-cluster.js';
 import { HoldingBolt } from '../../support/holding-bolt.js';

@@ -4,7 +4,6 @@ import { NonRetriableError, RetriableError } from '../../../pipeline/runtime/err
 import { defineStream } from '../../../pipeline/runtime/stream.js';
 import { TopologyBuilder } from '../../../pipeline/runtime/topology-builder.js';
 import { TreeAbortedError, TupleFailedError, TupleTimeoutError } from '../../../pipeline/runtime/tuple-failure.js';
-import type { OutputCollector, Tuple } from '../../../pipeline/runtime/types.js';
 import { FeederSpout, type FeederSpoutOptions } from '../../../pipeline/runtime/testing/feeder-spout.js';
 import { LocalCluster } from '../../../pipeline/runtime/testing/local-cluster.js';
 import { HoldingBolt } from '../../support/holding-bolt.js';
