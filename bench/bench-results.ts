@@ -1,4 +1,5 @@
 import type { Figure } from './figure.js';
+import type { LagPoint, LagSample } from './lag-series.js';
 
 /** Where and when the suite ran. */
 export interface MachineInfo {
@@ -55,6 +56,10 @@ export interface FixedRateResult {
   completeP99Ms: Figure | null;
   maxLag: Figure | null;
   endLag: Figure | null;
+  /** The lag at evenly spaced times of the load, over the runs. */
+  lagOverTime: LagPoint[];
+  /** Every reading of each run (about one a second), for plots. */
+  lagSamples: LagSample[][];
   /** Runs whose lag at the end of the load was below one second of input. */
   sustainedRuns: number;
   runs: number;
@@ -68,6 +73,17 @@ export interface ComponentCost {
   executeP50Ms: number | null;
   executeP99Ms: number | null;
   executed: number;
+}
+
+/** CPU one kind of process used while the max-rate backlog drained. */
+export interface CpuUse {
+  /** `elasticsearch`, `kafka`, `redis`, `topology-worker`, `bench` (the suite itself, polling), or `all`. */
+  process: string;
+  cpuSeconds: Figure | null;
+  /** CPU time per transaction of the backlog, in microseconds. */
+  microsPerRecord: Figure | null;
+  /** Cores kept busy on average (CPU seconds / seconds of the drain). */
+  cores: Figure | null;
 }
 
 /** Peak resident memory of one kind of process in one section. */
@@ -90,6 +106,8 @@ export interface BenchResults {
   rebuild: { records: number; workers: number; rate: Figure | null } | null;
   memory: MemoryPeak[];
   whereTimeGoes: ComponentCost[];
+  /** CPU by kind of process during the max-rate runs, busiest first, then all of them together. */
+  cpuByProcess: CpuUse[];
   /** Sections that were not run, or failed, and why. */
   notes: string[];
 }

@@ -4,8 +4,10 @@ import { PipelineError } from '../pipeline/runtime/index.js';
 import type { BenchNamespace } from './bench-namespace.js';
 import { type BenchOptions, SECTIONS } from './bench-options.js';
 import type { BenchResults, MaxRateResult, MemoryPeak } from './bench-results.js';
+import { cpuUse } from './cpu-use.js';
 import { figureOf, figureOfField, repeatRuns } from './figure.js';
 import { measureFixedRate } from './fixed-rate.js';
+import { lagOverTime } from './lag-series.js';
 import { machineSnapshot } from './machine-info.js';
 import { measurePartLimits } from './part-limits.js';
 import { type BacklogRun, measureBacklogRun } from './pipeline-rate.js';
@@ -62,6 +64,7 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
     rebuild: null,
     memory: [],
     whereTimeGoes: [],
+    cpuByProcess: [],
     notes: [],
   };
   const failed: string[] = [];
@@ -113,6 +116,7 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
         const median = results.maxRate.rate?.median;
         const typical = [...backlogRuns].sort((a, b) => Math.abs(a.rate - (median ?? 0)) - Math.abs(b.rate - (median ?? 0)))[0];
         results.whereTimeGoes = typical?.costs ?? [];
+        results.cpuByProcess = cpuUse(backlogRuns);
       });
     }
     if (has('rebuild')) {
@@ -146,6 +150,11 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
           completeP99Ms: figureOfField(fixed, (r) => r.completeP99Ms),
           maxLag: figureOfField(fixed, (r) => r.maxLag),
           endLag: figureOfField(fixed, (r) => r.endLag),
+          lagOverTime: lagOverTime(
+            fixed.map((r) => r.lagSamples),
+            options.fixedSeconds,
+          ),
+          lagSamples: fixed.map((r) => r.lagSamples),
           sustainedRuns: fixed.filter((r) => r.sustained).length,
           runs: fixed.length,
         });

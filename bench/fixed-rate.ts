@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { processingProgress } from '../pipeline/topology/processing-progress.js';
 import { BenchNamespace } from './bench-namespace.js';
 import { figureOf } from './figure.js';
+import type { LagSample } from './lag-series.js';
 import { LoadgenProcess } from './loadgen-process.js';
 import { RssSampler } from './rss-sampler.js';
 import { TopologyWorkers } from './topology-workers.js';
@@ -19,6 +20,8 @@ export interface FixedRateRun {
   /** Kafka lag of the raw topics (records not yet committed), sampled every second. */
   maxLag: number;
   endLag: number;
+  /** Every reading of the lag, in time order, from the start of the load generator to the end of its load. */
+  lagSamples: LagSample[];
   /** Lag at the end of the load below one second of input. */
   sustained: boolean;
   peakRssMb: { 'topology-worker': number | null; loadgen: number | null };
@@ -39,19 +42,28 @@ export async function measureFixedRate(options: { rate: number; seconds: number;
       await workers.joined();
       const load = new LoadgenProcess({ env: ns.env, rate: options.rate, seconds: options.seconds, logFile: ns.logFile('loadgen.log'), seed: options.seed });
       const rss = new RssSampler(() => ({ 'topology-worker': workers.pids(), loadgen: [load.pid] }));
-      let maxLag = 0;
+      const loadStarted = performance.now();
+      const lagSamples: LagSample[] = [];
+      const readLag = async () => {
+        const { lag } = await processingProgress(ns.admin, ns.redis, ns.names);
+        lagSamples.push({ atSeconds: (performance.now() - loadStarted) / 1000, lag });
+        return lag;
+      };
       let sampling = true;
       const lagLoop = (async () => {
         while (sampling) {
-          const { lag } = await processingProgress(ns.admin, ns.redis, ns.names).catch(() => ({ lag: 0 }));
-          maxLag = Math.max(maxLag, lag);
+          // A reading that failed (a broker busy with the load) is left out, never counted as no lag.
+          await readLag().catch((err: unknown) => log.warn({ err }, 'lag reading failed'));
           await new Promise((resolve) => setTimeout(resolve, LAG_INTERVAL_MS));
         }
       })();
       try {
         const stats = await load.done;
-        const { lag: endLag } = await processingProgress(ns.admin, ns.redis, ns.names);
-        maxLag = Math.max(maxLag, endLag);
+        sampling = false;
+        const endLag = await readLag();
+        // A reading of the loop may have finished after the last one began.
+        lagSamples.sort((a, b) => a.atSeconds - b.atSeconds);
+        const maxLag = Math.max(...lagSamples.map((s) => s.lag));
         const spout = (await workers.metrics()).workers.flatMap((w) => Object.values(w.components[TRANSACTIONS_SPOUT] ?? {}));
         const run: FixedRateRun = {
           achievedRate: stats.achievedPerSecond,
@@ -59,12 +71,13 @@ export async function measureFixedRate(options: { rate: number; seconds: number;
           completeP99Ms: figureOf(spout.map((t) => t.completeLatency.p99))?.max ?? null,
           maxLag,
           endLag,
+          lagSamples,
           sustained: endLag < options.rate,
           peakRssMb: { 'topology-worker': null, loadgen: null },
         };
         const peaks = rss.stop();
         run.peakRssMb = { 'topology-worker': peaks['topology-worker'] ?? null, loadgen: peaks.loadgen ?? null };
-        log.info({ namespace: ns.names.namespace, rate: options.rate, ...run, peakRssMb: undefined }, 'fixed rate measured');
+        log.info({ namespace: ns.names.namespace, rate: options.rate, ...run, lagSamples: undefined, peakRssMb: undefined }, 'fixed rate measured');
         return run;
       } finally {
         sampling = false;

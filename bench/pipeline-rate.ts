@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ComponentCost } from './bench-results.js';
 import { BenchNamespace } from './bench-namespace.js';
 import { componentCosts } from './component-costs.js';
+import { CpuMeter, stackPids } from './cpu-meter.js';
 import { backlogLoad, LoadgenProcess } from './loadgen-process.js';
 import { RssSampler } from './rss-sampler.js';
 import { TopologyWorkers } from './topology-workers.js';
@@ -27,6 +28,11 @@ export interface BacklogRun {
   publishRate: number;
   peakRssMb: { 'topology-worker': number | null; loadgen: number | null };
   costs: ComponentCost[];
+  /**
+   * CPU seconds each kind of process used while the workers drained the backlog (from their groups
+   * being stable until everything was processed): the stack's, the workers' and this process's.
+   */
+  cpuSeconds: Record<string, number>;
   /** The namespace, when kept. */
   namespace: BenchNamespace | null;
 }
@@ -53,14 +59,19 @@ export async function measureBacklogRun(options: BacklogRunOptions): Promise<Bac
     const workers = new TopologyWorkers(ns, options.workers, log);
     const rss = new RssSampler(() => ({ 'topology-worker': workers.pids() }));
     const spawnedAt = performance.now();
+    let cpu: CpuMeter | undefined;
     workers.start();
     try {
       await workers.joined();
       const joinedAt = performance.now();
+      const stack = stackPids();
+      cpu = new CpuMeter(() => ({ ...stack, 'topology-worker': workers.pids(), bench: [process.pid] }));
+      cpu.start();
       // Generous: on this shared 2-core machine a 20,000-record backlog has taken over 8 minutes.
       const deadlineMs = Math.max(1_200_000, (options.records / 20) * 1000);
       const final = await workers.processed(deadlineMs);
       const seconds = (performance.now() - joinedAt) / 1000;
+      const cpuSeconds = cpu.stop();
       const busiest = workers.busiestMetrics();
       const result: BacklogRun = {
         records: final.records,
@@ -69,14 +80,19 @@ export async function measureBacklogRun(options: BacklogRunOptions): Promise<Bac
         publishRate: published.achievedPerSecond,
         peakRssMb: { 'topology-worker': null, loadgen: loadgenPeak },
         costs: busiest === null ? [] : componentCosts(busiest),
+        cpuSeconds,
         namespace: options.keepNamespace ? ns : null,
       };
-      log.info({ namespace: ns.names.namespace, records: result.records, seconds: Math.round(seconds), perSecond: Math.round(result.rate) }, 'backlog drained');
+      log.info(
+        { namespace: ns.names.namespace, records: result.records, seconds: Math.round(seconds), perSecond: Math.round(result.rate), cpuSeconds },
+        'backlog drained',
+      );
       result.peakRssMb['topology-worker'] = rss.stop()['topology-worker'] ?? null;
       keep = options.keepNamespace;
       return result;
     } finally {
       rss.stop();
+      cpu?.stop();
       await workers.stop();
     }
   } finally {

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { BenchResults } from './bench-results.js';
+import type { BenchResults, FixedRateResult } from './bench-results.js';
 import type { Figure } from './figure.js';
 
 /** Where the suite writes by default: the repository's own files. */
@@ -19,6 +19,24 @@ const table = (head: readonly string[], rows: readonly (readonly string[])[]): s
   rows.length === 0
     ? ['Not measured in this run.']
     : [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+
+/** The Kafka lag over time of the fixed rates: one table per load length, a row per rate. */
+function lagTables(rates: readonly FixedRateResult[]): string[] {
+  const lengths = [...new Set(rates.map((f) => f.seconds))];
+  return lengths.flatMap((seconds) => {
+    const rows = rates.filter((f) => f.seconds === seconds && f.lagOverTime.length > 0);
+    const times = rows[0]?.lagOverTime.map((p) => `${p.atSeconds} s`) ?? [];
+    return [
+      `Kafka lag over a ${seconds} s load: records of the raw topics not yet committed, at evenly spaced times after the load generator started, the last one the end of the load (its last reading at or before each time; every reading of every run is in bench/results.json).`,
+      '',
+      ...table(
+        ['rate', ...times],
+        rows.map((f) => [`x${f.multiplier}`, ...f.lagOverTime.map((p) => formatFigure(p.lag))]),
+      ),
+      '',
+    ];
+  });
+}
 
 /** docs/BENCHMARKS.md from the results (pure: the same results give the same text). */
 export function renderBenchmarks(results: BenchResults): string {
@@ -108,6 +126,7 @@ export function renderBenchmarks(results: BenchResults): string {
       ]),
     ),
     '',
+    ...lagTables(results.fixedRates),
     '## 4. Scaling',
     '',
     ...table(
@@ -146,6 +165,13 @@ export function renderBenchmarks(results: BenchResults): string {
         c.executeP99Ms === null ? 'n/a' : number(c.executeP99Ms, 1),
         number(c.executed),
       ]),
+    ),
+    '',
+    "CPU by kind of process while the max-rate backlog drained (from /proc, from the workers joining their groups until everything was processed; `bench` is this suite polling for the end). The `all` row's cores busy, against the machine's cores, tells whether the drain was short of CPU; the top rows are where a transaction costs the most.",
+    '',
+    ...table(
+      ['process', 'CPU s', 'CPU µs per transaction', 'cores busy'],
+      results.cpuByProcess.map((c) => [c.process, formatFigure(c.cpuSeconds, 1), formatFigure(c.microsPerRecord), formatFigure(c.cores, 2)]),
     ),
     '',
   ];

@@ -44,6 +44,12 @@ const results = (): BenchResults => ({
       completeP99Ms: fig(900, 950, 1_000),
       maxLag: fig(400, 500, 450),
       endLag: fig(10, 20, 15),
+      lagOverTime: [
+        { atSeconds: 20, lag: null },
+        { atSeconds: 40, lag: fig(300, 350, 320) },
+        { atSeconds: 60, lag: fig(10, 20, 15) },
+      ],
+      lagSamples: [[{ atSeconds: 1, lag: 300 }], [{ atSeconds: 1, lag: 350 }], [{ atSeconds: 1, lag: 320 }]],
       sustainedRuns: 3,
       runs: 3,
     },
@@ -52,6 +58,7 @@ const results = (): BenchResults => ({
   rebuild: { records: 500_000, workers: 2, rate: fig(700, 710, 690) },
   memory: [{ section: 'max-rate', process: 'topology-worker', peakRssMb: fig(180, 190, 200) }],
   whereTimeGoes: [{ component: 'transaction-state', capacity: 0.93, executeP50Ms: 12.25, executeP99Ms: 80, executed: 500_000 }],
+  cpuByProcess: [{ process: 'elasticsearch', cpuSeconds: fig(60, 62, 70), microsPerRecord: fig(120, 124, 140), cores: fig(0.8, 0.85, 0.9) }],
   notes: ['scaling: not run'],
 });
 
@@ -82,9 +89,16 @@ describe('renderBenchmarks', () => {
     expect(md).toContain('**20.0%** of it');
     expect(md).toContain('| x100 | 500 | 60 | 500 (499–500) | 120 (110–130) | 950 (900–1,000) | 450 (400–500) | 15 (10–20) | yes (3/3) |');
     expect(md).toContain('| transaction-state | 0.93 | 12.3 | 80.0 | 500,000 |');
+    expect(md).toContain('| elasticsearch | 62.0 (60.0–70.0) | 124 (120–140) | 0.85 (0.80–0.90) |');
     expect(md).toContain('| max-rate | topology-worker | 190 (180–200) |');
     expect(md).toMatch(/## 4\. Scaling\n\nNot measured in this run\./);
     expect(md).toContain('- scaling: not run');
+  });
+
+  it('shows the lag over time of each fixed rate under the times of its load', () => {
+    expect(md).toContain('Kafka lag over a 60 s load');
+    expect(md).toContain('| rate | 20 s | 40 s | 60 s |');
+    expect(md).toContain('| x100 | n/a | 320 (300–350) | 15 (10–20) |');
   });
 
   it('labels a quick run as such', () => {
