@@ -56,7 +56,9 @@ export interface FixedRateResult {
   completeP99Ms: Figure | null;
   maxLag: Figure | null;
   endLag: Figure | null;
-  /** The lag at evenly spaced times of the load, over the runs. */
+  /** How long the load lasted (longer than `seconds` when the load generator could not keep the rate). */
+  loadSeconds: Figure | null;
+  /** The lag at evenly spaced shares of each run's load, over the runs. */
   lagOverTime: LagPoint[];
   /** Every reading of each run (about one a second), for plots. */
   lagSamples: LagSample[][];

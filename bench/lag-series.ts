@@ -2,15 +2,16 @@ import { type Figure, figureOf } from './figure.js';
 
 /** One reading of the raw topics' Kafka lag during a fixed-rate run. */
 export interface LagSample {
-  /** Seconds since the load started. */
+  /** Seconds since the load generator started. */
   atSeconds: number;
   /** Records of the raw topics not yet committed. */
   lag: number;
 }
 
-/** The lag at one point of a fixed-rate load, over repeated runs. */
+/** The lag at one share of a fixed-rate load (1: its end), over repeated runs. */
 export interface LagPoint {
-  atSeconds: number;
+  /** Share of each run's load, from the load generator's start to its last reading. */
+  share: number;
   lag: Figure | null;
 }
 
@@ -25,13 +26,19 @@ export function lagAt(samples: readonly LagSample[], atSeconds: number): number 
 }
 
 /**
- * The lag over time of repeated runs of a `seconds`-long load: `points` evenly spaced times after
- * the start, the last one the end of the load, each the figure of every run's last reading at or
- * before it. The samples of a run are in time order.
+ * The lag over time of repeated runs: at `points` evenly spaced shares of each run's own load
+ * (a load generator that cannot keep its rate runs longer than asked), the last one its end, each
+ * the figure of every run's last reading at or before that time. The samples of a run are in time
+ * order; its last one ends its load.
  */
-export function lagOverTime(runs: readonly (readonly LagSample[])[], seconds: number, points = 6): LagPoint[] {
+export function lagOverTime(runs: readonly (readonly LagSample[])[], points = 6): LagPoint[] {
   return Array.from({ length: points }, (_, i) => {
-    const atSeconds = Math.round((seconds * (i + 1)) / points);
-    return { atSeconds, lag: figureOf(runs.map((samples) => lagAt(samples, atSeconds))) };
+    const share = (i + 1) / points;
+    return { share, lag: figureOf(runs.map((samples) => lagAt(samples, (samples.at(-1)?.atSeconds ?? 0) * share))) };
   });
+}
+
+/** How long each run's load lasted (its last reading), as a figure over the runs. */
+export function loadSeconds(runs: readonly (readonly LagSample[])[]): Figure | null {
+  return figureOf(runs.map((samples) => samples.at(-1)?.atSeconds ?? null));
 }

@@ -20,22 +20,19 @@ const table = (head: readonly string[], rows: readonly (readonly string[])[]): s
     ? ['Not measured in this run.']
     : [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
 
-/** The Kafka lag over time of the fixed rates: one table per load length, a row per rate. */
-function lagTables(rates: readonly FixedRateResult[]): string[] {
-  const lengths = [...new Set(rates.map((f) => f.seconds))];
-  return lengths.flatMap((seconds) => {
-    const rows = rates.filter((f) => f.seconds === seconds && f.lagOverTime.length > 0);
-    const times = rows[0]?.lagOverTime.map((p) => `${p.atSeconds} s`) ?? [];
-    return [
-      `Kafka lag over a ${seconds} s load: records of the raw topics not yet committed, at evenly spaced times after the load generator started, the last one the end of the load (its last reading at or before each time; every reading of every run is in bench/results.json).`,
-      '',
-      ...table(
-        ['rate', ...times],
-        rows.map((f) => [`x${f.multiplier}`, ...f.lagOverTime.map((p) => formatFigure(p.lag))]),
-      ),
-      '',
-    ];
-  });
+/** The Kafka lag over time of the fixed rates: a row per rate, a column per share of its load. */
+function lagTable(rates: readonly FixedRateResult[]): string[] {
+  const rows = rates.filter((f) => f.lagOverTime.length > 0);
+  const shares = rows[0]?.lagOverTime.map((p) => (p.share === 1 ? 'end' : `${Math.round(p.share * 100)}%`)) ?? [];
+  return [
+    "Kafka lag over time: records of the raw topics not yet committed, at evenly spaced shares of each run's load (from the load generator's start to its end, which comes later than asked when it cannot keep the rate), each its last reading at or before that time; every reading of every run is in bench/results.json.",
+    '',
+    ...table(
+      ['rate', 'load s', ...shares],
+      rows.map((f) => [`x${f.multiplier}`, formatFigure(f.loadSeconds), ...f.lagOverTime.map((p) => formatFigure(p.lag))]),
+    ),
+    '',
+  ];
 }
 
 /** docs/BENCHMARKS.md from the results (pure: the same results give the same text). */
@@ -126,7 +123,7 @@ export function renderBenchmarks(results: BenchResults): string {
       ]),
     ),
     '',
-    ...lagTables(results.fixedRates),
+    ...lagTable(results.fixedRates),
     '## 4. Scaling',
     '',
     ...table(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lagAt, lagOverTime, type LagSample } from '../../../bench/lag-series.js';
+import { lagAt, lagOverTime, type LagSample, loadSeconds } from '../../../bench/lag-series.js';
 
 const samples = (...pairs: [number, number][]): LagSample[] => pairs.map(([atSeconds, lag]) => ({ atSeconds, lag }));
 
@@ -19,21 +19,32 @@ describe('lagAt', () => {
 });
 
 describe('lagOverTime', () => {
-  it('spaces its points evenly up to the end of the load, each over the runs', () => {
+  it('takes evenly spaced shares of each run’s own load, the last one its end, each over the runs', () => {
     const runs = [samples([1, 1], [30, 100], [60, 7]), samples([1, 3], [29, 300], [60, 9]), samples([1, 2], [31, 200], [59, 8])];
-    const points = lagOverTime(runs, 60, 2);
-    expect(points.map((p) => p.atSeconds)).toEqual([30, 60]);
-    // The third run's reading at 31 s comes after the 30 s point: it still shows its first reading.
+    const points = lagOverTime(runs, 2);
+    expect(points.map((p) => p.share)).toEqual([0.5, 1]);
+    // Half of the third run's load is 29.5 s, before its reading at 31 s: it still shows its first reading.
     expect(points[0]?.lag).toMatchObject({ median: 100, min: 2, max: 300 });
     expect(points[1]?.lag).toMatchObject({ median: 8, min: 7, max: 9 });
-    expect(lagOverTime(runs, 60).map((p) => p.atSeconds)).toEqual([10, 20, 30, 40, 50, 60]);
+    expect(lagOverTime(runs)).toHaveLength(6);
+  });
+
+  it('follows a load that ran longer than asked to its end', () => {
+    const short = samples([1, 10], [30, 20], [60, 30]);
+    const long = samples([1, 10], [45, 4_000], [90, 9_000]);
+    expect(lagOverTime([short, long], 2).map((p) => p.lag?.runs)).toEqual([
+      [20, 4_000],
+      [30, 9_000],
+    ]);
+    expect(loadSeconds([short, long])).toMatchObject({ min: 60, max: 90 });
   });
 
   it('leaves a point without readings unmeasured', () => {
-    expect(lagOverTime([samples([5, 40])], 12, 3)).toEqual([
-      { atSeconds: 4, lag: null },
-      { atSeconds: 8, lag: { median: 40, min: 40, max: 40, runs: [40] } },
-      { atSeconds: 12, lag: { median: 40, min: 40, max: 40, runs: [40] } },
+    expect(lagOverTime([samples([5, 40], [12, 50])], 3)).toEqual([
+      { share: 1 / 3, lag: null },
+      { share: 2 / 3, lag: { median: 40, min: 40, max: 40, runs: [40] } },
+      { share: 1, lag: { median: 50, min: 50, max: 50, runs: [50] } },
     ]);
+    expect(lagOverTime([[]], 1)).toEqual([{ share: 1, lag: null }]);
   });
 });

@@ -44,10 +44,11 @@ const results = (): BenchResults => ({
       completeP99Ms: fig(900, 950, 1_000),
       maxLag: fig(400, 500, 450),
       endLag: fig(10, 20, 15),
+      loadSeconds: fig(60, 61, 62),
       lagOverTime: [
-        { atSeconds: 20, lag: null },
-        { atSeconds: 40, lag: fig(300, 350, 320) },
-        { atSeconds: 60, lag: fig(10, 20, 15) },
+        { share: 1 / 3, lag: null },
+        { share: 2 / 3, lag: fig(300, 350, 320) },
+        { share: 1, lag: fig(10, 20, 15) },
       ],
       lagSamples: [[{ atSeconds: 1, lag: 300 }], [{ atSeconds: 1, lag: 350 }], [{ atSeconds: 1, lag: 320 }]],
       sustainedRuns: 3,
@@ -95,10 +96,10 @@ describe('renderBenchmarks', () => {
     expect(md).toContain('- scaling: not run');
   });
 
-  it('shows the lag over time of each fixed rate under the times of its load', () => {
-    expect(md).toContain('Kafka lag over a 60 s load');
-    expect(md).toContain('| rate | 20 s | 40 s | 60 s |');
-    expect(md).toContain('| x100 | n/a | 320 (300–350) | 15 (10–20) |');
+  it('shows the lag over time of each fixed rate, over the shares of its load', () => {
+    expect(md).toContain('Kafka lag over time');
+    expect(md).toContain('| rate | load s | 33% | 67% | end |');
+    expect(md).toContain('| x100 | 61 (60–62) | n/a | 320 (300–350) | 15 (10–20) |');
   });
 
   it('labels a quick run as such', () => {
