@@ -50,19 +50,21 @@ export async function measureFixedRate(options: { rate: number; seconds: number;
         return lag;
       };
       let sampling = true;
+      let reading: Promise<unknown> = Promise.resolve();
       const lagLoop = (async () => {
         while (sampling) {
           // A reading that failed (a broker busy with the load) is left out, never counted as no lag.
-          await readLag().catch((err: unknown) => log.warn({ err }, 'lag reading failed'));
+          reading = readLag().catch((err: unknown) => log.warn({ err }, 'lag reading failed'));
+          await reading;
           await new Promise((resolve) => setTimeout(resolve, LAG_INTERVAL_MS));
         }
       })();
       try {
         const stats = await load.done;
         sampling = false;
+        // A reading under way ends first and the loop starts no other, so the end reading is the last.
+        await reading;
         const endLag = await readLag();
-        // A reading of the loop may have finished after the last one began.
-        lagSamples.sort((a, b) => a.atSeconds - b.atSeconds);
         const maxLag = Math.max(...lagSamples.map((s) => s.lag));
         const spout = (await workers.metrics()).workers.flatMap((w) => Object.values(w.components[TRANSACTIONS_SPOUT] ?? {}));
         const run: FixedRateRun = {
