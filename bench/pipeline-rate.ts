@@ -58,13 +58,14 @@ export async function measureBacklogRun(options: BacklogRunOptions): Promise<Bac
 
     const workers = new TopologyWorkers(ns, options.workers, log);
     const rss = new RssSampler(() => ({ 'topology-worker': workers.pids() }));
+    // Found before the clock starts: finding them runs `ss` once per node.
+    const stack = stackPids();
     const spawnedAt = performance.now();
     let cpu: CpuMeter | undefined;
     workers.start();
     try {
       await workers.joined();
       const joinedAt = performance.now();
-      const stack = stackPids();
       cpu = new CpuMeter(() => ({ ...stack, 'topology-worker': workers.pids(), bench: [process.pid] }));
       cpu.start();
       // Generous: on this shared 2-core machine a 20,000-record backlog has taken over 8 minutes.
