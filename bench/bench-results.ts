@@ -60,6 +60,8 @@ export interface FixedRateResult {
   loadSeconds: Figure | null;
   /** The lag at evenly spaced shares of each run's load, over the runs. */
   lagOverTime: LagPoint[];
+  /** Share of the readings taken while Elasticsearch was merging segments, over the runs. */
+  mergingShare: Figure | null;
   /** Every reading of each run (about one a second), for plots. */
   lagSamples: LagSample[][];
   /** Runs whose lag at the end of the load was below one second of input. */

@@ -7,7 +7,7 @@ import type { BenchResults, MaxRateResult, MemoryPeak } from './bench-results.js
 import { cpuUse } from './cpu-use.js';
 import { figureOf, figureOfField, repeatRuns } from './figure.js';
 import { measureFixedRate } from './fixed-rate.js';
-import { lagOverTime, loadSeconds } from './lag-series.js';
+import { lagOverTime, loadSeconds, mergingShare } from './lag-series.js';
 import { machineSnapshot } from './machine-info.js';
 import { measurePartLimits } from './part-limits.js';
 import { type BacklogRun, measureBacklogRun } from './pipeline-rate.js';
@@ -152,6 +152,7 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
           endLag: figureOfField(fixed, (r) => r.endLag),
           loadSeconds: loadSeconds(fixed.map((r) => r.lagSamples)),
           lagOverTime: lagOverTime(fixed.map((r) => r.lagSamples)),
+          mergingShare: mergingShare(fixed.map((r) => r.lagSamples)),
           lagSamples: fixed.map((r) => r.lagSamples),
           sustainedRuns: fixed.filter((r) => r.sustained).length,
           runs: fixed.length,

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { processingProgress } from '../pipeline/topology/processing-progress.js';
 import { BenchNamespace } from './bench-namespace.js';
+import { mergingDocs } from './es-merges.js';
 import { figureOf } from './figure.js';
 import type { LagSample } from './lag-series.js';
 import { LoadgenProcess } from './loadgen-process.js';
@@ -20,7 +21,10 @@ export interface FixedRateRun {
   /** Kafka lag of the raw topics (records not yet committed), sampled every second. */
   maxLag: number;
   endLag: number;
-  /** Every reading of the lag, in time order, from the start of the load generator to the end of its load. */
+  /**
+   * Every reading of the lag, in time order, from the start of the load generator to the end of its
+   * load, each with the documents Elasticsearch was merging then.
+   */
   lagSamples: LagSample[];
   /** Lag at the end of the load below one second of input. */
   sustained: boolean;
@@ -45,8 +49,11 @@ export async function measureFixedRate(options: { rate: number; seconds: number;
       const loadStarted = performance.now();
       const lagSamples: LagSample[] = [];
       const readLag = async () => {
-        const { lag } = await processingProgress(ns.admin, ns.redis, ns.names);
-        lagSamples.push({ atSeconds: (performance.now() - loadStarted) / 1000, lag });
+        const [{ lag }, esMergingDocs] = await Promise.all([
+          processingProgress(ns.admin, ns.redis, ns.names),
+          mergingDocs(ns.es).catch(() => null), // the lag still counts without it
+        ]);
+        lagSamples.push({ atSeconds: (performance.now() - loadStarted) / 1000, lag, esMergingDocs });
         return lag;
       };
       let sampling = true;

@@ -6,6 +6,8 @@ export interface LagSample {
   atSeconds: number;
   /** Records of the raw topics not yet committed. */
   lag: number;
+  /** Documents Elasticsearch was merging at the reading (`mergingDocs`); null when it could not be read. */
+  esMergingDocs?: number | null;
 }
 
 /** The lag at one share of a fixed-rate load (1: its end), over repeated runs. */
@@ -41,4 +43,17 @@ export function lagOverTime(runs: readonly (readonly LagSample[])[], points = 6)
 /** How long each run's load lasted (its last reading), as a figure over the runs. */
 export function loadSeconds(runs: readonly (readonly LagSample[])[]): Figure | null {
   return figureOf(runs.map((samples) => samples.at(-1)?.atSeconds ?? null));
+}
+
+/**
+ * The share of each run's readings taken while Elasticsearch was merging segments, as a figure over
+ * the runs (readings without a merge figure are left out; null when no run has one).
+ */
+export function mergingShare(runs: readonly (readonly LagSample[])[]): Figure | null {
+  return figureOf(
+    runs.map((samples) => {
+      const read = samples.filter((s) => typeof s.esMergingDocs === 'number');
+      return read.length === 0 ? null : read.filter((s) => (s.esMergingDocs as number) > 0).length / read.length;
+    }),
+  );
 }

@@ -15,6 +15,10 @@ export function formatFigure(figure: Figure | null, digits = 0): string {
   return `${number(figure.median, digits)} (${number(figure.min, digits)}–${number(figure.max, digits)})`;
 }
 
+/** A figure of shares (0-1) in percent. */
+const percentOf = (figure: Figure | null): Figure | null =>
+  figure === null ? null : { median: figure.median * 100, min: figure.min * 100, max: figure.max * 100, runs: figure.runs.map((r) => r * 100) };
+
 const table = (head: readonly string[], rows: readonly (readonly string[])[]): string[] =>
   rows.length === 0
     ? ['Not measured in this run.']
@@ -25,11 +29,16 @@ function lagTable(rates: readonly FixedRateResult[]): string[] {
   const rows = rates.filter((f) => f.lagOverTime.length > 0);
   const shares = rows[0]?.lagOverTime.map((p) => (p.share === 1 ? 'end' : `${Math.round(p.share * 100)}%`)) ?? [];
   return [
-    "Kafka lag over time: records of the raw topics not yet committed, at evenly spaced shares of each run's load (from the load generator's start to its end, which comes later than asked when it cannot keep the rate), each its last reading at or before that time; every reading of every run is in bench/results.json.",
+    "Kafka lag over time: records of the raw topics not yet committed, at evenly spaced shares of each run's load (from the load generator's start to its end, which comes later than asked when it cannot keep the rate), each its last reading at or before that time. ES merging: the share of the readings taken while Elasticsearch was merging segments (a large merge keeps a core of each node holding a copy of the shard busy for seconds; each reading in bench/results.json has the documents being merged, to check whether a lag surge coincided with one). Every reading of every run is in bench/results.json.",
     '',
     ...table(
-      ['rate', 'load s', ...shares],
-      rows.map((f) => [`x${f.multiplier}`, formatFigure(f.loadSeconds), ...f.lagOverTime.map((p) => formatFigure(p.lag))]),
+      ['rate', 'load s', ...shares, 'ES merging %'],
+      rows.map((f) => [
+        `x${f.multiplier}`,
+        formatFigure(f.loadSeconds),
+        ...f.lagOverTime.map((p) => formatFigure(p.lag)),
+        formatFigure(percentOf(f.mergingShare ?? null)),
+      ]),
     ),
     '',
   ];

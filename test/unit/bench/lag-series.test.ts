@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lagAt, lagOverTime, type LagSample, loadSeconds } from '../../../bench/lag-series.js';
+import { lagAt, lagOverTime, type LagSample, loadSeconds, mergingShare } from '../../../bench/lag-series.js';
 
 const samples = (...pairs: [number, number][]): LagSample[] => pairs.map(([atSeconds, lag]) => ({ atSeconds, lag }));
 
@@ -46,5 +46,18 @@ describe('lagOverTime', () => {
       { share: 1, lag: { median: 50, min: 50, max: 50, runs: [50] } },
     ]);
     expect(lagOverTime([[]], 1)).toEqual([{ share: 1, lag: null }]);
+  });
+});
+
+describe('mergingShare', () => {
+  const merging = (...docs: (number | null | undefined)[]): LagSample[] => docs.map((esMergingDocs, i) => ({ atSeconds: i, lag: 0, esMergingDocs }));
+
+  it('is the share of the readings taken during a merge, per run', () => {
+    expect(mergingShare([merging(0, 285_000, 612_000, 0), merging(0, 0, 0, 0)])).toEqual({ median: 0.25, min: 0, max: 0.5, runs: [0.5, 0] });
+  });
+
+  it('leaves out readings without a merge figure, and runs with none', () => {
+    expect(mergingShare([merging(null, 10, 0, undefined), merging(null)])).toEqual({ median: 0.5, min: 0.5, max: 0.5, runs: [0.5] });
+    expect(mergingShare([samples([1, 5])])).toBeNull();
   });
 });

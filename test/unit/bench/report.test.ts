@@ -50,6 +50,7 @@ const results = (): BenchResults => ({
         { share: 2 / 3, lag: fig(300, 350, 320) },
         { share: 1, lag: fig(10, 20, 15) },
       ],
+      mergingShare: fig(0.1, 0.25, 0.2),
       lagSamples: [[{ atSeconds: 1, lag: 300 }], [{ atSeconds: 1, lag: 350 }], [{ atSeconds: 1, lag: 320 }]],
       sustainedRuns: 3,
       runs: 3,
@@ -96,10 +97,10 @@ describe('renderBenchmarks', () => {
     expect(md).toContain('- scaling: not run');
   });
 
-  it('shows the lag over time of each fixed rate, over the shares of its load', () => {
+  it('shows the lag over time of each fixed rate, over the shares of its load, and how much of it Elasticsearch spent merging', () => {
     expect(md).toContain('Kafka lag over time');
-    expect(md).toContain('| rate | load s | 33% | 67% | end |');
-    expect(md).toContain('| x100 | 61 (60–62) | n/a | 320 (300–350) | 15 (10–20) |');
+    expect(md).toContain('| rate | load s | 33% | 67% | end | ES merging % |');
+    expect(md).toContain('| x100 | 61 (60–62) | n/a | 320 (300–350) | 15 (10–20) | 20 (10–25) |');
   });
 
   it('labels a quick run as such', () => {

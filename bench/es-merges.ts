@@ -1,0 +1,11 @@
+import type { Client } from '@elastic/elasticsearch';
+
+/**
+ * Documents that Elasticsearch is merging right now, summed over its nodes (every copy of a shard
+ * merges its own segments). A large merge keeps a core busy for seconds: read beside the Kafka lag,
+ * it tells whether a lag surge coincided with the cluster's own housekeeping.
+ */
+export async function mergingDocs(es: Client): Promise<number> {
+  const stats = await es.nodes.stats({ metric: 'indices', index_metric: 'merge', filter_path: 'nodes.*.indices.merges.current_docs' });
+  return Object.values(stats.nodes ?? {}).reduce((sum, node) => sum + (node.indices?.merges?.current_docs ?? 0), 0);
+}
