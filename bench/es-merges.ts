@@ -1,11 +1,17 @@
 import type { Client } from '@elastic/elasticsearch';
 
+const MERGES_TIMEOUT_MS = 2_000;
+
 /**
  * Documents that Elasticsearch is merging right now, summed over its nodes (every copy of a shard
  * merges its own segments). A large merge keeps a core busy for seconds: read beside the Kafka lag,
  * it tells whether a lag surge coincided with the cluster's own housekeeping.
  */
 export async function mergingDocs(es: Client): Promise<number> {
-  const stats = await es.nodes.stats({ metric: 'indices', index_metric: 'merge', filter_path: 'nodes.*.indices.merges.current_docs' });
+  // Read beside each lag reading, which waits for it: a slow answer must not hold the lag back.
+  const stats = await es.nodes.stats(
+    { metric: 'indices', index_metric: 'merge', filter_path: 'nodes.*.indices.merges.current_docs' },
+    { requestTimeout: MERGES_TIMEOUT_MS, maxRetries: 0 },
+  );
   return Object.values(stats.nodes ?? {}).reduce((sum, node) => sum + (node.indices?.merges?.current_docs ?? 0), 0);
 }
