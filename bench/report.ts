@@ -29,7 +29,7 @@ function lagTable(rates: readonly FixedRateResult[]): string[] {
   const rows = rates.filter((f) => f.lagOverTime.length > 0);
   const shares = rows[0]?.lagOverTime.map((p) => (p.share === 1 ? 'end' : `${Math.round(p.share * 100)}%`)) ?? [];
   return [
-    "Kafka lag over time: records of the raw topics not yet committed, at evenly spaced shares of each run's load (from the load generator's start to its end, which comes later than asked when it cannot keep the rate), each its last reading at or before that time. ES merging: the share of the readings taken while Elasticsearch was merging segments (a large merge keeps a core of each node holding a copy of the shard busy for seconds; each reading in bench/results.json has the documents being merged, to check whether a lag surge coincided with one). Every reading of every run is in bench/results.json.",
+    "Kafka lag over time: records of the raw topics not yet committed, at evenly spaced shares of each run's load (from the load generator's start to its end, which comes later than asked when it cannot keep the rate), each its last reading at or before that time. ES merging: the share of the readings taken while Elasticsearch was merging segments (a large merge keeps a core of each node holding a copy of the shard busy for seconds). Every reading of every run is in bench/results.json, with the documents being merged then, to check whether a lag surge coincided with a merge.",
     '',
     ...table(
       ['rate', 'load s', ...shares, 'ES merging %'],
@@ -37,7 +37,7 @@ function lagTable(rates: readonly FixedRateResult[]): string[] {
         `x${f.multiplier}`,
         formatFigure(f.loadSeconds),
         ...f.lagOverTime.map((p) => formatFigure(p.lag)),
-        formatFigure(percentOf(f.mergingShare ?? null)),
+        formatFigure(percentOf(f.mergingShare)),
       ]),
     ),
     '',
