@@ -74,12 +74,12 @@ export class BenchNamespace {
     return join(this.logDir, name);
   }
 
-  /** Closes the clients and deletes everything of the namespace. */
-  async delete(): Promise<void> {
+  /** Closes the clients and deletes everything of the namespace; its logs too, unless `keepLogs`. */
+  async delete(options: { keepLogs?: boolean } = {}): Promise<void> {
     await this.admin.disconnect().catch(() => undefined);
     await this.es.close().catch(() => undefined);
     this.redis.disconnect();
     await deleteNamespace(this.config, this.names);
-    rmSync(this.logDir, { recursive: true, force: true });
+    if (!options.keepLogs) rmSync(this.logDir, { recursive: true, force: true });
   }
 }

@@ -39,6 +39,8 @@ export interface FixedRateRun {
 export async function measureFixedRate(options: { rate: number; seconds: number; workers: number; log: Logger; seed: number }): Promise<FixedRateRun> {
   const { log } = options;
   const ns = await BenchNamespace.create({ purpose: `rate${options.rate}`, log });
+  /** The logs of a run that fell behind are kept, to find out why. */
+  let keepLogs = false;
   try {
     const workers = new TopologyWorkers(ns, options.workers, log);
     workers.start();
@@ -87,6 +89,8 @@ export async function measureFixedRate(options: { rate: number; seconds: number;
         const peaks = rss.stop();
         run.peakRssMb = { 'topology-worker': peaks['topology-worker'] ?? null, loadgen: peaks.loadgen ?? null };
         log.info({ namespace: ns.names.namespace, rate: options.rate, ...run, lagSamples: undefined, peakRssMb: undefined }, 'fixed rate measured');
+        keepLogs = !run.sustained;
+        if (keepLogs) log.warn({ rate: options.rate, logDir: ns.logDir }, 'run not sustained: the logs of its processes are kept');
         return run;
       } finally {
         sampling = false;
@@ -98,6 +102,6 @@ export async function measureFixedRate(options: { rate: number; seconds: number;
       await workers.stop();
     }
   } finally {
-    await ns.delete();
+    await ns.delete({ keepLogs });
   }
 }

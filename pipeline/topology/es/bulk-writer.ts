@@ -67,6 +67,8 @@ export class BulkWriter {
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt > 0) await this.sleep(attempt);
       const retry: number[] = [];
+      /** Status and reason of the first item this attempt retries, for the log line. */
+      let firstRetried: { status: number; reason: string } | undefined;
       const last = attempt >= this.retries;
       try {
         const operations = pending.flatMap((i) => {
@@ -85,9 +87,15 @@ export class BulkWriter {
             const reason = `${failure.type}: ${failure.reason}`;
             if (!failure.retriable) outcomes[i] = { kind: 'rejected', status, reason };
             else if (last) outcomes[i] = { kind: 'unavailable', status, reason };
-            else retry.push(i);
+            else {
+              firstRetried ??= { status, reason };
+              retry.push(i);
+            }
           }
         });
+        // Items the cluster could not take (429 when its write queue is full, 503, ...) are retried
+        // after a backoff: one line per request says how many and why, so that a slowdown shows.
+        if (firstRetried !== undefined) this.log.warn({ attempt, items: retry.length, of: pending.length, ...firstRetried }, 'bulk items retrying');
       } catch (err) {
         const failure = classifyRequestError(err);
         const reason = `${failure.type}: ${failure.reason}`;

@@ -129,3 +129,19 @@ describe('BulkWriter', () => {
     expect(outcomes.slice(1).map((o) => o.kind)).toEqual(['written', 'superseded']);
   });
 });
+
+describe('BulkWriter logging', () => {
+  it('says once per request how many items it retries and why (a slowdown of the cluster shows in the log)', async () => {
+    const clock = new FakeClock();
+    const lines: Record<string, unknown>[] = [];
+    const recording = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const busy = { index: { status: 429, error: { type: 'es_rejected_execution_exception', reason: 'queue full' } } };
+    const es = scriptedClient([() => ({ items: [busy, { index: { status: 201 } }, busy] }), allOk]);
+    const writer = new BulkWriter(es.client, clock, recording, { retries: 5, backoffBaseMs: 10, backoffMaxMs: 10 });
+    const outcomes = await clock.settle(writer.write([item('a'), item('b'), item('c')]));
+    expect(outcomes.map((o) => o.kind)).toEqual(['written', 'written', 'written']);
+    const retried = lines.filter((l) => l.msg === 'bulk items retrying');
+    expect(retried).toHaveLength(1);
+    expect(retried[0]).toMatchObject({ attempt: 0, items: 2, of: 3, status: 429, reason: 'es_rejected_execution_exception: queue full' });
+  });
+});
