@@ -120,9 +120,15 @@ export class BoltExecutor {
       await this.serial(() => this.executeWhole(bolt, batch));
       return;
     }
-    for (const wire of tuples) {
+    // The tuples that fit run in one serial turn; waiting for room happens outside it, so that a
+    // tick (a bolt that sends what it holds on ticks) can still run and free room.
+    let next = 0;
+    while (next < tuples.length) {
       if (!this.hasRoom()) await this.waitForRoom();
-      await this.serial(() => this.executeOne(new RuntimeTuple(wire)));
+      await this.serial(async () => {
+        do await this.executeOne(new RuntimeTuple(tuples[next++] as WireTuple));
+        while (next < tuples.length && this.hasRoom());
+      });
     }
   }
 

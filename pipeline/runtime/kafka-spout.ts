@@ -123,7 +123,9 @@ export class KafkaSpout implements Spout {
       if (!rec || rec.emitted) continue;
       rec.queued = false;
       try {
-        if (await this.emitOrDeadLetter(item, rec)) budget -= 1;
+        const emitted = this.emitOrDeadLetter(item, rec);
+        if (emitted === true) budget -= 1;
+        else await emitted;
       } catch (err) {
         // Whatever went wrong, the record stays tracked: it comes back after a backoff.
         this.log?.error({ err, messageId: item.messageId }, 'record could not be handed to the topology; retrying');
@@ -132,19 +134,18 @@ export class KafkaSpout implements Spout {
     }
   }
 
-  /** Emits the record's tree (true), or dead-letters it (false). */
-  private async emitOrDeadLetter(item: Ready, rec: Record_): Promise<boolean> {
-    if (item.deadLetter) {
-      await this.deadLetter(item.messageId, rec, item.deadLetter.reason, item.deadLetter.error);
-      return false;
-    }
+  /**
+   * Emits the record's tree at once (true), or dead-letters it (the write to the dead-letter
+   * topic). The usual path is synchronous: no promise and no turn of the event loop per record.
+   */
+  private emitOrDeadLetter(item: Ready, rec: Record_): true | Promise<void> {
+    if (item.deadLetter) return this.deadLetter(item.messageId, rec, item.deadLetter.reason, item.deadLetter.error);
     let values: Values;
     try {
       values = this.decode(rec);
     } catch (err) {
       if (isRetriable(err)) this.log?.warn({ err, messageId: item.messageId }, 'decode failed with a retriable error; dead-lettering');
-      await this.deadLetter(item.messageId, rec, 'record cannot be decoded', err);
-      return false;
+      return this.deadLetter(item.messageId, rec, 'record cannot be decoded', err);
     }
     (this.collector as SpoutOutputCollector).emit(this.output.stream, values, { messageId: item.messageId, attempt: rec.attempt });
     rec.emitted = true;
