@@ -193,7 +193,11 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
   for (const s of SECTIONS) {
     if (!has(s)) results.notes.push(`${s}: not run${s === 'scaling' && options.quick ? ' (full run only)' : ''}`);
   }
-  results.machine.loadAverageAtEnd = machineSnapshot().loadAverage;
+  const after = machineSnapshot();
+  results.machine.loadAverageAtEnd = after.loadAverage;
+  // Workers are bundled from the working tree each time they start: code changed during the run
+  // was measured by the runs after the change, so the header must not name only the first commit.
+  if (after.commit !== before.commit) results.machine.commit = `${before.commit}, then ${after.commit} (the code changed during the run)`;
   results.machine.wallSeconds = Math.round((performance.now() - started) / 1000);
   return { results, failed };
 }
