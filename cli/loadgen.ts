@@ -10,7 +10,7 @@ import { generateLoad } from '../producers/load-generator.js';
 import { ProducerMetrics } from '../producers/producer-metrics.js';
 import { ensureTopics, exitOnConfigError } from '../producers/raw-topics.js';
 
-// npm run loadgen -- --rate N --duration S [--data DIR] [--topic T] [--namespace NS] [--seed K] [--create-topics]
+// npm run loadgen -- --rate N --duration S [--data DIR] [--topic T] [--namespace NS] [--seed K] [--lanes L] [--create-topics]
 const { values } = parseArgs({
   options: {
     rate: { type: 'string' },
@@ -19,13 +19,17 @@ const { values } = parseArgs({
     topic: { type: 'string' },
     namespace: { type: 'string' },
     seed: { type: 'string', default: '1' },
+    lanes: { type: 'string', default: '4' },
     'create-topics': { type: 'boolean', default: false },
   },
 });
 const rate = Number(values.rate);
 const duration = Number(values.duration);
-if (!(rate > 0) || !(duration > 0)) {
-  process.stderr.write('usage: npm run loadgen -- --rate TX_PER_SECOND --duration SECONDS [--data DIR] [--topic T] [--namespace NS] [--create-topics]\n');
+const lanes = Number(values.lanes);
+if (!(rate > 0) || !(duration > 0) || !Number.isInteger(lanes) || lanes < 1) {
+  process.stderr.write(
+    'usage: npm run loadgen -- --rate TX_PER_SECOND --duration SECONDS [--data DIR] [--topic T] [--namespace NS] [--seed K] [--lanes L] [--create-topics]\n',
+  );
   process.exit(2);
 }
 const config = loadConfig(values.namespace === undefined ? process.env : { ...process.env, NAMESPACE: values.namespace });
@@ -36,12 +40,14 @@ const kafka = createKafka(config, { clientIdSuffix: 'loadgen', log });
 await ensureTopics(kafka, config, base, [target.topics.transactions, target.deadLetter.transactions], { create: values['create-topics'] }).catch(
   exitOnConfigError,
 );
-const sink = new KafkaRecordSink(kafka);
-const publisher = new EventPublisher({ sink, names: target, component: 'loadgen', clock: systemClock, log, metrics: new ProducerMetrics() });
+// One producer per lane: each keeps one send in flight, so a slow round trip does not cap the rate.
+const sinks = Array.from({ length: lanes }, () => new KafkaRecordSink(kafka));
+const metrics = new ProducerMetrics();
+const publishers = sinks.map((sink) => new EventPublisher({ sink, names: target, component: 'loadgen', clock: systemClock, log, metrics }));
 try {
-  const stats = await generateLoad({ dir: values.data, publisher, clock: systemClock, log, rate, durationSeconds: duration, seed: Number(values.seed) });
+  const stats = await generateLoad({ dir: values.data, publishers, clock: systemClock, log, rate, durationSeconds: duration, seed: Number(values.seed) });
   log.info({ ...stats, topic: target.topics.transactions }, 'load finished');
   process.stdout.write(`${JSON.stringify({ ...stats, topic: target.topics.transactions })}\n`);
 } finally {
-  await sink.close();
+  await Promise.all(sinks.map((sink) => sink.close()));
 }

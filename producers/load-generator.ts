@@ -5,6 +5,7 @@ import type { Clock } from '../pipeline/runtime/index.js';
 import { EventBuilder } from './event-builder.js';
 import type { EventPublisher } from './event-publisher.js';
 import { RatePacer } from './rate-pacer.js';
+import { Lanes } from './lanes.js';
 import { readRecorded } from './recorded-source.js';
 
 /** Producer id of generated events; their block hashes are synthetic too. */
@@ -17,7 +18,11 @@ const BLOCK_SIZE = 2_500;
 export interface LoadOptions {
   /** Recorded directory whose transactions are resampled. */
   dir: string;
-  publisher: EventPublisher;
+  /**
+   * Publishers to send through, one batch in flight on each: more than one keeps the target rate
+   * when a send's round trip (acks from every in-sync replica) outlasts a batch's share of a second.
+   */
+  publishers: readonly EventPublisher[];
   clock: Clock;
   log: Logger;
   /** Target transactions per second. */
@@ -96,22 +101,32 @@ export class SyntheticTransactions {
 
 /** Publishes resampled transactions at `rate` per second for `durationSeconds`. */
 export async function generateLoad(options: LoadOptions): Promise<LoadStats> {
-  const { publisher, clock, log, rate, durationSeconds } = options;
+  const { clock, log, rate, durationSeconds } = options;
   const synthetic = new SyntheticTransactions(await loadTemplates(options.dir), options.seed ?? 1);
   const builder = new EventBuilder({ producerId: LOADGEN_PRODUCER_ID, source: 'loadgen', clock });
   const pacer = new RatePacer(rate, clock);
+  const lanes = new Lanes(options.publishers);
   const batch = pacer.batchLimit(1_000);
   const total = Math.max(1, Math.round(rate * durationSeconds));
   const started = clock.monotonicMs();
+  let built = 0;
   let published = 0;
-  while (published < total) {
-    const size = Math.min(batch, total - published);
-    await pacer.take(size);
-    const timeSec = Math.floor(clock.nowMs() / 1000);
-    const events: TransactionEvent[] = [];
-    for (let i = 0; i < size; i++) events.push(builder.confirmedTransaction(synthetic.next(timeSec)));
-    published += await publisher.publish('transactions', events);
-    if (published % 10_000 < size) log.info({ published, total }, 'load progress');
+  try {
+    while (built < total) {
+      const size = Math.min(batch, total - built);
+      await pacer.take(size);
+      const timeSec = Math.floor(clock.nowMs() / 1000);
+      const events: TransactionEvent[] = [];
+      for (let i = 0; i < size; i++) events.push(builder.confirmedTransaction(synthetic.next(timeSec)));
+      built += size;
+      await lanes.dispatch(async (publisher) => {
+        const written = await publisher.publish('transactions', events);
+        published += written; // after the await: lanes finish in any order
+        if (published % 10_000 < size) log.info({ published, total }, 'load progress');
+      });
+    }
+  } finally {
+    await lanes.drain();
   }
   const elapsedMs = clock.monotonicMs() - started;
   return { published, elapsedMs, achievedPerSecond: (published * 1000) / Math.max(1, elapsedMs), targetPerSecond: rate };
