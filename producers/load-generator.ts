@@ -5,7 +5,6 @@ import type { Clock } from '../pipeline/runtime/index.js';
 import { EventBuilder } from './event-builder.js';
 import type { EventPublisher } from './event-publisher.js';
 import { RatePacer } from './rate-pacer.js';
-import { Lanes } from './lanes.js';
 import { readRecorded } from './recorded-source.js';
 
 /** Producer id of generated events; their block hashes are synthetic too. */
@@ -99,35 +98,42 @@ export class SyntheticTransactions {
   }
 }
 
-/** Publishes resampled transactions at `rate` per second for `durationSeconds`. */
+/**
+ * Publishes resampled transactions at `rate` per second for `durationSeconds`: one loop per
+ * publisher, each taking the next batch from the shared pacer when its last one is written. After
+ * a failure no lane sends another batch; the failure is thrown once all lanes have stopped.
+ */
 export async function generateLoad(options: LoadOptions): Promise<LoadStats> {
   const { clock, log, rate, durationSeconds } = options;
   const synthetic = new SyntheticTransactions(await loadTemplates(options.dir), options.seed ?? 1);
   const builder = new EventBuilder({ producerId: LOADGEN_PRODUCER_ID, source: 'loadgen', clock });
   const pacer = new RatePacer(rate, clock);
-  const lanes = new Lanes(options.publishers);
   const batch = pacer.batchLimit(1_000);
   const total = Math.max(1, Math.round(rate * durationSeconds));
   const started = clock.monotonicMs();
-  let built = 0;
+  let taken = 0;
   let published = 0;
-  try {
-    while (built < total) {
-      const size = Math.min(batch, total - built);
+  let failed = false;
+  const lane = async (publisher: EventPublisher) => {
+    while (!failed && taken < total) {
+      const size = Math.min(batch, total - taken);
+      taken += size;
       await pacer.take(size);
+      if (failed) return;
       const timeSec = Math.floor(clock.nowMs() / 1000);
       const events: TransactionEvent[] = [];
       for (let i = 0; i < size; i++) events.push(builder.confirmedTransaction(synthetic.next(timeSec)));
-      built += size;
-      await lanes.dispatch(async (publisher) => {
-        const written = await publisher.publish('transactions', events);
-        published += written; // after the await: lanes finish in any order
-        if (published % 10_000 < size) log.info({ published, total }, 'load progress');
+      const written = await publisher.publish('transactions', events).catch((error: unknown) => {
+        failed = true;
+        throw error;
       });
+      published += written; // after the await: lanes finish in any order
+      if (published % 10_000 < size) log.info({ published, total }, 'load progress');
     }
-  } finally {
-    await lanes.drain();
-  }
+  };
+  const lanes = await Promise.allSettled(options.publishers.map(lane));
+  const failure = lanes.find((l) => l.status === 'rejected');
+  if (failure) throw failure.reason;
   const elapsedMs = clock.monotonicMs() - started;
   return { published, elapsedMs, achievedPerSecond: (published * 1000) / Math.max(1, elapsedMs), targetPerSecond: rate };
 }

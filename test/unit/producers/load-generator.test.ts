@@ -3,7 +3,6 @@ import { names } from '../../../pipeline/contracts/names.js';
 import { createLogger } from '../../../pipeline/runtime/index.js';
 import { FakeClock } from '../../../pipeline/runtime/testing/index.js';
 import { EventPublisher, type OutgoingRecord, type RecordSink } from '../../../producers/event-publisher.js';
-import { Lanes } from '../../../producers/lanes.js';
 import { generateLoad } from '../../../producers/load-generator.js';
 import { ProducerMetrics } from '../../../producers/producer-metrics.js';
 import { SAMPLE_DIR } from './recorded-data.js';
@@ -35,54 +34,6 @@ class SlowSinks {
   }
 }
 
-describe('Lanes', () => {
-  it('keeps one piece of work in flight per lane and runs all of it', async () => {
-    const lanes = new Lanes(['a', 'b']);
-    const gates: { lane: string; open: () => void }[] = [];
-    const done: number[] = [];
-    const dispatched: number[] = [];
-    const dispatching = (async () => {
-      for (let i = 0; i < 5; i++) {
-        await lanes.dispatch(async (lane) => {
-          await new Promise<void>((open) => gates.push({ lane, open }));
-          done.push(i);
-        });
-        dispatched.push(i);
-      }
-    })();
-    await new Promise((resolve) => setImmediate(resolve));
-    // Two lanes: the third piece waits for one of the first two.
-    expect(dispatched).toEqual([0, 1]);
-    expect(gates.map((g) => g.lane)).toEqual(['a', 'b']);
-    gates[1]?.open();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(dispatched).toEqual([0, 1, 2]);
-    expect(gates[2]?.lane).toBe('b');
-    for (let k = 0; k < 10 && done.length < 5; k++) {
-      for (const gate of gates) gate.open();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    await dispatching;
-    await lanes.drain();
-    expect(done.sort()).toEqual([0, 1, 2, 3, 4]);
-  });
-
-  it('throws the first failure from the next dispatch and from drain, starting no more work', async () => {
-    const lanes = new Lanes([1, 2]);
-    await lanes.dispatch(async () => {
-      throw new Error('broker gone');
-    });
-    let started = false;
-    await expect(
-      lanes.dispatch(async () => {
-        started = true;
-      }),
-    ).rejects.toThrow('broker gone');
-    await expect(lanes.drain()).rejects.toThrow('broker gone');
-    expect(started).toBe(false);
-  });
-});
-
 describe('generateLoad', () => {
   it('publishes every transaction once, keeping a batch in flight on each lane', async () => {
     const clock = new FakeClock();
@@ -96,5 +47,28 @@ describe('generateLoad', () => {
     expect(slow.records).toHaveLength(4_000);
     expect(new Set(slow.records.map((r) => r.key)).size).toBe(4_000);
     expect(slow.mostInFlight).toBe(3);
+  });
+
+  it('sends no batch after a send fails, and throws the failure', async () => {
+    const clock = new FakeClock();
+    const log = createLogger({ name: 'test', level: 'silent' });
+    const metrics = new ProducerMetrics();
+    let sends = 0;
+    const failing: RecordSink = {
+      send: async () => {
+        sends++;
+        throw new Error('broker gone');
+      },
+    };
+    const working: RecordSink = {
+      send: async () => {
+        sends++;
+      },
+    };
+    const publishers = [failing, working, working].map((sink) => new EventPublisher({ sink, names: n, component: 'loadgen', clock, log, metrics }));
+    const run = generateLoad({ dir: SAMPLE_DIR, publishers, clock, log, rate: 2_000, durationSeconds: 2, seed: 7 });
+    await expect(clock.settle(run)).rejects.toThrow('broker gone');
+    // The first lane's batch is due at once and fails; the others' were due later and never went.
+    expect(sends).toBe(1);
   });
 });
