@@ -142,7 +142,7 @@ export function renderBenchmarks(results: BenchResults): string {
     '',
     '## 5. Rebuild rate',
     '',
-    "`npm run rebuild`'s machinery (ops/rebuild.ts) on the max-rate backlog: indices emptied, groups rewound to offset 0, records/s from starting the workers until everything is processed (as `npm run rebuild` reports it, worker start-up included).",
+    "`npm run rebuild`'s machinery (ops/rebuild.ts) on the max-rate backlog: indices emptied and loaded without replicas, groups rewound to offset 0, records/s from starting the workers until everything is processed and every replica is back (as `npm run rebuild` reports it, worker start-up and replica copy included).",
     '',
     ...table(
       ['records', 'workers', 'records/s'],

@@ -7,7 +7,7 @@ import { loadConfig } from '../pipeline/config/config.js';
 import { names } from '../pipeline/contracts/names.js';
 import { exitOnError, reportRetry, warn } from '../ops/cli-output.js';
 import { formatDuration, ProgressDisplay } from '../ops/progress-display.js';
-import { countDocuments, prepareRebuild, type RebuildClients, runUntilRebuilt } from '../ops/rebuild.js';
+import { countDocuments, prepareRebuild, type RebuildClients, restoreReplicas, runUntilRebuilt } from '../ops/rebuild.js';
 import { retryTransient } from '../ops/transient-retry.js';
 import { UsageError } from '../ops/usage-error.js';
 import { WorkerProcesses } from '../ops/worker-processes.js';
@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   const retry = { onRetry: reportRetry, onStep: (step: string) => out(`- ${step}`) };
   let workers: WorkerProcesses | undefined;
   const interrupted = () => {
-    warn('\ninterrupted: stopping the rebuild workers; the indices are incomplete until `npm run rebuild` runs to its end');
+    warn(
+      '\ninterrupted: stopping the rebuild workers; the indices are incomplete, and without replicas, until `npm run rebuild` runs to its end (`npm run setup` gives the replicas back)',
+    );
     void (workers?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
     await retryTransient('connecting to Kafka', () => admin.connect(), retry);
     out(`rebuilding namespace ${n.namespace} from its raw topics (${Object.values(n.topics).join(', ')}); pools file ${config.analytics.poolsFile}`);
     const reset = await prepareRebuild(clients, n, config, retry);
-    out(`- ${reset.redisKeysDeleted} Redis keys deleted; indices recreated empty`);
+    out(`- ${reset.redisKeysDeleted} Redis keys deleted; indices recreated empty, without replicas until the end of the rebuild`);
 
     const logDir = join('.run', 'rebuild', n.namespace);
     workers = new WorkerProcesses({
@@ -76,8 +78,10 @@ async function main(): Promise<void> {
         reportRetry(r);
       },
     });
-    const elapsedSec = (performance.now() - started) / 1000;
     display.end();
+    out(`- every record processed; giving the indices their ${config.elasticsearch.replicas} replica(s) back (copied, not indexed again)`);
+    await restoreReplicas(clients, n, config, { timeoutMs: stallSec * 1000, onRetry: reportRetry });
+    const elapsedSec = (performance.now() - started) / 1000;
     const after = await retryTransient('counting the documents', () => countDocuments(es, n), retry);
     out(
       `rebuilt ${final.total.toLocaleString('en-US')} records in ${formatDuration(elapsedSec)}: ${Math.round(final.total / Math.max(elapsedSec, 0.001)).toLocaleString('en-US')} records/s`,

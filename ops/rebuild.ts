@@ -5,7 +5,7 @@ import type { Config } from '../pipeline/config/config.js';
 import { INDEX_KEYS, type Names } from '../pipeline/contracts/names.js';
 import { runtimeKeys } from '../pipeline/runtime/index.js';
 import { PipelineError } from '../pipeline/runtime/index.js';
-import { setupIndices } from '../pipeline/setup/index.js';
+import { indicesGreen, setReplicas, setupIndices } from '../pipeline/setup/index.js';
 import { processingProgress, type ProcessingProgressByTopic } from '../pipeline/topology/processing-progress.js';
 import { topologyNames } from '../pipeline/topology/topology-names.js';
 import { assertGroupsIdle, type GroupsIdleOptions, MEMBER_GRACE_MS } from './consumer-groups.js';
@@ -30,6 +30,19 @@ export class RebuildStalledError extends PipelineError {
     readonly last: ProcessingProgressByTopic | null,
   ) {
     super(`rebuild made no progress for ${Math.round(stalledMs / 1000)} s (last progress: ${JSON.stringify(last)})`);
+  }
+}
+
+/** The rebuilt indices did not get all their replicas back in time. */
+export class ReplicasNotRestoredError extends PipelineError {
+  constructor(
+    readonly replicas: number,
+    readonly waitedMs: number,
+  ) {
+    super(
+      `the rebuilt indices did not get their ${replicas} replica(s) back within ${Math.round(waitedMs / 1000)} s (are all Elasticsearch nodes up?); the documents are complete, run \`npm run setup\` once the cluster is whole`,
+      { retriable: true },
+    );
   }
 }
 
@@ -73,9 +86,14 @@ export interface ResetResult {
 
 /**
  * Empties every store derived from the raw topics: deletes the namespace's indices and creates
- * them again from `es-templates/` (templates reinstalled), and deletes the topology's Redis state
+ * them again from `es-templates/` (templates reinstalled) **without replicas**, and deletes the topology's Redis state
  * (`<ns>:app:analytics:*`) and runtime keys (`rt:<topology>:*`: queues, acker, leases). The
  * producers' cursors and chain keys (`<ns>:app:producer:*`) and every topic are left alone.
+ *
+ * Without replicas each document is indexed once instead of `replicas + 1` times (Elasticsearch's
+ * advice for a bulk load); `restoreReplicas` copies the finished shards afterwards. Acknowledged
+ * writes stay durable meanwhile (each bulk is fsynced to the primary's translog before it is
+ * acknowledged), so a node that crashes pauses the rebuild, whose writes are retried until it is back.
  */
 export async function resetDerivedStores(clients: RebuildClients, n: Names, config: Config): Promise<ResetResult> {
   const { es, redis } = clients;
@@ -86,6 +104,7 @@ export async function resetDerivedStores(clients: RebuildClients, n: Names, conf
   }
   await es.indices.delete({ index: indices, ignore_unavailable: true });
   await setupIndices(es, n, config.elasticsearch);
+  await setReplicas(es, n, 0);
   const t = topologyNames(n);
   const redisKeysDeleted = await deleteKeys(redis, [`${t.statePrefix}*`, runtimeKeys(n.topology).pattern]);
   return { documentsBefore, redisKeysDeleted };
@@ -152,6 +171,48 @@ export async function runUntilRebuilt(clients: RebuildClients, n: Names, options
     if (stalled > stallTimeoutMs) throw new RebuildStalledError(stalled, last);
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 1_000));
   }
+}
+
+/** Options of `restoreReplicas`. */
+export interface RestoreReplicasOptions {
+  /** Give up after this long without all replicas started (default 600 000 ms). */
+  timeoutMs?: number;
+  /** Told about each health reading that failed on a transient error (the reading is retried). */
+  onRetry?: RetryTransientOptions['onRetry'];
+}
+
+/**
+ * Gives the rebuilt indices their configured replicas back and waits until every copy is started
+ * (health green): the indices are flushed first, so the replicas are copied from the primaries'
+ * segment files, not indexed again.
+ */
+export async function restoreReplicas(clients: RebuildClients, n: Names, config: Config, options: RestoreReplicasOptions = {}): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  const replicas = config.elasticsearch.replicas;
+  const started = performance.now();
+  // A flush first: a new replica copies the primary's last commit as files and replays the
+  // operations after it, so without the flush it would index every document again.
+  await retryTransient(
+    'restoring the replicas',
+    async () => {
+      await clients.es.indices.flush({ index: INDEX_KEYS.map((k) => n.indices[k]) });
+      await setReplicas(clients.es, n, replicas);
+    },
+    { onRetry: options.onRetry },
+  );
+  let failures = 0;
+  while (performance.now() - started < timeoutMs) {
+    try {
+      if (await indicesGreen(clients.es, n, '10s')) return;
+      failures = 0;
+    } catch (err) {
+      if (!isTransientError(err)) throw err;
+      failures += 1;
+      options.onRetry?.({ what: 'waiting for the replicas', err, attempt: failures, delayMs: 1_000, remainingMs: timeoutMs - (performance.now() - started) });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+  throw new ReplicasNotRestoredError(replicas, performance.now() - started);
 }
 
 /** Documents per index of the namespace (after a refresh). */

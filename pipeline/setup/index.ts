@@ -2,7 +2,7 @@ export { DEAD_LETTER_PARTITIONS, deleteTopics, namespaceTopics, setupTopics, top
 export type { TopicSettings, TopicSetupResult } from './topics.js';
 export { namespacedTemplates, namespaceTemplate, readIndexTemplate, templateName, TEMPLATE_NAMESPACE, TEMPLATES_DIR } from './index-templates.js';
 export type { IndexSettings, IndexTemplate } from './index-templates.js';
-export { deleteIndices, namespaceIndices, setupIndices } from './indices.js';
+export { deleteIndices, indicesGreen, namespaceIndices, setReplicas, setupIndices } from './indices.js';
 export type { IndexSetupResult } from './indices.js';
 export { teardown } from './teardown.js';
 export { runSetup } from './run-setup.js';

@@ -14,8 +14,9 @@ export interface IndexSetupResult {
 /**
  * Installs (or updates) the composable index templates of the namespace and creates the
  * indices, empty, where they are missing; an existing index gets the template's mappings (new
- * fields are added; a changed field type fails loudly) and refresh interval (Elasticsearch's
- * default, search-idle, when the template sets none). Safe to run again at any time.
+ * fields are added; a changed field type fails loudly), refresh interval (Elasticsearch's
+ * default, search-idle, when the template sets none) and the configured replicas (which a rebuild
+ * that did not finish may have left at 0). Safe to run again at any time.
  */
 export async function setupIndices(client: Client, names: Names, settings: IndexSettings, options: { templatesDir?: string } = {}): Promise<IndexSetupResult> {
   const templates = namespacedTemplates(names, settings, options.templatesDir ?? TEMPLATES_DIR);
@@ -32,7 +33,7 @@ export async function setupIndices(client: Client, names: Names, settings: Index
       if (template?.mappings !== undefined) await client.indices.putMapping({ index, ...template.mappings } as Parameters<Client['indices']['putMapping']>[0]);
       // null resets a setting to Elasticsearch's default (the client's types do not say so).
       const refresh = template?.settings?.index?.refresh_interval ?? null;
-      await client.indices.putSettings({ index, settings: { index: { refresh_interval: refresh } } } as PutSettings);
+      await client.indices.putSettings({ index, settings: { index: { refresh_interval: refresh, number_of_replicas: settings.replicas } } } as PutSettings);
       result.existing.push(index);
       continue;
     }
@@ -46,6 +47,22 @@ export async function setupIndices(client: Client, names: Names, settings: Index
     }
   }
   return result;
+}
+
+/** Sets the replicas of every index of the namespace. */
+export async function setReplicas(client: Client, names: Names, replicas: number): Promise<void> {
+  const index = INDEX_KEYS.map((k) => names.indices[k]);
+  await client.indices.putSettings({ index, settings: { index: { number_of_replicas: replicas } } });
+}
+
+/**
+ * Whether every shard copy of the namespace's indices is assigned and started (health green),
+ * waiting up to `timeout` (an Elasticsearch time value such as `30s`) for it.
+ */
+export async function indicesGreen(client: Client, names: Names, timeout: string): Promise<boolean> {
+  const index = INDEX_KEYS.map((k) => names.indices[k]);
+  const health = await client.cluster.health({ index, wait_for_status: 'green', timeout }, { ignore: [408] });
+  return !health.timed_out && health.status === 'green';
 }
 
 /** Every index of the namespace that exists (`${ns}-*`). */

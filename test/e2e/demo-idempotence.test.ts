@@ -15,6 +15,7 @@ import { freePort } from '../../ops/demo/port-probe.js';
 import { teardown } from '../../pipeline/setup/index.js';
 import { RecordedFeedData } from '../../producers/feed-server/recorded-feed-data.js';
 import { deleteKeys } from '../../pipeline/clients/delete-keys.js';
+import { deadLetterRecords } from '../support/dead-letter-count.js';
 import { type CommandResult, runCommand } from '../support/run-command.js';
 
 /**
@@ -55,15 +56,6 @@ async function versions(): Promise<Map<string, string>> {
     response = await es.scroll({ scroll_id: response._scroll_id as string, scroll: '1m' });
   }
   return out;
-}
-
-/** Records in the namespace's dead-letter topics. */
-async function deadLetters(): Promise<number> {
-  let count = 0;
-  for (const topic of Object.values(n.deadLetter)) {
-    for (const p of await admin.fetchTopicOffsets(topic)) count += Number(p.high) - Number(p.low);
-  }
-  return count;
 }
 
 beforeAll(async () => {
@@ -110,7 +102,7 @@ describe('npm run demo', () => {
     expect(ids(n.indices.blocks).sort()).toEqual(data.blocks.map((b) => b.hash).sort());
     expect(ids(n.indices.transactions)).toHaveLength(data.blocks.reduce((s, b) => s + b.txCount, 0));
     expect(ids(n.indices.prices).length).toBeGreaterThan(0);
-    expect(await deadLetters()).toBe(0);
+    expect(await deadLetterRecords(admin, n)).toBe(0);
 
     const running = pm2Processes(env).filter((p) => PIPELINE_APPS.includes(p.name));
     expect(new Set(running.map((p) => p.name))).toEqual(new Set(PIPELINE_APPS));

@@ -1,10 +1,9 @@
 import type { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createElasticsearch } from '../../pipeline/clients/elasticsearch.js';
-import { createKafka } from '../../pipeline/clients/kafka.js';
-import { RAW_FEEDS } from '../../pipeline/contracts/names.js';
 import { CutProxy } from '../support/cut-proxy.js';
-import { expectBlocks, expectHours, expectPools, expectTransactionsAndPrices, readGroundTruth } from '../support/ground-truth.js';
+import { deadLettersOfRun } from '../support/dead-letter-count.js';
+import { itEndsWithTheGroundTruth, readGroundTruth } from '../support/ground-truth.js';
 import { type PipelineRun, runPipelineOnData } from '../support/run-pipeline.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -53,19 +52,6 @@ afterAll(async () => {
   await es?.close();
 });
 
-/** Number of records in the dead-letter topics of the namespace (their end offsets). */
-async function deadLetters(r: PipelineRun): Promise<number> {
-  const admin = createKafka(r.config, { clientIdSuffix: 'e2e-outage-dlq' }).admin();
-  await admin.connect();
-  try {
-    let n = 0;
-    for (const feed of RAW_FEEDS) for (const o of await admin.fetchTopicOffsets(r.names.deadLetter[feed])) n += Number(o.high) - Number(o.low);
-    return n;
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 describe('Elasticsearch unreachable for 30 s while the recorded data flows', () => {
   it('was cut in the middle of the flow', () => {
     expect(docsAtCut).toBeGreaterThan(500);
@@ -73,15 +59,8 @@ describe('Elasticsearch unreachable for 30 s while the recorded data flows', () 
   });
 
   it('dead-letters nothing: an unreachable sink is never bad input', async () => {
-    expect(await deadLetters(run)).toBe(0);
+    expect(await deadLettersOfRun(run)).toBe(0);
   });
 
-  it('ends with every block, transaction and price document', async () => {
-    await expectBlocks(es, run.names, truth);
-    await expectTransactionsAndPrices(es, run.names, truth);
-  });
-
-  it('ends with every hour exact', () => expectHours(es, run.names, truth));
-
-  it.each(['day', 'month'] as const)('ends with every pool exact per %s', (period) => expectPools(es, run.names, truth, period));
+  itEndsWithTheGroundTruth(() => ({ es, names: run.names }), truth);
 });

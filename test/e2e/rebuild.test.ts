@@ -16,8 +16,8 @@ import { type PipelineRun, runPipelineOnData } from '../support/run-pipeline.js'
 /**
  * `npm run rebuild`: after the pipeline ran on data/sample, the command refuses while the workers
  * run; once they stopped and every index of the namespace was deleted, it restores every
- * document with the same id and content, from the raw topics, which it leaves as they were, and
- * leaves the producers' Redis keys alone.
+ * document with the same id and content, from the raw topics, which it leaves as they were, gives
+ * the indices their replicas back, and leaves the producers' Redis keys alone.
  */
 
 const DATA_DIR = 'data/sample';
@@ -101,6 +101,11 @@ describe('npm run rebuild', () => {
       versionsDiffer[index] = [...docs].filter(([id, d]) => rebuilt.get(id)?.version !== d.version).length;
     }
     process.stdout.write(`documents whose external version differs after the rebuild, per index: ${JSON.stringify(versionsDiffer)}\n`);
+    // Loaded without replicas, then given the configured ones back: every copy started.
+    expect(result.stdout).toContain(`giving the indices their ${run.config.elasticsearch.replicas} replica(s) back`);
+    const replicas = await es.indices.getSettings({ index: indices, name: 'index.number_of_replicas', flat_settings: true });
+    for (const index of indices) expect(replicas[index]?.settings?.['index.number_of_replicas'], index).toBe(String(run.config.elasticsearch.replicas));
+    expect((await es.cluster.health({ index: indices })).status).toBe('green');
     expect(await rawOffsets()).toEqual(offsets);
     expect(await redis.hgetall(run.names.producerKeys.blocksCursor)).toEqual({ height: '42', hash: 'kept' });
   });

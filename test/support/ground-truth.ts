@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Names } from '../../pipeline/contracts/names.js';
 
 /** EUR values may differ from the ground truth by rounding to the cent. */
@@ -102,4 +102,21 @@ export async function expectPools(es: Client, n: Names, truth: GroundTruth, peri
     expect({ blocks: d.blocks, sat: d.reward_sat }, id).toEqual({ blocks: r.n_blocks, sat: r.reward_sat });
     expect(Math.abs(d.reward_eur - r.reward_eur), id).toBeLessThanOrEqual(EUR);
   }
+}
+
+/**
+ * Declares the tests that a run's indices end with exactly the ground truth: every block,
+ * transaction and price document, every hour, every pool per day and per month. `run` is read
+ * when the tests run (after `beforeAll`).
+ */
+export function itEndsWithTheGroundTruth(run: () => { es: Client; names: Names }, truth: GroundTruth): void {
+  it('ends with every block, transaction and price document', async () => {
+    const { es, names } = run();
+    await expectBlocks(es, names, truth);
+    await expectTransactionsAndPrices(es, names, truth);
+  });
+
+  it('ends with every hour exact', () => expectHours(run().es, run().names, truth));
+
+  it.each(['day', 'month'] as const)('ends with every pool exact per %s', (period) => expectPools(run().es, run().names, truth, period));
 }

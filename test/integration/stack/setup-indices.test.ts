@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createElasticsearch } from '../../../pipeline/clients/elasticsearch.js';
 import { loadConfig } from '../../../pipeline/config/config.js';
 import { INDEX_KEYS, names } from '../../../pipeline/contracts/names.js';
-import { deleteIndices, searchableCounts, setupIndices } from '../../../pipeline/setup/indices.js';
+import { deleteIndices, indicesGreen, searchableCounts, setReplicas, setupIndices } from '../../../pipeline/setup/indices.js';
 
 const config = loadConfig();
 const n = names(`t-setup-${randomBytes(4).toString('hex')}`);
@@ -24,6 +24,11 @@ async function refreshInterval(index: string): Promise<unknown> {
   return settings[index]?.settings?.['index.refresh_interval'];
 }
 
+async function replicasOf(index: string): Promise<unknown> {
+  const settings = await es.indices.getSettings({ index, name: 'index.number_of_replicas', flat_settings: true });
+  return settings[index]?.settings?.['index.number_of_replicas'];
+}
+
 describe('index setup', () => {
   it('creates every index of a namespace, then on a second run gives existing indices the template refresh interval (search-idle default)', async () => {
     const first = await setupIndices(es, n, { shards: 1, replicas: 0 });
@@ -37,6 +42,19 @@ describe('index setup', () => {
     expect(second.created).toEqual([]);
     expect(second.existing).toContain(index);
     expect(await refreshInterval(index)).toBeUndefined();
+  });
+
+  it('sets the replicas of every index; a second setup gives them the configured replicas back (a rebuild that did not finish left 0)', async () => {
+    await setupIndices(es, n, { shards: 1, replicas: 1 });
+    expect(await indicesGreen(es, n, '60s')).toBe(true);
+    expect(await replicasOf(n.indices.transactions)).toBe('1');
+
+    await setReplicas(es, n, 0);
+    for (const key of INDEX_KEYS) expect(await replicasOf(n.indices[key]), key).toBe('0');
+
+    await setupIndices(es, n, { shards: 1, replicas: 2 });
+    for (const key of INDEX_KEYS) expect(await replicasOf(n.indices[key]), key).toBe('2');
+    expect(await indicesGreen(es, n, '60s')).toBe(true);
   });
 
   it('counts the documents of each index as a search sees them, leaving out an index that does not exist', async () => {
