@@ -5,12 +5,12 @@ import { renderTransactionDoc } from '../pipeline/topology/domain/render-transac
 import { canonicalJson } from '../producers/canonical-json.js';
 import { EventBuilder } from '../producers/event-builder.js';
 import type { OutgoingRecord } from '../producers/event-publisher.js';
-import { LOADGEN_PRODUCER_ID, loadTemplates, SyntheticTransactions } from '../producers/load-generator.js';
+import { LOADGEN_PRODUCER_ID, loadTemplates, SyntheticTransactions, type TransactionTemplates } from '../producers/load-generator.js';
 
 /** The recorded data whose transactions `npm run loadgen` resamples. */
 export const SAMPLE_DATA_DIR = 'data/sample';
 
-let templates: Promise<Awaited<ReturnType<typeof loadTemplates>>> | undefined;
+let templates: Promise<TransactionTemplates> | undefined;
 
 /**
  * Real-shaped confirmed transaction events, as `npm run loadgen` makes them (resampled recorded

@@ -6,7 +6,7 @@ import { createLogger } from '../pipeline/runtime/index.js';
 import { EventPublisher } from '../producers/event-publisher.js';
 import { createKafka } from '../pipeline/clients/kafka.js';
 import { KafkaRecordSink } from '../producers/kafka-record-sink.js';
-import { generateLoad } from '../producers/load-generator.js';
+import { generateLoad, loadTemplates } from '../producers/load-generator.js';
 import { ProducerMetrics } from '../producers/producer-metrics.js';
 import { ensureTopics, exitOnConfigError } from '../producers/raw-topics.js';
 
@@ -45,7 +45,8 @@ const sinks = Array.from({ length: lanes }, () => new KafkaRecordSink(kafka));
 const metrics = new ProducerMetrics();
 const publishers = sinks.map((sink) => new EventPublisher({ sink, names: target, component: 'loadgen', clock: systemClock, log, metrics }));
 try {
-  const stats = await generateLoad({ dir: values.data, publishers, clock: systemClock, log, rate, durationSeconds: duration, seed: Number(values.seed) });
+  const templates = await loadTemplates(values.data);
+  const stats = await generateLoad({ templates, publishers, clock: systemClock, log, rate, durationSeconds: duration, seed: Number(values.seed) });
   log.info({ ...stats, topic: target.topics.transactions }, 'load finished');
   process.stdout.write(`${JSON.stringify({ ...stats, topic: target.topics.transactions })}\n`);
 } finally {

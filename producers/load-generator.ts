@@ -13,10 +13,16 @@ export const LOADGEN_PRODUCER_ID = 'loadgen';
 /** Transactions per synthetic block (about a real block's count). */
 const BLOCK_SIZE = 2_500;
 
+/** Recorded confirmed transactions to resample, coinbases and the others apart (`loadTemplates`). */
+export interface TransactionTemplates {
+  coinbases: ConfirmedTxData[];
+  others: ConfirmedTxData[];
+}
+
 /** Options of `generateLoad`. */
 export interface LoadOptions {
-  /** Recorded directory whose transactions are resampled. */
-  dir: string;
+  /** Recorded transactions to resample (`loadTemplates`). */
+  templates: TransactionTemplates;
   /**
    * Publishers to send through, one batch in flight on each: more than one keeps the target rate
    * when a send's round trip (acks from every in-sync replica) outlasts a batch's share of a second.
@@ -41,8 +47,8 @@ export interface LoadStats {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** Recorded confirmed transactions to resample: coinbases and the others apart. */
-export async function loadTemplates(dir: string): Promise<{ coinbases: ConfirmedTxData[]; others: ConfirmedTxData[] }> {
+/** Reads the confirmed transactions of a recorded directory, to resample. */
+export async function loadTemplates(dir: string): Promise<TransactionTemplates> {
   const coinbases: ConfirmedTxData[] = [];
   const others: ConfirmedTxData[] = [];
   for await (const item of readRecorded(dir)) {
@@ -62,7 +68,7 @@ export class SyntheticTransactions {
   private state: number;
 
   constructor(
-    private readonly templates: { coinbases: ConfirmedTxData[]; others: ConfirmedTxData[] },
+    private readonly templates: TransactionTemplates,
     private readonly seed: number,
   ) {
     if (templates.coinbases.length === 0 || templates.others.length === 0) throw new Error('no recorded transactions to resample');
@@ -105,7 +111,7 @@ export class SyntheticTransactions {
  */
 export async function generateLoad(options: LoadOptions): Promise<LoadStats> {
   const { clock, log, rate, durationSeconds } = options;
-  const synthetic = new SyntheticTransactions(await loadTemplates(options.dir), options.seed ?? 1);
+  const synthetic = new SyntheticTransactions(options.templates, options.seed ?? 1);
   const builder = new EventBuilder({ producerId: LOADGEN_PRODUCER_ID, source: 'loadgen', clock });
   const pacer = new RatePacer(rate, clock);
   const batch = pacer.batchLimit(1_000);

@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { names } from '../../../pipeline/contracts/names.js';
 import { createLogger } from '../../../pipeline/runtime/index.js';
 import { FakeClock } from '../../../pipeline/runtime/testing/index.js';
 import { EventPublisher, type OutgoingRecord, type RecordSink } from '../../../producers/event-publisher.js';
-import { generateLoad } from '../../../producers/load-generator.js';
+import { generateLoad, loadTemplates, type TransactionTemplates } from '../../../producers/load-generator.js';
 import { ProducerMetrics } from '../../../producers/producer-metrics.js';
 import { SAMPLE_DIR } from './recorded-data.js';
 
@@ -34,6 +34,12 @@ class SlowSinks {
   }
 }
 
+// Read before the fake clock runs: `settle` drives timers, not file reads.
+let templates: TransactionTemplates;
+beforeAll(async () => {
+  templates = await loadTemplates(SAMPLE_DIR);
+});
+
 describe('generateLoad', () => {
   it('publishes every transaction once, keeping a batch in flight on each lane', async () => {
     const clock = new FakeClock();
@@ -42,7 +48,7 @@ describe('generateLoad', () => {
     // 2,000 a second for 2 s: 20 batches of 200 (a tenth of a second each).
     const slow = new SlowSinks(3, 20);
     const publishers = slow.sinks.map((sink) => new EventPublisher({ sink, names: n, component: 'loadgen', clock, log, metrics }));
-    const stats = await clock.settle(generateLoad({ dir: SAMPLE_DIR, publishers, clock, log, rate: 2_000, durationSeconds: 2, seed: 7 }));
+    const stats = await clock.settle(generateLoad({ templates, publishers, clock, log, rate: 2_000, durationSeconds: 2, seed: 7 }));
     expect(stats.published).toBe(4_000);
     expect(slow.records).toHaveLength(4_000);
     expect(new Set(slow.records.map((r) => r.key)).size).toBe(4_000);
@@ -66,7 +72,7 @@ describe('generateLoad', () => {
       },
     };
     const publishers = [failing, working, working].map((sink) => new EventPublisher({ sink, names: n, component: 'loadgen', clock, log, metrics }));
-    const run = generateLoad({ dir: SAMPLE_DIR, publishers, clock, log, rate: 2_000, durationSeconds: 2, seed: 7 });
+    const run = generateLoad({ templates, publishers, clock, log, rate: 2_000, durationSeconds: 2, seed: 7 });
     await expect(clock.settle(run)).rejects.toThrow('broker gone');
     // The first lane's batch is due at once and fails; the others' were due later and never went.
     expect(sends).toBe(1);
