@@ -9,7 +9,7 @@ import { indicesGreen, setReplicas, setupIndices } from '../pipeline/setup/index
 import { processingProgress, type ProcessingProgressByTopic } from '../pipeline/topology/processing-progress.js';
 import { topologyNames } from '../pipeline/topology/topology-names.js';
 import { assertGroupsIdle, type GroupsIdleOptions, MEMBER_GRACE_MS } from './consumer-groups.js';
-import { waitUntilEmpty } from '../stack/wait-until.js';
+import { waitUntil, waitUntilEmpty, WaitTimeoutError } from '../stack/wait-until.js';
 import { deleteKeys } from '../pipeline/clients/delete-keys.js';
 import { rewind } from './rewind.js';
 import { isTransientError, retryTransient, type RetryTransientOptions } from './transient-retry.js';
@@ -201,18 +201,21 @@ export async function restoreReplicas(clients: RebuildClients, n: Names, config:
     { onRetry: options.onRetry },
   );
   let failures = 0;
-  while (performance.now() - started < timeoutMs) {
+  const green = async () => {
     try {
-      if (await indicesGreen(clients.es, n, '10s')) return;
-      failures = 0;
+      return await indicesGreen(clients.es, n, '10s');
     } catch (err) {
-      if (!isTransientError(err)) throw err;
-      failures += 1;
-      options.onRetry?.({ what: 'waiting for the replicas', err, attempt: failures, delayMs: 1_000, remainingMs: timeoutMs - (performance.now() - started) });
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      if (isTransientError(err)) {
+        failures += 1;
+        options.onRetry?.({ what: 'waiting for the replicas', err, attempt: failures, delayMs: 1_000, remainingMs: timeoutMs - (performance.now() - started) });
+      }
+      throw err;
     }
-  }
-  throw new ReplicasNotRestoredError(replicas, performance.now() - started);
+  };
+  const remainingMs = Math.max(0, timeoutMs - (performance.now() - started));
+  await waitUntil(green, { timeoutMs: remainingMs, intervalMs: 1_000, what: 'the replicas', retryIf: isTransientError }).catch((err: unknown) => {
+    throw err instanceof WaitTimeoutError ? new ReplicasNotRestoredError(replicas, performance.now() - started) : err;
+  });
 }
 
 /** Documents per index of the namespace (after a refresh). */
