@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import { DEFAULT_KIBANA_URL, dashboardUrl, dataTimeRange } from '../kibana/dashboard-url.js';
 import type { BlockDoc, MinersDailyDoc, MinersMonthlyDoc, VolumeHourlyDoc } from '../pipeline/contracts/documents.js';
-import { INDEX_KEYS, type Names } from '../pipeline/contracts/names.js';
+import { allIndices, type Names } from '../pipeline/contracts/names.js';
 import { btcOf } from '../pipeline/topology/domain/amounts.js';
 import { parseDecimal, toFixedHalfUp } from '../pipeline/topology/domain/decimal.js';
 import { utcBuckets } from '../pipeline/topology/domain/utc-buckets.js';
@@ -116,10 +116,7 @@ export async function resultTables(es: Client, n: Names): Promise<string> {
  * dashboard's own default, the last 7 days, would show recorded data as empty), and the topology UI.
  */
 export async function resultLinks(es: Client, n: Names, ui: { host: string; port: number }): Promise<string> {
-  const range = (await dataTimeRange(
-    es,
-    INDEX_KEYS.map((k) => n.indices[k]),
-  )) ?? { from: 'now-7d', to: 'now' };
+  const range = (await dataTimeRange(es, allIndices(n))) ?? { from: 'now-7d', to: 'now' };
   return (
     `Kibana dashboard (after npm run kibana:import -- --url ${DEFAULT_KIBANA_URL}): ${dashboardUrl(DEFAULT_KIBANA_URL, range)}\n` +
     `Topology UI: http://${ui.host}:${ui.port}/  analyst view: http://${ui.host}:${ui.port}/analyst\n`

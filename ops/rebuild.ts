@@ -2,7 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
 import type { Admin } from 'kafkajs';
 import type { Config } from '../pipeline/config/config.js';
-import { INDEX_KEYS, type Names } from '../pipeline/contracts/names.js';
+import { allIndices, type Names } from '../pipeline/contracts/names.js';
 import { runtimeKeys } from '../pipeline/runtime/index.js';
 import { PipelineError } from '../pipeline/runtime/index.js';
 import { indicesGreen, setReplicas, setupIndices } from '../pipeline/setup/index.js';
@@ -97,7 +97,7 @@ export interface ResetResult {
  */
 export async function resetDerivedStores(clients: RebuildClients, n: Names, config: Config): Promise<ResetResult> {
   const { es, redis } = clients;
-  const indices = INDEX_KEYS.map((k) => n.indices[k]);
+  const indices = allIndices(n);
   const documentsBefore: Record<string, number> = {};
   for (const index of indices) {
     if (await es.indices.exists({ index })) documentsBefore[index] = (await es.count({ index })).count;
@@ -195,7 +195,7 @@ export async function restoreReplicas(clients: RebuildClients, n: Names, config:
   await retryTransient(
     'restoring the replicas',
     async () => {
-      await clients.es.indices.flush({ index: INDEX_KEYS.map((k) => n.indices[k]) });
+      await clients.es.indices.flush({ index: allIndices(n) });
       await setReplicas(clients.es, n, replicas);
     },
     { onRetry: options.onRetry },
@@ -220,7 +220,7 @@ export async function restoreReplicas(clients: RebuildClients, n: Names, config:
 
 /** Documents per index of the namespace (after a refresh). */
 export async function countDocuments(es: Client, n: Names): Promise<Record<string, number>> {
-  const indices = INDEX_KEYS.map((k) => n.indices[k]);
+  const indices = allIndices(n);
   await es.indices.refresh({ index: indices });
   const out: Record<string, number> = {};
   for (const index of indices) out[index] = (await es.count({ index })).count;

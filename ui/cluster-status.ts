@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
 import type { Admin } from 'kafkajs';
-import { INDEX_KEYS, RAW_FEEDS, type Names, type RawFeed } from '../pipeline/contracts/names.js';
+import { allIndices, RAW_FEEDS, type Names, type RawFeed } from '../pipeline/contracts/names.js';
 import { topologyNames } from '../pipeline/topology/topology-names.js';
 import { searchableCounts } from '../pipeline/setup/indices.js';
 
@@ -74,7 +74,7 @@ export interface ElasticsearchStatus {
 /** Cluster health and, per index of `n`, its health and document count (missing indices listed with 0). */
 export async function elasticsearchStatus(es: Client, n: Names): Promise<ElasticsearchStatus> {
   const health = await es.cluster.health();
-  const names = INDEX_KEYS.map((k) => n.indices[k]);
+  const names = allIndices(n);
   const rows = await es.cat.indices({
     index: names,
     format: 'json',

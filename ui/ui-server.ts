@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
 import type { Admin } from 'kafkajs';
-import { INDEX_KEYS, type Names } from '../pipeline/contracts/names.js';
+import { allIndices, type Names } from '../pipeline/contracts/names.js';
 import { fetchClusterMetrics, runtimeKeys, type Logger, type Topology } from '../pipeline/runtime/index.js';
 import { dataTimeRange } from '../kibana/dashboard-url.js';
 import type { TimeRange } from '../kibana/vega-query.js';
@@ -95,10 +95,7 @@ function routes(deps: UiDeps): Map<string, (params: URLSearchParams) => Promise<
       async (params) => {
         const asked = timeRange(params);
         const range = asked ??
-          (await dataTimeRange(
-            deps.es,
-            INDEX_KEYS.map((k) => deps.names.indices[k]),
-          )) ?? {
+          (await dataTimeRange(deps.es, allIndices(deps.names))) ?? {
             from: new Date(Date.now() - LAST_7_DAYS_MS).toISOString(),
             to: new Date().toISOString(),
           };

@@ -52,6 +52,11 @@ export const RAW_FEEDS: readonly RawFeed[] = ['blocks', 'transactions', 'prices'
 export type IndexKey = keyof Names['indices'];
 export const INDEX_KEYS: readonly IndexKey[] = ['prices', 'blocks', 'transactions', 'volumeHourly', 'minersDaily', 'minersMonthly', 'pendingTransactions'];
 
+/** Every index of a namespace, in `INDEX_KEYS` order (to create, flush, count or delete them all). */
+export function allIndices(n: Pick<Names, 'indices'>): string[] {
+  return INDEX_KEYS.map((key) => n.indices[key]);
+}
+
 /** Index file stem in `es-templates/` for each index key. */
 export const INDEX_SUFFIX: Readonly<Record<IndexKey, string>> = {
   prices: 'prices',

@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import { INDEX_KEYS, type Names } from '../contracts/names.js';
+import { allIndices, INDEX_KEYS, type Names } from '../contracts/names.js';
 import { namespacedTemplates, templateName, TEMPLATES_DIR, type IndexSettings } from './index-templates.js';
 
 type PutSettings = Parameters<Client['indices']['putSettings']>[0];
@@ -51,7 +51,7 @@ export async function setupIndices(client: Client, names: Names, settings: Index
 
 /** Sets the replicas of every index of the namespace. */
 export async function setReplicas(client: Client, names: Names, replicas: number): Promise<void> {
-  const index = INDEX_KEYS.map((k) => names.indices[k]);
+  const index = allIndices(names);
   await client.indices.putSettings({ index, settings: { index: { number_of_replicas: replicas } } });
 }
 
@@ -60,7 +60,7 @@ export async function setReplicas(client: Client, names: Names, replicas: number
  * waiting up to `timeout` (an Elasticsearch time value such as `30s`) for it.
  */
 export async function indicesGreen(client: Client, names: Names, timeout: string): Promise<boolean> {
-  const index = INDEX_KEYS.map((k) => names.indices[k]);
+  const index = allIndices(names);
   const health = await client.cluster.health({ index, wait_for_status: 'green', timeout }, { ignore: [408] });
   return !health.timed_out && health.status === 'green';
 }

@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createElasticsearch } from '../../pipeline/clients/elasticsearch.js';
-import { INDEX_KEYS } from '../../pipeline/contracts/names.js';
+import { allIndices } from '../../pipeline/contracts/names.js';
 import { DATA_DIR, dashboardQueryTests } from '../integration/kibana/dashboard-query-checks.js';
 import { earliestSightings, pendingSightings, publishPendingSightings } from '../support/pending-sightings.js';
 import { runPipelineOnData, type PipelineRun } from '../support/run-pipeline.js';
@@ -30,7 +30,7 @@ beforeAll(async () => {
   });
   run = done;
   client = createElasticsearch(done.config);
-  await client.indices.refresh({ index: INDEX_KEYS.map((k) => done.names.indices[k]) });
+  await client.indices.refresh({ index: allIndices(done.names) });
 });
 
 afterAll(async () => {

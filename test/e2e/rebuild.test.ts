@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createElasticsearch } from '../../pipeline/clients/elasticsearch.js';
 import { createKafka } from '../../pipeline/clients/kafka.js';
 import { createRedis } from '../../pipeline/clients/redis.js';
-import { INDEX_KEYS } from '../../pipeline/contracts/names.js';
+import { allIndices, INDEX_KEYS } from '../../pipeline/contracts/names.js';
 import { namespaceIndices } from '../../pipeline/setup/index.js';
 import { stopChild } from '../../ops/worker-processes.js';
 import { runCommand } from '../support/run-command.js';
@@ -83,7 +83,7 @@ describe('npm run rebuild', () => {
     expect(before.get(run.names.indices.transactions)?.size).toBeGreaterThan(0);
     await redis.hset(run.names.producerKeys.blocksCursor, { height: '42', hash: 'kept' });
     const indices = await namespaceIndices(es, run.names);
-    expect(indices).toEqual(INDEX_KEYS.map((k) => run.names.indices[k]).sort());
+    expect(indices).toEqual(allIndices(run.names).sort());
     await es.indices.delete({ index: indices });
 
     const result = await runCommand('rebuild.ts', [], env);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { names } from '../../pipeline/contracts/names.js';
+import { allIndices, INDEX_KEYS, names } from '../../pipeline/contracts/names.js';
 import { namespaceTemplate, templateName, type IndexTemplate } from '../../pipeline/setup/index-templates.js';
 
 const template: IndexTemplate = {
@@ -46,5 +46,16 @@ describe('namespaceTemplate', () => {
     const out = namespaceTemplate({ ...template, index_patterns: ['btc-volume-hourly'] }, n.namespace, { shards: 1, replicas: 0 });
     expect(templateName(n, 'volumeHourly')).toBe('t-77-volume-hourly');
     expect(out.index_patterns).toEqual([n.indices.volumeHourly]);
+  });
+});
+
+describe('allIndices', () => {
+  it('names every index of the namespace once, in INDEX_KEYS order', () => {
+    const n = names('ns-4');
+    const all = allIndices(n);
+    expect(all).toHaveLength(INDEX_KEYS.length);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.every((index) => index.startsWith('ns-4-'))).toBe(true);
+    expect(all[INDEX_KEYS.indexOf('volumeHourly')]).toBe(n.indices.volumeHourly);
   });
 });

@@ -2,7 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createElasticsearch } from '../../../pipeline/clients/elasticsearch.js';
 import { loadConfig } from '../../../pipeline/config/config.js';
-import { INDEX_KEYS, names } from '../../../pipeline/contracts/names.js';
+import { allIndices, names } from '../../../pipeline/contracts/names.js';
 import { dashboardQueryTests, indexContractDocuments } from './dashboard-query-checks.js';
 
 /**
@@ -13,7 +13,6 @@ import { dashboardQueryTests, indexContractDocuments } from './dashboard-query-c
  */
 
 const namespace = `kiq${Math.random().toString(36).slice(2, 8)}`;
-const indexNames = names(namespace).indices;
 let client: Client;
 
 beforeAll(async () => {
@@ -22,7 +21,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await client?.indices.delete({ index: INDEX_KEYS.map((k) => indexNames[k]), ignore_unavailable: true });
+  await client?.indices.delete({ index: allIndices(names(namespace)), ignore_unavailable: true });
   await client?.close();
 });
 

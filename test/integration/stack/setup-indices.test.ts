@@ -3,7 +3,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createElasticsearch } from '../../../pipeline/clients/elasticsearch.js';
 import { loadConfig } from '../../../pipeline/config/config.js';
-import { INDEX_KEYS, names } from '../../../pipeline/contracts/names.js';
+import { allIndices, INDEX_KEYS, names } from '../../../pipeline/contracts/names.js';
 import { deleteIndices, indicesGreen, searchableCounts, setReplicas, setupIndices } from '../../../pipeline/setup/indices.js';
 
 const config = loadConfig();
@@ -32,7 +32,7 @@ async function replicasOf(index: string): Promise<unknown> {
 describe('index setup', () => {
   it('creates every index of a namespace, then on a second run gives existing indices the template refresh interval (search-idle default)', async () => {
     const first = await setupIndices(es, n, { shards: 1, replicas: 0 });
-    expect(first.created.sort()).toEqual(INDEX_KEYS.map((k) => n.indices[k]).sort());
+    expect(first.created.sort()).toEqual(allIndices(n).sort());
     const index = n.indices.transactions;
     // An index created by an earlier release, whose template refreshed every second whether searched or not.
     await es.indices.putSettings({ index, settings: { index: { refresh_interval: '1s' } } });

@@ -7,7 +7,7 @@ import { createElasticsearch } from '../../../pipeline/clients/elasticsearch.js'
 import { createKafka } from '../../../pipeline/clients/kafka.js';
 import { createRedis } from '../../../pipeline/clients/redis.js';
 import { loadConfig } from '../../../pipeline/config/config.js';
-import { INDEX_KEYS, names, RAW_FEEDS, type Names } from '../../../pipeline/contracts/names.js';
+import { allIndices, INDEX_KEYS, names, RAW_FEEDS, type Names } from '../../../pipeline/contracts/names.js';
 import { runSetup, teardown } from '../../../pipeline/setup/index.js';
 
 const config = loadConfig();
@@ -93,7 +93,7 @@ describe('elasticsearch', () => {
 
   it('has the namespaced index templates with the configured shards and replicas', async () => {
     const { index_templates: templates } = await es.indices.getIndexTemplate({ name: `${ns.namespace}-*` });
-    expect(templates.map((t) => t.name).sort()).toEqual(INDEX_KEYS.map((k) => ns.indices[k]).sort());
+    expect(templates.map((t) => t.name).sort()).toEqual(allIndices(ns).sort());
     for (const t of templates) {
       expect(t.index_template.index_patterns).toEqual([t.name]);
       expect(t.index_template.template?.settings?.index?.number_of_shards).toBe(String(config.elasticsearch.shards));

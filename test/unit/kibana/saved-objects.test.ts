@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { INDEX_KEYS, names } from '../../../pipeline/contracts/names.js';
+import { allIndices, names } from '../../../pipeline/contracts/names.js';
 import { DASHBOARD_TITLE, buildAnalystSavedObjects } from '../../../kibana/analyst-dashboard.js';
 import { jsonAttribute, parseSavedObjectsNdjson, toNdjson, type SavedObject } from '../../../kibana/saved-object.js';
 import { vegaSpec } from '../../../kibana/vega-query.js';
@@ -45,7 +45,7 @@ describe('kibana/bitcoin-analyst.ndjson', () => {
   it('has a data view per index with @timestamp as time field', () => {
     const views = ofType('index-pattern');
     const titles = views.map((v) => v.attributes.title).sort();
-    expect(titles).toEqual(INDEX_KEYS.map((k) => names('btc').indices[k]).sort());
+    expect(titles).toEqual(allIndices(names('btc')).sort());
     for (const v of views) {
       expect(v.attributes.timeFieldName).toBe('@timestamp');
       for (const attr of ['fields', 'fieldAttrs', 'fieldFormatMap', 'runtimeFieldMap', 'sourceFilters']) {
