@@ -65,7 +65,7 @@ export function renderBenchmarks(results: BenchResults): string {
     '',
     '```',
     'npm run stack -- up              # the stack must be up',
-    'npm run bench                    # full run (about an hour on 2 cores): writes bench/results.json and docs/BENCHMARKS.md',
+    'npm run bench                    # full run (30-45 minutes on 2 cores): writes bench/results.json and docs/BENCHMARKS.md',
     'npm run bench -- --quick         # 1 run a figure, small sizes, no scaling: minutes on a quiet machine',
     'npm run bench -- --only kafka,redis --out .run/bench   # some sections, written elsewhere',
     'npm run bench -- --only fixed-rate --rates 1000 --fixed-seconds 300 --runs 1 --out .run/bench   # x1000 alone, for 5 minutes',
