@@ -200,20 +200,14 @@ export async function restoreReplicas(clients: RebuildClients, n: Names, config:
     },
     { onRetry: options.onRetry },
   );
-  let failures = 0;
-  const green = async () => {
-    try {
-      return await indicesGreen(clients.es, n, '10s');
-    } catch (err) {
-      if (isTransientError(err)) {
-        failures += 1;
-        options.onRetry?.({ what: 'waiting for the replicas', err, attempt: failures, delayMs: 1_000, remainingMs: timeoutMs - (performance.now() - started) });
-      }
-      throw err;
-    }
-  };
-  const remainingMs = Math.max(0, timeoutMs - (performance.now() - started));
-  await waitUntil(green, { timeoutMs: remainingMs, intervalMs: 1_000, what: 'the replicas', retryIf: isTransientError }).catch((err: unknown) => {
+  const remainingMs = () => timeoutMs - (performance.now() - started);
+  await waitUntil(() => indicesGreen(clients.es, n, '10s'), {
+    timeoutMs: Math.max(0, remainingMs()),
+    intervalMs: 1_000,
+    what: 'the replicas',
+    retryIf: isTransientError,
+    onRetry: (err, attempt) => options.onRetry?.({ what: 'waiting for the replicas', err, attempt, delayMs: 1_000, remainingMs: remainingMs() }),
+  }).catch((err: unknown) => {
     throw err instanceof WaitTimeoutError ? new ReplicasNotRestoredError(replicas, performance.now() - started) : err;
   });
 }

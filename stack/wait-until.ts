@@ -13,6 +13,8 @@ export interface WaitUntilOptions {
    * deadline.
    */
   retryIf?: (err: unknown) => boolean;
+  /** Told about each error of the check that counts as "not yet", with the number of that check. */
+  onRetry?: (err: unknown, attempt: number) => void;
 }
 
 /** The awaited condition did not hold in time; `lastError` is the last failure of the check. */
@@ -51,6 +53,7 @@ export async function waitUntil<T>(check: () => T | Promise<T>, options: WaitUnt
     } catch (err) {
       if (options.retryIf && !options.retryIf(err)) throw err;
       lastError = err;
+      options.onRetry?.(err, attempts);
     }
     if (performance.now() >= deadline) throw new WaitTimeoutError(options.what ?? 'a condition', options.timeoutMs, attempts, lastError);
     await sleep(options.intervalMs ?? 250);
