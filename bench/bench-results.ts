@@ -67,6 +67,8 @@ export interface FixedRateResult {
   /** Runs whose lag at the end of the load was below one second of input. */
   sustainedRuns: number;
   runs: number;
+  /** CPU by kind of process from the start of the load to its end (`loadgen` included), busiest first, then all. */
+  cpuByProcess: CpuUse[];
 }
 
 /** One component of the topology as the runtime's metrics saw it during a max-rate run. */
@@ -79,14 +81,14 @@ export interface ComponentCost {
   executed: number;
 }
 
-/** CPU one kind of process used while the max-rate backlog drained. */
+/** CPU one kind of process used during a run: a drained backlog, or a fixed rate's load. */
 export interface CpuUse {
-  /** `elasticsearch`, `kafka`, `redis`, `topology-worker`, `bench` (the suite itself, polling), or `all`. */
+  /** `elasticsearch`, `kafka`, `redis`, `topology-worker`, `loadgen`, `bench` (the suite itself, polling), or `all`. */
   process: string;
   cpuSeconds: Figure | null;
-  /** CPU time per transaction of the backlog, in microseconds. */
+  /** CPU time per transaction of the run, in microseconds. */
   microsPerRecord: Figure | null;
-  /** Cores kept busy on average (CPU seconds / seconds of the drain). */
+  /** Cores kept busy on average (CPU seconds / seconds of the run). */
   cores: Figure | null;
 }
 

@@ -156,6 +156,7 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
           lagSamples: fixed.map((r) => r.lagSamples),
           sustainedRuns: fixed.filter((r) => r.sustained).length,
           runs: fixed.length,
+          cpuByProcess: cpuUse(fixed.map((r) => ({ records: r.published, rate: r.achievedRate, cpuSeconds: r.cpuSeconds }))),
         });
         results.memory.push(
           ...memoryRows(

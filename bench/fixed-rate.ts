@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { processingProgress } from '../pipeline/topology/processing-progress.js';
 import { BenchNamespace } from './bench-namespace.js';
+import { CpuMeter, stackPids } from './cpu-meter.js';
 import { mergingDocs } from './es-merges.js';
 import { figureOf } from './figure.js';
 import type { LagSample } from './lag-series.js';
@@ -29,6 +30,10 @@ export interface FixedRateRun {
   /** Lag at the end of the load below one second of input. */
   sustained: boolean;
   peakRssMb: { 'topology-worker': number | null; loadgen: number | null };
+  /** Transactions the load generator published. */
+  published: number;
+  /** CPU seconds each kind of process used from the start of the load to the end reading. */
+  cpuSeconds: Record<string, number>;
 }
 
 /**
@@ -48,6 +53,9 @@ export async function measureFixedRate(options: { rate: number; seconds: number;
       await workers.joined();
       const load = new LoadgenProcess({ env: ns.env, rate: options.rate, seconds: options.seconds, logFile: ns.logFile('loadgen.log'), seed: options.seed });
       const rss = new RssSampler(() => ({ 'topology-worker': workers.pids(), loadgen: [load.pid] }));
+      const stack = stackPids();
+      const cpu = new CpuMeter(() => ({ ...stack, 'topology-worker': workers.pids(), loadgen: [load.pid], bench: [process.pid] }));
+      cpu.start();
       const loadStarted = performance.now();
       const lagSamples: LagSample[] = [];
       const readLag = async () => {
@@ -74,6 +82,7 @@ export async function measureFixedRate(options: { rate: number; seconds: number;
         // A reading under way ends first and the loop starts no other, so the end reading is the last.
         await reading;
         const endLag = await readLag();
+        const cpuSeconds = cpu.stop();
         const maxLag = Math.max(...lagSamples.map((s) => s.lag));
         const spout = (await workers.metrics()).workers.flatMap((w) => Object.values(w.components[TRANSACTIONS_SPOUT] ?? {}));
         const run: FixedRateRun = {
@@ -85,6 +94,8 @@ export async function measureFixedRate(options: { rate: number; seconds: number;
           lagSamples,
           sustained: endLag < options.rate,
           peakRssMb: { 'topology-worker': null, loadgen: null },
+          published: stats.published,
+          cpuSeconds,
         };
         const peaks = rss.stop();
         run.peakRssMb = { 'topology-worker': peaks['topology-worker'] ?? null, loadgen: peaks.loadgen ?? null };
@@ -95,6 +106,7 @@ export async function measureFixedRate(options: { rate: number; seconds: number;
       } finally {
         sampling = false;
         rss.stop();
+        cpu.stop();
         load.kill();
         await lagLoop;
       }

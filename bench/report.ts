@@ -44,6 +44,30 @@ function lagTable(rates: readonly FixedRateResult[]): string[] {
   ];
 }
 
+/**
+ * CPU at the fixed rates: a row per rate, a column per kind of process (busiest first over all
+ * rates, then `all`), each cell microseconds per transaction, then the cores it kept busy.
+ */
+function cpuAtRatesTable(rates: readonly FixedRateResult[]): string[] {
+  const rows = rates.filter((f) => f.cpuByProcess.length > 0);
+  const busiest = new Map<string, number>();
+  for (const f of rows) for (const c of f.cpuByProcess) busiest.set(c.process, (busiest.get(c.process) ?? 0) + (c.cpuSeconds?.median ?? 0));
+  const kinds = [...busiest.keys()].filter((k) => k !== 'all').sort((a, b) => (busiest.get(b) ?? 0) - (busiest.get(a) ?? 0));
+  const cell = (f: FixedRateResult, kind: string) => {
+    const c = f.cpuByProcess.find((x) => x.process === kind);
+    return c === undefined || c.cores === null ? 'n/a' : `${formatFigure(c.microsPerRecord)}; ${number(c.cores.median, 2)} cores`;
+  };
+  return [
+    "CPU at the fixed rates, from /proc, from the load generator's start to the last lag reading: microseconds per transaction (median, min–max), then the cores kept busy (median). `loadgen` is the load generator standing in for the producers; at low rates the idle cost of the stack dominates.",
+    '',
+    ...table(
+      ['rate', ...kinds, 'all'],
+      rows.map((f) => [`x${f.multiplier}`, ...kinds.map((k) => cell(f, k)), cell(f, 'all')]),
+    ),
+    '',
+  ];
+}
+
 /** docs/BENCHMARKS.md from the results (pure: the same results give the same text). */
 export function renderBenchmarks(results: BenchResults): string {
   const m = results.machine;
@@ -133,6 +157,7 @@ export function renderBenchmarks(results: BenchResults): string {
     ),
     '',
     ...lagTable(results.fixedRates),
+    ...cpuAtRatesTable(results.fixedRates),
     '## 4. Scaling',
     '',
     ...table(

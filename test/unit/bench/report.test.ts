@@ -54,6 +54,11 @@ const results = (): BenchResults => ({
       lagSamples: [[{ atSeconds: 1, lag: 300 }], [{ atSeconds: 1, lag: 350 }], [{ atSeconds: 1, lag: 320 }]],
       sustainedRuns: 3,
       runs: 3,
+      cpuByProcess: [
+        { process: 'elasticsearch', cpuSeconds: fig(30, 33, 36), microsPerRecord: fig(1_000, 1_100, 1_200), cores: fig(0.5, 0.55, 0.6) },
+        { process: 'loadgen', cpuSeconds: fig(6, 6, 6), microsPerRecord: fig(200, 200, 200), cores: fig(0.1, 0.1, 0.1) },
+        { process: 'all', cpuSeconds: fig(36, 39, 42), microsPerRecord: fig(1_200, 1_300, 1_400), cores: fig(0.6, 0.65, 0.7) },
+      ],
     },
   ],
   scaling: [],
@@ -101,6 +106,11 @@ describe('renderBenchmarks', () => {
     expect(md).toContain('Kafka lag over time');
     expect(md).toContain('| rate | load s | 33% | 67% | end | ES merging % |');
     expect(md).toContain('| x100 | 61 (60–62) | n/a | 320 (300–350) | 15 (10–20) | 20 (10–25) |');
+  });
+
+  it('shows the CPU of each kind of process at each fixed rate, busiest first, per transaction and in cores', () => {
+    expect(md).toContain('| rate | elasticsearch | loadgen | all |');
+    expect(md).toContain('| x100 | 1,100 (1,000–1,200); 0.55 cores | 200 (200–200); 0.10 cores | 1,300 (1,200–1,400); 0.65 cores |');
   });
 
   it('labels a quick run as such', () => {
