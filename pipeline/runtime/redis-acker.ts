@@ -69,6 +69,24 @@ export function foldUpdates(updates: readonly AckerUpdate[]): Map<string, string
 
 const SCRIPTS = { init: new LuaScript(INIT), ack: new LuaScript(ACK), fail: new LuaScript(FAIL) };
 
+/** A report of the completion list: `a<root>` (acked) or `f<root><failure JSON>`. */
+function parseCompletion(item: string): Completion {
+  const root = item.slice(1, 17);
+  if (item[0] === 'a') return { root, ok: true };
+  return { root, ok: false, failure: JSON.parse(item.slice(17)) as FailureInfo };
+}
+
+/**
+ * How `takeCompletions` waits when there is none: a blocking pop (BLPOP) on a connection of its
+ * own, for at most `timeoutMs`, so that an idle owner asks Redis a few times a second instead of
+ * polling, and a completion is taken the moment it is pushed.
+ */
+export interface CompletionWait {
+  /** Used for BLPOP only (a blocking command holds its connection). */
+  redis: Redis;
+  timeoutMs: number;
+}
+
 /** Redis-backed acker store: each call is one Lua script, so it applies atomically. */
 export class RedisAcker implements AckerStore {
   constructor(
@@ -76,6 +94,8 @@ export class RedisAcker implements AckerStore {
     private readonly keys: RuntimeKeys,
     /** Lifetime of records and completion lists, a bound on garbage left by dead workers. */
     private readonly ttlMs: number,
+    /** Without it, `takeCompletions` returns at once when there is none. */
+    private readonly wait?: CompletionWait,
   ) {}
 
   async init(entries: readonly AckerInit[]): Promise<void> {
@@ -122,14 +142,16 @@ export class RedisAcker implements AckerStore {
     await this.redis.del(...roots.map((r) => this.keys.tree(r)));
   }
 
+  /** Takes up to `max` reports; when there is none, waits for the first one (`CompletionWait`). */
   async takeCompletions(owner: string, max: number): Promise<Completion[]> {
-    const items = await this.redis.lpop(this.keys.done(owner), max);
-    if (!items) return [];
-    return items.map((item) => {
-      const root = item.slice(1, 17);
-      if (item[0] === 'a') return { root, ok: true };
-      return { root, ok: false, failure: JSON.parse(item.slice(17)) as FailureInfo };
-    });
+    const done = this.keys.done(owner);
+    const items = await this.redis.lpop(done, max);
+    if (items && items.length > 0) return items.map(parseCompletion);
+    if (this.wait === undefined) return [];
+    const first = await this.wait.redis.blpop(done, this.wait.timeoutMs / 1_000);
+    if (first === null) return [];
+    const rest = max > 1 ? ((await this.redis.lpop(done, max - 1)) ?? []) : [];
+    return [first[1], ...rest].map(parseCompletion);
   }
 
   private async call(script: LuaScript, keys: string[], argv: string[]): Promise<void> {

@@ -67,6 +67,12 @@ interface OwnedTask {
   local: Promise<void>;
 }
 
+/**
+ * Longest a worker's completion loop waits in one blocking pop for its acker reports. It bounds
+ * how long a stopping worker waits for that loop; an idle worker asks Redis this often.
+ */
+const COMPLETION_WAIT_MS = 250;
+
 const sleep = (clock: Clock, ms: number) => new Promise<void>((resolve) => clock.setTimer(ms, resolve));
 
 /**
@@ -83,7 +89,8 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
   const redis = connections.redis(`${topology.name}:${workerId}`);
   const connection = connections.bullmq(`${topology.name}:${workerId}:bull`);
   const transport = new BullmqTransport(connection, keys);
-  const acker = new RedisAcker(redis, keys, Math.max(runtime.messageTimeoutMs * 2, 60_000));
+  const completions = connections.redis(`${topology.name}:${workerId}:completions`);
+  const acker = new RedisAcker(redis, keys, Math.max(runtime.messageTimeoutMs * 2, 60_000), { redis: completions, timeoutMs: COMPLETION_WAIT_MS });
   const metrics = new RuntimeMetrics(topology.name, workerId);
   const registry = new WorkerRegistry(redis, keys, workerId, runtime.workerTtlMs);
   const owned = new Map<string, OwnedTask>();
@@ -269,11 +276,9 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
     (async () => {
       while (!stopped) {
         try {
+          // Waits in Redis (a blocking pop) until a report comes, or COMPLETION_WAIT_MS.
           const done = await acker.takeCompletions(workerId, 1000);
-          if (done.length === 0) {
-            await sleep(clock, 5);
-            continue;
-          }
+          if (done.length === 0) continue;
           for (const spout of spouts) await spout.complete(done);
         } catch (err) {
           log.warn({ err }, 'completion poll failed');
@@ -304,6 +309,7 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
       await transport.close();
       await server.close();
       redis.disconnect();
+      completions.disconnect();
       log.info({}, 'worker stopped');
     })());
 

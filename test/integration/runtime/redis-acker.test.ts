@@ -11,11 +11,13 @@ const config = loadConfig();
 const topology = `rt-it-acker-${randomBytes(4).toString('hex')}`;
 const keys = runtimeKeys(topology);
 const redis = new Redis(config.redis.url);
+const blocking = new Redis(config.redis.url);
 
 afterAll(async () => {
   const found = await redis.keys(keys.pattern);
   if (found.length > 0) await redis.del(...found);
   redis.disconnect();
+  blocking.disconnect();
 });
 
 describe('RedisAcker (Lua)', () => {
@@ -80,6 +82,36 @@ describe('RedisAcker (Lua)', () => {
     await acker.ack(ids.map(([root, t]) => ({ root, xor: t })));
     const done = [...(await acker.takeCompletions('w3', 300)), ...(await acker.takeCompletions('w3', 300))];
     expect(done.map((d) => d.root).sort()).toEqual(ids.map(([root]) => root).sort());
+  });
+});
+
+describe('RedisAcker completions with a wait', () => {
+  const waiting = new RedisAcker(redis, keys, 60_000, { redis: blocking, timeoutMs: 2_000 });
+
+  it('takes a report pushed while it waits, with the others pushed beside it', async () => {
+    const trees = Array.from({ length: 3 }, () => [newTupleId(), newTupleId()] as const);
+    await waiting.init(trees.map(([root, t]) => ({ root, owner: 'w5', xor: t })));
+    const taking = waiting.takeCompletions('w5', 10);
+    // The reports arrive while the pop is blocked: it takes one, then the rest without waiting.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waiting.ack(trees.map(([root, t]) => ({ root, xor: t })));
+    const done = await taking;
+    expect(done.map((d) => d.root).sort()).toEqual(trees.map(([root]) => root).sort());
+    expect(done.every((d) => d.ok)).toBe(true);
+  });
+
+  it('returns nothing once its wait is over without a report', async () => {
+    const short = new RedisAcker(redis, keys, 60_000, { redis: blocking, timeoutMs: 150 });
+    const started = performance.now();
+    expect(await short.takeCompletions('w6', 10)).toEqual([]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(100);
+  });
+
+  it('takes what is there without waiting', async () => {
+    const [root, t] = [newTupleId(), newTupleId()];
+    await waiting.init([{ root, owner: 'w7', xor: t }]);
+    await waiting.ack([{ root, xor: t }]);
+    expect(await waiting.takeCompletions('w7', 10)).toEqual([{ root, ok: true }]);
   });
 });
 
