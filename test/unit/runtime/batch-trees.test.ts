@@ -10,6 +10,11 @@ import { HoldingBolt } from '../../support/holding-bolt.js';
 
 const NUMBERS = defineStream('numbers', z.object({ n: z.number().int() }));
 const backoff = { baseMs: 100, maxMs: 1000 };
+/**
+ * Replay delays are random (full jitter) and may be 0, which replays a message at once, before the
+ * test moves the clock: the tests take the middle of each backoff window instead.
+ */
+const random = () => 0.5;
 
 /**
  * spout -> check (a basic bolt: `verdict(n, attempt)` decides what it does with each input) ->
@@ -21,7 +26,7 @@ async function topology(options: {
   replay?: FeederSpoutOptions['replay'];
   messageTimeoutMs?: number;
 }) {
-  const feeder = new FeederSpout(NUMBERS, { replay: options.replay ?? { maxAttempts: null, backoff } });
+  const feeder = new FeederSpout(NUMBERS, { replay: options.replay ?? { maxAttempts: null, backoff, random } });
   const executions: string[] = [];
   const hold = new HoldingBolt();
   const held = hold.held;
