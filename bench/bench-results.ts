@@ -54,6 +54,8 @@ export interface FixedRateResult {
   achievedRate: Figure | null;
   completeP50Ms: Figure | null;
   completeP99Ms: Figure | null;
+  /** The p99 of the worst minute of each run (`FixedRateRun.worstMinuteP99Ms`). */
+  worstMinuteP99Ms: Figure | null;
   maxLag: Figure | null;
   endLag: Figure | null;
   /** How long the load lasted (longer than `seconds` when the load generator could not keep the rate). */

@@ -148,6 +148,7 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
           achievedRate: figureOfField(fixed, (r) => r.achievedRate),
           completeP50Ms: figureOfField(fixed, (r) => r.completeP50Ms),
           completeP99Ms: figureOfField(fixed, (r) => r.completeP99Ms),
+          worstMinuteP99Ms: figureOfField(fixed, (r) => r.worstMinuteP99Ms),
           maxLag: figureOfField(fixed, (r) => r.maxLag),
           endLag: figureOfField(fixed, (r) => r.endLag),
           loadSeconds: loadSeconds(fixed.map((r) => r.lagSamples)),

@@ -22,6 +22,8 @@ export class TopologyWorkers {
   private readonly processes: WorkerProcesses;
   private metricsTimer: NodeJS.Timeout | undefined;
   private busiest: { load: number; metrics: ClusterMetrics } | null = null;
+  /** The largest complete-latency p99 (ms) of each component's tasks over the readings so far. */
+  private readonly worstP99 = new Map<string, number>();
 
   constructor(
     private readonly ns: BenchNamespace,
@@ -98,6 +100,14 @@ export class TopologyWorkers {
     return this.busiest?.metrics ?? null;
   }
 
+  /**
+   * The largest p99 of `component`'s complete latency seen in any reading of the workers' metrics
+   * (every 3 s; each p99 covers the last minute), so the worst minute of a run; null if none had one.
+   */
+  worstCompleteP99Ms(component: string): number | null {
+    return this.worstP99.get(component) ?? null;
+  }
+
   /** Stops the metrics sampling and the workers (each drains and commits; SIGKILL after 30 s). */
   async stop(): Promise<void> {
     clearInterval(this.metricsTimer);
@@ -114,6 +124,10 @@ export class TopologyWorkers {
       const metrics = await this.metrics();
       const load = Object.values(metrics.components).reduce((sum, c) => sum + c.maxCapacity, 0);
       if (this.busiest === null || load >= this.busiest.load) this.busiest = { load, metrics };
+      for (const [component, totals] of Object.entries(metrics.components)) {
+        const p99 = totals.maxCompleteP99;
+        if (p99 !== null && p99 > (this.worstP99.get(component) ?? Number.NEGATIVE_INFINITY)) this.worstP99.set(component, p99);
+      }
     } catch (err) {
       this.log.debug({ err }, 'worker metrics not readable');
     }

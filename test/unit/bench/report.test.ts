@@ -42,6 +42,7 @@ const results = (): BenchResults => ({
       achievedRate: fig(499, 500, 500),
       completeP50Ms: fig(120, 130, 110),
       completeP99Ms: fig(900, 950, 1_000),
+      worstMinuteP99Ms: fig(2_500, 1_000, 8_000),
       maxLag: fig(400, 500, 450),
       endLag: fig(10, 20, 15),
       loadSeconds: fig(60, 61, 62),
@@ -94,7 +95,9 @@ describe('renderBenchmarks', () => {
     expect(md).toContain('| Kafka produce | 10,000 (9,000–11,000) | records/s | acks=-1 |');
     expect(md).toContain('| 500,000 | 2 | 9 | 600 (580–620) | 9.0 (8.0–10.0) | 4,500 (4,400–4,600) |');
     expect(md).toContain('**20.0%** of it');
-    expect(md).toContain('| x100 | 500 | 60 | 500 (499–500) | 120 (110–130) | 950 (900–1,000) | 450 (400–500) | 15 (10–20) | yes (3/3) |');
+    expect(md).toContain(
+      '| x100 | 500 | 60 | 500 (499–500) | 120 (110–130) | 950 (900–1,000) | 2,500 (1,000–8,000) | 450 (400–500) | 15 (10–20) | yes (3/3) |',
+    );
     expect(md).toContain('| transaction-state | 0.93 | 12.3 | 80.0 | 500,000 |');
     expect(md).toContain('| elasticsearch | 62.0 (60.0–70.0) | 124 (120–140) | 0.85 (0.80–0.90) |');
     expect(md).toContain('| max-rate | topology-worker | 190 (180–200) |');
