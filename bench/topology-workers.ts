@@ -90,9 +90,14 @@ export class TopologyWorkers {
     return Promise.race([wait, crash]);
   }
 
-  /** The cluster's metrics now. */
-  metrics(): Promise<ClusterMetrics> {
-    return readClusterMetrics(runtimeConnections(this.ns.config), this.ns.config.runtime, this.ns.names.topology);
+  /** The cluster's metrics now (every reading also counts for `worstCompleteP99Ms`). */
+  async metrics(): Promise<ClusterMetrics> {
+    const metrics = await readClusterMetrics(runtimeConnections(this.ns.config), this.ns.config.runtime, this.ns.names.topology);
+    for (const [component, totals] of Object.entries(metrics.components)) {
+      const p99 = totals.maxCompleteP99;
+      if (p99 !== null && p99 > (this.worstP99.get(component) ?? Number.NEGATIVE_INFINITY)) this.worstP99.set(component, p99);
+    }
+    return metrics;
   }
 
   /** The metrics read while the workers were busiest (highest summed capacity), if any were read. */
@@ -102,7 +107,8 @@ export class TopologyWorkers {
 
   /**
    * The largest p99 of `component`'s complete latency seen in any reading of the workers' metrics
-   * (every 3 s; each p99 covers the last minute), so the worst minute of a run; null if none had one.
+   * (every 3 s, and each `metrics()` call; each p99 covers the last minute), so the worst minute of
+   * a run; null if none had one.
    */
   worstCompleteP99Ms(component: string): number | null {
     return this.worstP99.get(component) ?? null;
@@ -124,10 +130,6 @@ export class TopologyWorkers {
       const metrics = await this.metrics();
       const load = Object.values(metrics.components).reduce((sum, c) => sum + c.maxCapacity, 0);
       if (this.busiest === null || load >= this.busiest.load) this.busiest = { load, metrics };
-      for (const [component, totals] of Object.entries(metrics.components)) {
-        const p99 = totals.maxCompleteP99;
-        if (p99 !== null && p99 > (this.worstP99.get(component) ?? Number.NEGATIVE_INFINITY)) this.worstP99.set(component, p99);
-      }
     } catch (err) {
       this.log.debug({ err }, 'worker metrics not readable');
     }
