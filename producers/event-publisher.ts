@@ -49,6 +49,9 @@ export interface Rejected {
   error: unknown;
 }
 
+/** Records per `sink.send` call unless told otherwise: a block's transactions in one or two calls. */
+export const DEFAULT_BATCH_SIZE = 2_000;
+
 /** Options of `EventPublisher`. */
 export interface EventPublisherOptions {
   sink: RecordSink;
@@ -58,7 +61,7 @@ export interface EventPublisherOptions {
   clock: Clock;
   log: Logger;
   metrics: ProducerMetrics;
-  /** Records per `sink.send` call; default 500. */
+  /** Records per `sink.send` call; default 2,000 (a sink splits them into requests of bounded size). */
   batchSize?: number;
   /** Valid events per second at most (dead letters are not paced); default null: no limit. */
   ratePerSecond?: number | null;
@@ -75,7 +78,7 @@ export class EventPublisher {
 
   constructor(private readonly options: EventPublisherOptions) {
     this.pacer = new RatePacer(options.ratePerSecond ?? null, options.clock);
-    this.batchSize = this.pacer.batchLimit(options.batchSize ?? 500);
+    this.batchSize = this.pacer.batchLimit(options.batchSize ?? DEFAULT_BATCH_SIZE);
   }
 
   /** Publishes `events` to the raw topic of `feed`; returns how many were valid and written. */

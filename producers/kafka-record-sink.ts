@@ -7,6 +7,34 @@ export interface KafkaRecordSinkOptions {
   metadataMaxAgeMs?: number;
   /** Milliseconds since an arbitrary origin, for the metadata cache (default `performance.now`). */
   monotonicMs?: () => number;
+  /**
+   * Most key and value bytes of one partition's records in one produce request (default 512 KiB):
+   * a request carries one record batch per partition, and a broker refuses a batch over its
+   * `message.max.bytes` (1 MiB unless configured). A single larger record still goes, alone.
+   */
+  maxRequestBytes?: number;
+}
+
+/** Default `maxRequestBytes`: half of Kafka's default `message.max.bytes`, leaving room for record overhead. */
+export const DEFAULT_MAX_REQUEST_BYTES = 512 * 1024;
+
+/** Splits `records`, in order, into runs of at most `maxBytes` key and value bytes (a larger record makes a run alone). */
+export function chunkByBytes<R extends OutgoingRecord>(records: readonly R[], maxBytes: number): R[][] {
+  const chunks: R[][] = [];
+  let chunk: R[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    const size = Buffer.byteLength(record.value) + (record.key === null ? 0 : Buffer.byteLength(record.key));
+    if (chunk.length > 0 && bytes + size > maxBytes) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(record);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
 
 /**
@@ -20,7 +48,8 @@ export interface KafkaRecordSinkOptions {
  * request succeeded, and when a retry after a broker failure finds the failed partitions' new
  * leader among the brokers that already answered, it skips them and resolves as if they had been
  * written (kafkajs 2.2.4, `createProducerRequests`: `brokersWithoutResponse`). With one partition
- * per call there is one leader per call, and a retry always goes to the new leader.
+ * per call there is one leader per call, and a retry always goes to the new leader. A partition's
+ * records go in calls of at most `maxRequestBytes`, one after the other, so their order holds.
  */
 export class KafkaRecordSink implements RecordSink {
   private readonly producer: Producer;
@@ -29,6 +58,7 @@ export class KafkaRecordSink implements RecordSink {
   private readonly metadata = new Map<string, { partitions: PartitionMetadata[]; fetchedAt: number }>();
   private readonly maxAgeMs: number;
   private readonly now: () => number;
+  private readonly maxRequestBytes: number;
   private connected = false;
   private tail: Promise<void> = Promise.resolve();
 
@@ -37,6 +67,7 @@ export class KafkaRecordSink implements RecordSink {
     this.admin = kafka.admin();
     this.maxAgeMs = options.metadataMaxAgeMs ?? 30_000;
     this.now = options.monotonicMs ?? (() => performance.now());
+    this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   }
 
   /** Connects the producer; idempotent. */
@@ -53,9 +84,11 @@ export class KafkaRecordSink implements RecordSink {
       await this.connect();
       const perPartition = this.split(topic, await this.partitions(topic), records);
       await Promise.all(
-        [...perPartition].map(([partition, messages]) =>
-          this.producer.send({ topic, acks: -1, messages: messages.map((r) => ({ key: r.key, value: r.value, partition })) }),
-        ),
+        [...perPartition].map(async ([partition, records]) => {
+          for (const chunk of chunkByBytes(records, this.maxRequestBytes)) {
+            await this.producer.send({ topic, acks: -1, messages: chunk.map((r) => ({ key: r.key, value: r.value, partition })) });
+          }
+        }),
       );
     };
     const next = this.tail.then(run, run);

@@ -13,6 +13,15 @@ export const LOADGEN_PRODUCER_ID = 'loadgen';
 /** Transactions per synthetic block (about a real block's count). */
 const BLOCK_SIZE = 2_500;
 
+/**
+ * Most transactions a lane sends at once, and the share of a second of the rate they may span: a
+ * block confirms a few thousand at once, so a batch of up to 2,000 (0.4 s at x1000) is the feed's
+ * real shape. Each send costs one produce request per partition; at 5,000 tx/s, 500-transaction
+ * batches made 90 produce requests a second, 2,000-transaction ones 22 (docs/PRODUCERS.md).
+ */
+const BATCH_MAX = 2_000;
+const BATCH_WINDOW_MS = 400;
+
 /** Recorded confirmed transactions to resample, coinbases and the others apart (`loadTemplates`). */
 export interface TransactionTemplates {
   coinbases: ConfirmedTxData[];
@@ -114,7 +123,7 @@ export async function generateLoad(options: LoadOptions): Promise<LoadStats> {
   const synthetic = new SyntheticTransactions(options.templates, options.seed ?? 1);
   const builder = new EventBuilder({ producerId: LOADGEN_PRODUCER_ID, source: 'loadgen', clock });
   const pacer = new RatePacer(rate, clock);
-  const batch = pacer.batchLimit(1_000);
+  const batch = pacer.batchLimit(BATCH_MAX, BATCH_WINDOW_MS);
   const total = Math.max(1, Math.round(rate * durationSeconds));
   const started = clock.monotonicMs();
   let taken = 0;

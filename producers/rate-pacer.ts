@@ -21,9 +21,9 @@ export class RatePacer {
     private readonly clock: Clock,
   ) {}
 
-  /** Largest batch worth sending at once (about 100 ms of events, at least 1). */
-  batchLimit(fallback: number): number {
-    return this.ratePerSecond === null ? fallback : Math.max(1, Math.min(fallback, Math.floor(this.ratePerSecond / 10)));
+  /** Largest batch worth sending at once: about `windowMs` of events (default 100), at least 1, at most `fallback`. */
+  batchLimit(fallback: number, windowMs = 100): number {
+    return this.ratePerSecond === null ? fallback : Math.max(1, Math.min(fallback, Math.floor((this.ratePerSecond * windowMs) / 1000)));
   }
 
   /** Waits until `count` more events may go out. */

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../../pipeline/clients/kafka.js';
 import { loadConfig } from '../../../pipeline/config/config.js';
 import { startNode, stopNode } from '../../../stack/nodes.js';
+import { createReplicatedTopic, readTopic } from '../../support/test-topic.js';
 import { waitFor } from '../../support/wait-for.js';
 
 const config = loadConfig();
@@ -21,35 +22,11 @@ async function leaderOf(partition: number): Promise<number> {
   return p.leader;
 }
 
-async function readAll(expected: number): Promise<string[]> {
-  const consumer = kafka.consumer({ groupId: `t-kfail-${suffix}-${randomBytes(3).toString('hex')}` });
-  const seen: string[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value?.toString() ?? '') });
-    await waitFor(() => seen.length >= expected, { timeoutMs: 90_000, what: `${expected} records read back` });
-    return seen;
-  } finally {
-    await consumer.disconnect();
-  }
-}
-
 beforeAll(async () => {
   kafka = createKafka(config, { clientIdSuffix: `test-kfail-${suffix}` });
   admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: [{ topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
-    waitForLeaders: false,
-  });
-  await waitFor(
-    async () => {
-      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
-      return meta.topics[0]?.partitions[0]?.isr.length === 3;
-    },
-    { timeoutMs: 60_000, what: 'test topic fully replicated' },
-  );
+  await createReplicatedTopic(admin, topic, 1);
   producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
 });
@@ -87,7 +64,7 @@ describe('a Kafka broker killed with SIGKILL', () => {
     expect(newLeader).not.toBe(killed);
     expect((await admin.describeCluster()).brokers.map((b) => b.nodeId)).not.toContain(killed);
 
-    const records = await readAll(4);
+    const records = await readTopic(kafka, topic, 4, (m) => m.value?.toString() ?? '');
     expect(records).toEqual(['before-kill', 'during-kill-1', 'during-kill-2', 'during-kill-3']);
   });
 

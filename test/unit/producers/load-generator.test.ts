@@ -45,8 +45,8 @@ describe('generateLoad', () => {
     const clock = new FakeClock();
     const log = createLogger({ name: 'test', level: 'silent' });
     const metrics = new ProducerMetrics();
-    // 2,000 a second for 2 s: 20 batches of 200 (a tenth of a second each).
-    const slow = new SlowSinks(3, 20);
+    // 2,000 a second for 2 s: 5 batches of 800 (0.4 s each).
+    const slow = new SlowSinks(3, 5);
     const publishers = slow.sinks.map((sink) => new EventPublisher({ sink, names: n, component: 'loadgen', clock, log, metrics }));
     const stats = await clock.settle(generateLoad({ templates, publishers, clock, log, rate: 2_000, durationSeconds: 2, seed: 7 }));
     expect(stats.published).toBe(4_000);

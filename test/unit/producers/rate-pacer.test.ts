@@ -59,4 +59,11 @@ describe('RatePacer', () => {
     expect(new RatePacer(5, clock).batchLimit(1_000)).toBe(1);
     expect(new RatePacer(50_000, clock).batchLimit(1_000)).toBe(1_000);
   });
+
+  it('sizes batches to another window when told', () => {
+    const clock = new FakeClock(0);
+    expect(new RatePacer(5_000, clock).batchLimit(2_000, 400)).toBe(2_000);
+    expect(new RatePacer(2_000, clock).batchLimit(2_000, 400)).toBe(800);
+    expect(new RatePacer(5, clock).batchLimit(2_000, 400)).toBe(2);
+  });
 });
