@@ -84,8 +84,8 @@ export class KafkaRecordSink implements RecordSink {
       await this.connect();
       const perPartition = this.split(topic, await this.partitions(topic), records);
       await Promise.all(
-        [...perPartition].map(async ([partition, records]) => {
-          for (const chunk of chunkByBytes(records, this.maxRequestBytes)) {
+        [...perPartition].map(async ([partition, partitionRecords]) => {
+          for (const chunk of chunkByBytes(partitionRecords, this.maxRequestBytes)) {
             await this.producer.send({ topic, acks: -1, messages: chunk.map((r) => ({ key: r.key, value: r.value, partition })) });
           }
         }),
