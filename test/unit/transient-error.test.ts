@@ -1,7 +1,10 @@
 import { errors } from '@elastic/elasticsearch';
-import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { isTransientError } from '../../pipeline/clients/transient-error.js';
+
+// kafkajs's error classes are not named exports under Node's ESM loader.
+const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;
 
 const noAnswer = {
   body: undefined,
