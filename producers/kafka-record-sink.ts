@@ -1,4 +1,5 @@
 import { type Admin, type Kafka, type PartitionMetadata, Partitioners, type Producer } from 'kafkajs';
+import { isTransientError } from '../pipeline/clients/transient-error.js';
 import type { OutgoingRecord, RecordSink } from './event-publisher.js';
 
 /** Options of `KafkaRecordSink`. */
@@ -13,6 +14,12 @@ export interface KafkaRecordSinkOptions {
    * `message.max.bytes` (1 MiB unless configured). A single larger record still goes, alone.
    */
   maxRequestBytes?: number;
+  /**
+   * Retries of a topic's partition list after a retriable error (default 10, backing off from
+   * 300 ms to 30 s like `createKafka`'s requests): a broker that has not yet applied a new topic
+   * answers "This server does not host this topic-partition", and kafkajs's admin does not retry it.
+   */
+  metadataRetries?: number;
 }
 
 /** Default `maxRequestBytes`: half of Kafka's default `message.max.bytes`, leaving room for record overhead. */
@@ -59,6 +66,7 @@ export class KafkaRecordSink implements RecordSink {
   private readonly maxAgeMs: number;
   private readonly now: () => number;
   private readonly maxRequestBytes: number;
+  private readonly metadataRetries: number;
   private connected = false;
   private tail: Promise<void> = Promise.resolve();
 
@@ -68,6 +76,7 @@ export class KafkaRecordSink implements RecordSink {
     this.maxAgeMs = options.metadataMaxAgeMs ?? 30_000;
     this.now = options.monotonicMs ?? (() => performance.now());
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    this.metadataRetries = options.metadataRetries ?? 10;
   }
 
   /** Connects the producer; idempotent. */
@@ -119,9 +128,21 @@ export class KafkaRecordSink implements RecordSink {
   private async partitions(topic: string): Promise<PartitionMetadata[]> {
     const cached = this.metadata.get(topic);
     if (cached && this.now() - cached.fetchedAt < this.maxAgeMs) return cached.partitions;
-    const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
-    const partitions = topics.find((t) => t.name === topic)?.partitions ?? [];
+    const partitions = await this.fetchPartitions(topic);
     this.metadata.set(topic, { partitions, fetchedAt: this.now() });
     return partitions;
+  }
+
+  /** Fetches the topic's partitions, retrying a transient error (a retriable kafkajs error, a refused connection) with exponential backoff. */
+  private async fetchPartitions(topic: string): Promise<PartitionMetadata[]> {
+    for (let retry = 0; ; retry += 1) {
+      try {
+        const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+        return topics.find((t) => t.name === topic)?.partitions ?? [];
+      } catch (err) {
+        if (!isTransientError(err) || retry >= this.metadataRetries) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 300 * 2 ** retry)));
+      }
+    }
   }
 }

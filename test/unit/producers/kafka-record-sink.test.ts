@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { chunkByBytes } from '../../../producers/kafka-record-sink.js';
+import kafkajs, { type Kafka, type PartitionMetadata } from 'kafkajs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { chunkByBytes, KafkaRecordSink } from '../../../producers/kafka-record-sink.js';
+
+// kafkajs's error classes are not named exports under Node's ESM loader.
+const { KafkaJSNonRetriableError, KafkaJSProtocolError } = kafkajs;
 
 const record = (key: string | null, bytes: number) => ({ key, value: 'v'.repeat(bytes) });
 
@@ -21,5 +25,76 @@ describe('chunkByBytes', () => {
     const chunks = chunkByBytes([record('a', 10), record('big', 500), record('b', 10)], 100);
     expect(chunks.map((c) => c.map((r) => r.key))).toEqual([['a'], ['big'], ['b']]);
     expect(chunkByBytes([], 100)).toEqual([]);
+  });
+});
+
+/** A broker's answer for a topic it has not applied yet, as kafkajs raises it. */
+const unknownTopic = () =>
+  new KafkaJSProtocolError(
+    Object.assign(new Error('This server does not host this topic-partition'), { type: 'UNKNOWN_TOPIC_OR_PARTITION', code: 3, retriable: true }),
+  );
+
+/** A kafkajs client whose admin answers the metadata calls with `answers`, in turn; its producer records what it is sent. */
+function fakeKafka(answers: Array<Error | PartitionMetadata[]>) {
+  const sent: Array<{ partition: number | undefined; keys: Array<string | null> }> = [];
+  let metadataCalls = 0;
+  const connection = { connect: async () => undefined, disconnect: async () => undefined };
+  const kafka = {
+    producer: () => ({
+      ...connection,
+      send: async ({ messages }: { messages: Array<{ key: string | null; partition?: number }> }) => {
+        sent.push({ partition: messages[0]?.partition, keys: messages.map((m) => m.key) });
+        return [];
+      },
+    }),
+    admin: () => ({
+      ...connection,
+      fetchTopicMetadata: async ({ topics }: { topics: string[] }) => {
+        const answer = answers[Math.min(metadataCalls, answers.length - 1)] ?? [];
+        metadataCalls += 1;
+        if (answer instanceof Error) throw answer;
+        return { topics: [{ name: topics[0], partitions: answer }] };
+      },
+    }),
+  } as unknown as Kafka;
+  return { kafka, sent, metadataCalls: () => metadataCalls };
+}
+
+const onePartition: PartitionMetadata[] = [{ partitionErrorCode: 0, partitionId: 0, leader: 1, replicas: [1, 2, 3], isr: [1, 2, 3] }];
+
+describe('KafkaRecordSink partition list', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('retries a broker that does not know the topic yet, with backoff, then sends', async () => {
+    vi.useFakeTimers();
+    const fake = fakeKafka([unknownTopic(), unknownTopic(), onePartition]);
+    const sink = new KafkaRecordSink(fake.kafka);
+    const sending = sink.send('t', [{ key: 'a', value: '1' }]);
+    await vi.advanceTimersByTimeAsync(299);
+    expect(fake.metadataCalls()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1 + 600);
+    await sending;
+    expect(fake.metadataCalls()).toBe(3);
+    expect(fake.sent).toEqual([{ partition: 0, keys: ['a'] }]);
+  });
+
+  it('gives up after its retries, with the broker error', async () => {
+    vi.useFakeTimers();
+    const fake = fakeKafka([unknownTopic()]);
+    const sink = new KafkaRecordSink(fake.kafka, { metadataRetries: 2 });
+    const sending = expect(sink.send('t', [{ key: 'a', value: '1' }])).rejects.toThrow(/does not host this topic-partition/);
+    await vi.advanceTimersByTimeAsync(300 + 600);
+    await sending;
+    expect(fake.metadataCalls()).toBe(3);
+    expect(fake.sent).toEqual([]);
+  });
+
+  it('does not retry an error that is not retriable', async () => {
+    const fake = fakeKafka([new KafkaJSNonRetriableError('Invalid topic')]);
+    const sink = new KafkaRecordSink(fake.kafka);
+    await expect(sink.send('t', [{ key: 'a', value: '1' }])).rejects.toThrow(/Invalid topic/);
+    expect(fake.metadataCalls()).toBe(1);
   });
 });
