@@ -8,13 +8,13 @@ export async function createReplicatedTopic(admin: Admin, topic: string, partiti
     topics: [{ topic, numPartitions: partitions, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
     waitForLeaders: false,
   });
-  await waitFor(
-    async () => {
-      const found = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions ?? [];
-      return found.length === partitions && found.every((p) => p.leader >= 0 && p.isr.length === 3);
-    },
-    { timeoutMs: 60_000, what: `${topic} fully replicated` },
-  );
+  await waitFor(() => isFullyReplicated(admin, topic, partitions), { timeoutMs: 60_000, what: `${topic} fully replicated` });
+}
+
+/** Whether `topic` has its `partitions`, each with a leader and all 3 replicas in sync. */
+export async function isFullyReplicated(admin: Admin, topic: string, partitions: number): Promise<boolean> {
+  const found = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions ?? [];
+  return found.length === partitions && found.every((p) => p.leader >= 0 && p.isr.length === 3);
 }
 
 /** What `pick` takes from each message of `topic`, in partition and offset order of delivery, read from the start by a fresh group until `expected` came. */

@@ -5,6 +5,7 @@ import { createKafka } from '../../../pipeline/clients/kafka.js';
 import { loadConfig } from '../../../pipeline/config/config.js';
 import { KafkaRecordSink } from '../../../producers/kafka-record-sink.js';
 import { startNode, stopNode } from '../../../stack/nodes.js';
+import { createReplicatedTopic, isFullyReplicated, readTopic } from '../../support/test-topic.js';
 import { waitFor } from '../../support/wait-for.js';
 
 // The loss seen in the field: a broker SIGKILLed while the producers stream batches over every
@@ -19,47 +20,21 @@ let kafka: Kafka;
 let admin: Admin;
 let killed: number | undefined;
 
-async function fullyReplicated(): Promise<boolean> {
-  const meta = await admin.fetchTopicMetadata({ topics: [topic] });
-  const partitions = meta.topics[0]?.partitions ?? [];
-  return partitions.length === PARTITIONS && partitions.every((p) => p.isr.length === 3 && p.leader >= 0);
-}
+const fullyReplicated = () => isFullyReplicated(admin, topic, PARTITIONS);
 
-/** Reads the whole topic back with a fresh group and returns the distinct keys (and the record count). */
-async function readBack(expectedAtLeast: number): Promise<{ keys: Set<string>; records: number }> {
-  const consumer = kafka.consumer({ groupId: `t-kflow-${suffix}-${randomBytes(3).toString('hex')}` });
-  const keys = new Set<string>();
-  let records = 0;
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        for (const m of batch.messages) {
-          keys.add(m.key?.toString() ?? '');
-          records += 1;
-        }
-      },
-    });
-    const offsets = await admin.fetchTopicOffsets(topic);
-    const end = offsets.reduce((n, o) => n + Number(o.high), 0);
-    expect(end).toBeGreaterThanOrEqual(expectedAtLeast);
-    await waitFor(() => records >= end, { timeoutMs: 120_000, what: `${end} records read back` });
-    return { keys, records };
-  } finally {
-    await consumer.disconnect();
-  }
+/** The distinct keys of the whole topic, read back by a fresh group up to its end offsets. */
+async function readBack(expectedAtLeast: number): Promise<Set<string>> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  const end = offsets.reduce((n, o) => n + Number(o.high), 0);
+  expect(end).toBeGreaterThanOrEqual(expectedAtLeast);
+  return new Set(await readTopic(kafka, topic, end, (m) => m.key?.toString() ?? ''));
 }
 
 beforeAll(async () => {
   kafka = createKafka(config, { clientIdSuffix: `test-kflow-${suffix}` });
   admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
-    waitForLeaders: false,
-  });
-  await waitFor(fullyReplicated, { timeoutMs: 60_000, what: 'test topic fully replicated' });
+  await createReplicatedTopic(admin, topic, PARTITIONS);
 });
 
 afterAll(async () => {
@@ -113,7 +88,7 @@ describe('producers streaming while a broker is SIGKILLed and restarted', () => 
     stop = true;
     await Promise.all(streams);
 
-    const { keys } = await readBack(acknowledged.size);
+    const keys = await readBack(acknowledged.size);
     const lost = [...acknowledged].filter((k) => !keys.has(k));
     expect(acknowledged.size).toBeGreaterThan(STREAMS * BATCH * 20);
     expect(lost).toEqual([]);
