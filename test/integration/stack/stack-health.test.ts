@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
-import { ConfigResourceTypes, type Admin } from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createElasticsearch } from '../../../pipeline/clients/elasticsearch.js';
 import { createKafka } from '../../../pipeline/clients/kafka.js';
@@ -9,6 +9,9 @@ import { createRedis } from '../../../pipeline/clients/redis.js';
 import { loadConfig } from '../../../pipeline/config/config.js';
 import { allIndices, INDEX_KEYS, names, RAW_FEEDS, type Names } from '../../../pipeline/contracts/names.js';
 import { runSetup, teardown } from '../../../pipeline/setup/index.js';
+
+// Not a named export under Node's ESM loader (kafkajs builds its exports at run time).
+const { ConfigResourceTypes } = kafkajs;
 
 const config = loadConfig();
 const ns = names(`t-health-${randomBytes(4).toString('hex')}`);
