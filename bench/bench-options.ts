@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../ops/usage-error.js';
 
 /** The sections of the suite, in the order they run. */
-export const SECTIONS = ['kafka', 'elasticsearch', 'redis', 'max-rate', 'rebuild', 'fixed-rate', 'scaling'] as const;
+export const SECTIONS = ['kafka', 'elasticsearch', 'redis', 'max-rate', 'rebuild', 'reference', 'fixed-rate', 'scaling'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** One fixed-rate run: a multiple of Bitcoin's real rate (about 5 tx/s). */

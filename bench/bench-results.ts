@@ -46,6 +46,15 @@ export interface MaxRateResult {
   publishRate: Figure | null;
 }
 
+/** The transaction job alone, drained by the plainest correct consumer (`bench/reference-consumer.ts`). */
+export interface ReferenceResult {
+  records: number;
+  /** Transactions per second from the consumer joining its group until its offsets were committed to the end. */
+  rate: Figure | null;
+  /** CPU by kind of process during the drains (this suite's process is `reference-consumer`), busiest first, then all. */
+  cpuByProcess: CpuUse[];
+}
+
 /** One fixed-rate run. */
 export interface FixedRateResult {
   multiplier: number;
@@ -109,6 +118,8 @@ export interface BenchResults {
   maxRate: MaxRateResult | null;
   /** The slowest part and the pipeline's max rate as a share of it. */
   slowestPart: { part: string; rate: number; pipelineShare: number | null } | null;
+  /** The transaction job alone, for comparison with the pipeline's maximum rate. */
+  reference: ReferenceResult | null;
   fixedRates: FixedRateResult[];
   scaling: MaxRateResult[];
   rebuild: { records: number; workers: number; rate: Figure | null } | null;

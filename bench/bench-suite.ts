@@ -12,6 +12,7 @@ import { machineSnapshot } from './machine-info.js';
 import { measurePartLimits } from './part-limits.js';
 import { type BacklogRun, measureBacklogRun } from './pipeline-rate.js';
 import { measureRebuild } from './rebuild-rate.js';
+import { measureReferenceConsumer } from './reference-consumer.js';
 
 /** What a run of the suite gives: the results, and the sections that failed (the run did not complete). */
 export interface BenchOutcome {
@@ -59,6 +60,7 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
     esBulkSizes: [],
     maxRate: null,
     slowestPart: null,
+    reference: null,
     fixedRates: [],
     scaling: [],
     rebuild: null,
@@ -135,6 +137,13 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
     }
   } finally {
     await (backlogNamespace as BenchNamespace | null)?.delete();
+  }
+
+  if (has('reference')) {
+    await section('reference', async () => {
+      const drained = await repeatRuns(runs, (run) => measureReferenceConsumer({ records: options.backlog, log, seed: 300 + run }));
+      results.reference = { records: drained[0]?.records ?? 0, rate: figureOfField(drained, (r) => r.rate), cpuByProcess: cpuUse(drained) };
+    });
   }
 
   if (has('fixed-rate')) {

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { BenchResults, FixedRateResult } from './bench-results.js';
+import type { BenchResults, CpuUse, FixedRateResult } from './bench-results.js';
 import type { Figure } from './figure.js';
 
 /** Where the suite writes by default: the repository's own files. */
@@ -23,6 +23,13 @@ const table = (head: readonly string[], rows: readonly (readonly string[])[]): s
   rows.length === 0
     ? ['Not measured in this run.']
     : [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+
+/** CPU by kind of process over drains: seconds, microseconds a transaction, cores kept busy. */
+const cpuTable = (rows: readonly CpuUse[]): string[] =>
+  table(
+    ['process', 'CPU s', 'CPU µs per transaction', 'cores busy'],
+    rows.map((c) => [c.process, formatFigure(c.cpuSeconds, 1), formatFigure(c.microsPerRecord), formatFigure(c.cores, 2)]),
+  );
 
 /** The Kafka lag over time of the fixed rates: a row per rate, a column per share of its load. */
 function lagTable(rates: readonly FixedRateResult[]): string[] {
@@ -68,6 +75,31 @@ function cpuAtRatesTable(rates: readonly FixedRateResult[]): string[] {
   ];
 }
 
+/**
+ * The transaction job alone (the reference consumer): its rate, as a share of the slowest part,
+ * the pipeline's rate as a share of it, and its CPU a transaction by kind of process.
+ */
+function referenceLines(results: BenchResults): string[] {
+  const { reference, slowestPart } = results;
+  if (reference === null) return [];
+  const rate = reference.rate?.median;
+  const share = (part: number | undefined, whole: number | undefined) =>
+    part === undefined || whole === undefined ? 'not measured' : `${number((part / whole) * 100, 1)}%`;
+  return [
+    "The transaction job alone, for comparison: one process with a plain consumer (`bench/reference-consumer.ts`) drains the same kind of backlog from the raw transactions topic. It validates each record with its schema, renders its `btc-transactions` document at a fixed price, keeps each hour's count, volume and largest transaction in memory, writes the documents with `_bulk` (the pipeline's bulk size, two partitions' batches at a time) and commits a batch's offsets once Elasticsearch has confirmed it. It does not look up EUR prices, track blocks or pools, ack, keep state outside its memory or replay: it is the floor of what the transaction job costs on this stack.",
+    '',
+    ...table(
+      ['records', 'tx/s', 'of the slowest part', "the pipeline's max rate, as a share of it"],
+      [[number(reference.records), formatFigure(reference.rate), share(rate, slowestPart?.rate), share(results.maxRate?.rate?.median, rate)]],
+    ),
+    '',
+    'Its CPU by kind of process during the drain (`reference-consumer` is the consumer):',
+    '',
+    ...cpuTable(reference.cpuByProcess),
+    '',
+  ];
+}
+
 /** docs/BENCHMARKS.md from the results (pure: the same results give the same text). */
 export function renderBenchmarks(results: BenchResults): string {
   const m = results.machine;
@@ -95,7 +127,7 @@ export function renderBenchmarks(results: BenchResults): string {
     'npm run bench -- --only fixed-rate --rates 1000 --fixed-seconds 300 --runs 1 --out .run/bench   # x1000 alone, for 5 minutes',
     '```',
     '',
-    'Sections: `kafka`, `elasticsearch`, `redis` (the parts), `max-rate`, `rebuild`, `fixed-rate`, `scaling`. `npm test` runs the quick suite as a smoke step (it fails only when a run does not complete, never on a speed). The quick run is meant to take under 10 minutes; most of it is the 20,000-record backlog drained twice (max rate, rebuild), so its wall time is about 40,000 / the max rate, plus a few minutes.',
+    'Sections: `kafka`, `elasticsearch`, `redis` (the parts), `max-rate`, `rebuild`, `reference` (the transaction job alone, for comparison), `fixed-rate`, `scaling`. `npm test` runs the quick suite as a smoke step (it fails only when a run does not complete, never on a speed). The quick run is meant to take under 10 minutes; most of it is the 20,000-record backlog drained three times (max rate, rebuild, reference), so its wall time is about 60,000 / the max rate, plus a few minutes.',
     '',
     '## 1. Limits of the parts',
     '',
@@ -137,6 +169,7 @@ export function renderBenchmarks(results: BenchResults): string {
           results.slowestPart.pipelineShare === null ? 'not measured' : `**${number(results.slowestPart.pipelineShare * 100, 1)}%** of it`
         }.`,
     '',
+    ...referenceLines(results),
     '## 3. Fixed rates',
     '',
     "x1 is Bitcoin's real rate (5 tx/s). Complete latency: the transaction spout's trees over the last minute (median of its tasks' p50, largest p99), from the runtime's metrics; worst-minute p99: the largest of those p99s in any minute of the run (the metrics read every 3 s), which shows a surge in the middle of a long run. Neither counts the time a record waits in Kafka before a spout at max pending takes it; the lag shows that. Lag: records of the raw topics not yet committed, sampled every second. Sustained: lag at the end of the load below one second of input.",
@@ -201,10 +234,7 @@ export function renderBenchmarks(results: BenchResults): string {
     '',
     "CPU by kind of process while the max-rate backlog drained (from /proc, from the workers joining their groups until everything was processed; `bench` is this suite polling for the end). The `all` row's cores busy, against the machine's cores, tells whether the drain was short of CPU; the top rows are where a transaction costs the most.",
     '',
-    ...table(
-      ['process', 'CPU s', 'CPU µs per transaction', 'cores busy'],
-      results.cpuByProcess.map((c) => [c.process, formatFigure(c.cpuSeconds, 1), formatFigure(c.microsPerRecord), formatFigure(c.cores, 2)]),
-    ),
+    ...cpuTable(results.cpuByProcess),
     '',
   ];
   if (results.notes.length > 0) lines.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');

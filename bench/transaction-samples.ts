@@ -37,22 +37,25 @@ export async function transactionRecords(count: number, seed: number): Promise<O
 /** A price the documents are rendered at, so that their EUR fields are filled as in production. */
 const PRICE = { t: 1_700_000_000, price: '35000.12', source: 'kraken' };
 
+/** The `btc-transactions` document of a confirmed transaction, with its id and external version, as the index bolt writes it. */
+export function transactionDocument(data: ConfirmedTxData): { id: string; version: number; doc: TransactionDoc } {
+  return renderTransactionDoc(
+    {
+      txid: data.txid,
+      blockHash: data.block_hash,
+      blockHeight: data.block_height,
+      blockTime: data.block_time,
+      indexInBlock: data.index_in_block,
+      outputCount: data.outputs.length,
+      outputTotalSat: BigInt(data.output_total_sat),
+      orphaned: false,
+      statusRev: 0,
+    },
+    PRICE,
+  );
+}
+
 /** The `btc-transactions` documents of `transactionEvents`, with ids and external versions, as the index bolt writes them. */
 export async function transactionDocuments(count: number, seed: number): Promise<{ id: string; version: number; doc: TransactionDoc }[]> {
-  return (await confirmedTransactions(count, seed)).map((data) =>
-    renderTransactionDoc(
-      {
-        txid: data.txid,
-        blockHash: data.block_hash,
-        blockHeight: data.block_height,
-        blockTime: data.block_time,
-        indexInBlock: data.index_in_block,
-        outputCount: data.outputs.length,
-        outputTotalSat: BigInt(data.output_total_sat),
-        orphaned: false,
-        statusRev: 0,
-      },
-      PRICE,
-    ),
-  );
+  return (await confirmedTransactions(count, seed)).map(transactionDocument);
 }

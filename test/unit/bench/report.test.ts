@@ -34,6 +34,14 @@ const results = (): BenchResults => ({
   ],
   maxRate: { records: 500_000, workers: 2, partitions: 9, rate: fig(600, 620, 580), startupSeconds: fig(8, 9, 10), publishRate: fig(4_500, 4_400, 4_600) },
   slowestPart: { part: 'Elasticsearch bulk', rate: 3_000, pipelineShare: 0.2 },
+  reference: {
+    records: 500_000,
+    rate: fig(1_500, 1_400, 1_600),
+    cpuByProcess: [
+      { process: 'elasticsearch', cpuSeconds: fig(200, 190, 210), microsPerRecord: fig(400, 380, 420), cores: fig(0.6, 0.58, 0.62) },
+      { process: 'reference-consumer', cpuSeconds: fig(50, 45, 55), microsPerRecord: fig(100, 90, 110), cores: fig(0.15, 0.14, 0.16) },
+    ],
+  },
   fixedRates: [
     {
       multiplier: 100,
@@ -114,6 +122,18 @@ describe('renderBenchmarks', () => {
   it('shows the CPU of each kind of process at each fixed rate, busiest first, per transaction and in cores', () => {
     expect(md).toContain('| rate | elasticsearch | loadgen | all |');
     expect(md).toContain('| x100 | 1,100 (1,000–1,200); 0.55 cores | 200 (200–200); 0.10 cores | 1,300 (1,200–1,400); 0.65 cores |');
+  });
+
+  it("compares the pipeline with the transaction job alone: its rate, its share of the slowest part, the pipeline's share of it and its CPU", () => {
+    expect(md).toContain("| records | tx/s | of the slowest part | the pipeline's max rate, as a share of it |");
+    expect(md).toContain('| 500,000 | 1,500 (1,400–1,600) | 50.0% | 40.0% |');
+    expect(md).toContain('| reference-consumer | 50.0 (45.0–55.0) | 100 (90–110) | 0.15 (0.14–0.16) |');
+  });
+
+  it('leaves the comparison out when the reference was not run', () => {
+    const without = results();
+    without.reference = null;
+    expect(renderBenchmarks(without)).not.toContain('The transaction job alone');
   });
 
   it('labels a quick run as such', () => {
