@@ -7,7 +7,7 @@ import { exitOnError, reportRetry } from '../ops/cli-output.js';
 import { feedOf, forEachDeadLetter, LatestLetters, type LetterFilter, LetterGroups, type StoredLetter } from '../ops/dead-letters.js';
 import { redrive, RedrivePlan } from '../ops/redrive.js';
 import { stderrLogger } from '../ops/stderr-logger.js';
-import { retryTransient } from '../ops/transient-retry.js';
+import { retryTransient } from '../pipeline/clients/transient-retry.js';
 import { UsageError } from '../ops/usage-error.js';
 
 // npm run dlq -- list|show|redrive [--topic T]... [--reason R] [--error E] [--component C] [--since ISO]

@@ -8,7 +8,7 @@ import { names } from '../pipeline/contracts/names.js';
 import { exitOnError, reportRetry, warn } from '../ops/cli-output.js';
 import { formatDuration, ProgressDisplay } from '../ops/progress-display.js';
 import { countDocuments, prepareRebuild, type RebuildClients, restoreReplicas, runUntilRebuilt } from '../ops/rebuild.js';
-import { retryTransient } from '../ops/transient-retry.js';
+import { retryTransient } from '../pipeline/clients/transient-retry.js';
 import { UsageError } from '../ops/usage-error.js';
 import { WorkerProcesses } from '../ops/worker-processes.js';
 

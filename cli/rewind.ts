@@ -5,7 +5,7 @@ import { names } from '../pipeline/contracts/names.js';
 import { exitOnError, reportRetry } from '../ops/cli-output.js';
 import { type GroupMove, parseOffsetTarget } from '../ops/consumer-groups.js';
 import { rewind } from '../ops/rewind.js';
-import { retryTransient } from '../ops/transient-retry.js';
+import { retryTransient } from '../pipeline/clients/transient-retry.js';
 import { UsageError } from '../ops/usage-error.js';
 
 // npm run rewind -- --group G --to <offset|ISO time|earliest|latest> [--topic T] [--dry-run] [--namespace NS]

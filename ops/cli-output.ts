@@ -1,4 +1,4 @@
-import type { RetryTransientOptions } from './transient-retry.js';
+import type { RetryTransientOptions } from '../pipeline/clients/transient-retry.js';
 import { RefusalError, UsageError } from './usage-error.js';
 
 /** One line to stderr, for the operator. */

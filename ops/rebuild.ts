@@ -12,7 +12,8 @@ import { assertGroupsIdle, type GroupsIdleOptions, MEMBER_GRACE_MS } from './con
 import { waitUntil, waitUntilEmpty, WaitTimeoutError } from '../stack/wait-until.js';
 import { deleteKeys } from '../pipeline/clients/delete-keys.js';
 import { rewind } from './rewind.js';
-import { isTransientError, retryTransient, type RetryTransientOptions } from './transient-retry.js';
+import { isTransientError } from '../pipeline/clients/transient-error.js';
+import { retryTransient, type RetryTransientOptions } from '../pipeline/clients/transient-retry.js';
 import { RefusalError } from './usage-error.js';
 import type { WorkerProcesses } from './worker-processes.js';
 

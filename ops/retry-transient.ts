@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { retryTransient as retry, ServiceUnavailableError } from './transient-retry.js';
+import { retryTransient as retry, ServiceUnavailableError } from '../pipeline/clients/transient-retry.js';
 
 /** A transient failure that lasted past the deadline (the operations' `ServiceUnavailableError`). */
 export { ServiceUnavailableError as TransientTimeoutError };
@@ -14,7 +14,7 @@ export interface RetryTransientOptions {
 }
 
 /**
- * `retryTransient` of ops/transient-retry.ts with an absolute deadline, each retry logged once
+ * `retryTransient` of pipeline/clients/transient-retry.ts with an absolute deadline, each retry logged once
  * with the error under `err`.
  */
 export function retryTransient<T>(action: () => Promise<T>, options: RetryTransientOptions): Promise<T> {

@@ -1,5 +1,5 @@
 import { type Admin, type Kafka, type PartitionMetadata, Partitioners, type Producer } from 'kafkajs';
-import { isTransientError } from '../pipeline/clients/transient-error.js';
+import { retryTransient } from '../pipeline/clients/transient-retry.js';
 import type { OutgoingRecord, RecordSink } from './event-publisher.js';
 
 /** Options of `KafkaRecordSink`. */
@@ -15,11 +15,12 @@ export interface KafkaRecordSinkOptions {
    */
   maxRequestBytes?: number;
   /**
-   * Retries of a topic's partition list after a retriable error (default 10, backing off from
-   * 300 ms to 30 s like `createKafka`'s requests): a broker that has not yet applied a new topic
-   * answers "This server does not host this topic-partition", and kafkajs's admin does not retry it.
+   * How long a transient error of a topic's partition-list fetch is retried, in ms (default
+   * 120 000, pauses from 300 ms doubling to 10 s): a broker that has not yet applied a new topic
+   * answers "This server does not host this topic-partition", and kafkajs's admin does not retry
+   * it. Then a `ServiceUnavailableError` is thrown, with the last error as its cause.
    */
-  metadataRetries?: number;
+  metadataDeadlineMs?: number;
 }
 
 /** Default `maxRequestBytes`: half of Kafka's default `message.max.bytes`, leaving room for record overhead. */
@@ -66,7 +67,7 @@ export class KafkaRecordSink implements RecordSink {
   private readonly maxAgeMs: number;
   private readonly now: () => number;
   private readonly maxRequestBytes: number;
-  private readonly metadataRetries: number;
+  private readonly metadataDeadlineMs: number;
   private connected = false;
   private tail: Promise<void> = Promise.resolve();
 
@@ -76,7 +77,7 @@ export class KafkaRecordSink implements RecordSink {
     this.maxAgeMs = options.metadataMaxAgeMs ?? 30_000;
     this.now = options.monotonicMs ?? (() => performance.now());
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
-    this.metadataRetries = options.metadataRetries ?? 10;
+    this.metadataDeadlineMs = options.metadataDeadlineMs ?? 120_000;
   }
 
   /** Connects the producer; idempotent. */
@@ -133,16 +134,13 @@ export class KafkaRecordSink implements RecordSink {
     return partitions;
   }
 
-  /** Fetches the topic's partitions, retrying a transient error (a retriable kafkajs error, a refused connection) with exponential backoff. */
+  /** Fetches the topic's partitions, retrying a transient error (a retriable kafkajs error, a refused connection) until `metadataDeadlineMs`. */
   private async fetchPartitions(topic: string): Promise<PartitionMetadata[]> {
-    for (let retry = 0; ; retry += 1) {
-      try {
-        const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
-        return topics.find((t) => t.name === topic)?.partitions ?? [];
-      } catch (err) {
-        if (!isTransientError(err) || retry >= this.metadataRetries) throw err;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 300 * 2 ** retry)));
-      }
-    }
+    const { topics } = await retryTransient(`partitions of ${topic}`, () => this.admin.fetchTopicMetadata({ topics: [topic] }), {
+      deadlineMs: this.metadataDeadlineMs,
+      initialDelayMs: 300,
+      monotonicMs: this.now,
+    });
+    return topics.find((t) => t.name === topic)?.partitions ?? [];
   }
 }

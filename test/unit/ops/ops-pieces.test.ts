@@ -6,7 +6,7 @@ import { OffsetTargetError, parseOffsetTarget } from '../../../ops/consumer-grou
 import { feedOf, LatestLetters, LetterGroups, matchesFilter, type StoredLetter } from '../../../ops/dead-letters.js';
 import { ProgressDisplay } from '../../../ops/progress-display.js';
 import { checkLetter } from '../../../ops/redrive.js';
-import { isTransientError } from '../../../ops/transient-retry.js';
+import { isTransientError } from '../../../pipeline/clients/transient-error.js';
 import { UsageError } from '../../../ops/usage-error.js';
 
 const n = names('u');

@@ -1,5 +1,6 @@
 import kafkajs, { type Kafka, type PartitionMetadata } from 'kafkajs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ServiceUnavailableError } from '../../../pipeline/clients/transient-retry.js';
 import { chunkByBytes, KafkaRecordSink } from '../../../producers/kafka-record-sink.js';
 
 // kafkajs's error classes are not named exports under Node's ESM loader.
@@ -80,13 +81,18 @@ describe('KafkaRecordSink partition list', () => {
     expect(fake.sent).toEqual([{ partition: 0, keys: ['a'] }]);
   });
 
-  it('gives up after its retries, with the broker error', async () => {
+  it('gives up at its deadline with a ServiceUnavailableError whose cause is the broker error', async () => {
     vi.useFakeTimers();
     const fake = fakeKafka([unknownTopic()]);
-    const sink = new KafkaRecordSink(fake.kafka, { metadataRetries: 2 });
-    const sending = expect(sink.send('t', [{ key: 'a', value: '1' }])).rejects.toThrow(/does not host this topic-partition/);
+    // Pauses of 300 and 600 ms fit in 1 s; the next (1.2 s) would not.
+    const sink = new KafkaRecordSink(fake.kafka, { metadataDeadlineMs: 1_000, monotonicMs: () => Date.now() });
+    const sending = sink.send('t', [{ key: 'a', value: '1' }]).catch((err: unknown) => err);
     await vi.advanceTimersByTimeAsync(300 + 600);
-    await sending;
+    const err = await sending;
+    expect(err).toBeInstanceOf(ServiceUnavailableError);
+    expect((err as ServiceUnavailableError).what).toBe('partitions of t');
+    expect((err as ServiceUnavailableError).cause).toBeInstanceOf(KafkaJSProtocolError);
+    expect(String((err as ServiceUnavailableError).cause)).toMatch(/does not host this topic-partition/);
     expect(fake.metadataCalls()).toBe(3);
     expect(fake.sent).toEqual([]);
   });

@@ -1,7 +1,5 @@
-import { isTransientError } from '../pipeline/clients/transient-error.js';
-import { PipelineError } from '../pipeline/runtime/index.js';
-
-export { isTransientError };
+import { PipelineError } from '../runtime/index.js';
+import { isTransientError } from './transient-error.js';
 
 /** A service stayed unreachable until the deadline; `cause` is the last error. */
 export class ServiceUnavailableError extends PipelineError {
@@ -22,6 +20,8 @@ export interface RetryTransientOptions {
   onRetry?: (retry: { what: string; err: unknown; attempt: number; delayMs: number; remainingMs: number }) => void;
   /** First pause between attempts, doubled up to 10 s (default 500 ms). */
   initialDelayMs?: number;
+  /** Milliseconds since an arbitrary origin, for the deadline (default `performance.now`). */
+  monotonicMs?: () => number;
 }
 
 /**
@@ -31,14 +31,15 @@ export interface RetryTransientOptions {
  */
 export async function retryTransient<T>(what: string, fn: () => Promise<T>, options: RetryTransientOptions = {}): Promise<T> {
   const deadlineMs = options.deadlineMs ?? 300_000;
-  const started = performance.now();
+  const now = options.monotonicMs ?? (() => performance.now());
+  const started = now();
   let delay = options.initialDelayMs ?? 500;
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await fn();
     } catch (err) {
       if (!isTransientError(err)) throw err;
-      const waited = performance.now() - started;
+      const waited = now() - started;
       if (waited + delay > deadlineMs) throw new ServiceUnavailableError(what, waited, { cause: err });
       options.onRetry?.({ what, err, attempt, delayMs: delay, remainingMs: deadlineMs - waited });
       await new Promise((resolve) => setTimeout(resolve, delay));
