@@ -76,7 +76,13 @@ export async function measureReferenceConsumer(options: ReferenceRunOptions): Pr
     let joinedAt = 0;
     let validated = 0;
     try {
-      const done = drain(consumer, topic, ends, async (values) => {
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        if (joinedAt !== 0) return;
+        joinedAt = performance.now();
+        cpu = new CpuMeter(() => ({ ...stack, 'reference-consumer': [process.pid] }));
+        cpu.start();
+      });
+      await drain(consumer, topic, ends, async (values) => {
         const docs = [];
         for (const value of values) {
           const event = decodeJson('transaction event', TransactionEventSchema, value);
@@ -93,13 +99,6 @@ export async function measureReferenceConsumer(options: ReferenceRunOptions): Pr
         }
         await writer.write(docs);
       });
-      consumer.on(consumer.events.GROUP_JOIN, () => {
-        if (joinedAt !== 0) return;
-        joinedAt = performance.now();
-        cpu = new CpuMeter(() => ({ ...stack, 'reference-consumer': [process.pid] }));
-        cpu.start();
-      });
-      await done;
       const seconds = (performance.now() - joinedAt) / 1000;
       const cpuSeconds = cpu?.stop() ?? {};
       // At-least-once: a batch delivered again after a rebalance counts twice in memory, never less.
