@@ -1,4 +1,3 @@
-import type { Client } from '@elastic/elasticsearch';
 import type { Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { decodeJson } from '../pipeline/contracts/envelope.js';
@@ -8,7 +7,7 @@ import { beats, type TxCandidate } from '../pipeline/topology/domain/max-transac
 import { utcBuckets } from '../pipeline/topology/domain/utc-buckets.js';
 import { BenchNamespace } from './bench-namespace.js';
 import { CpuMeter, stackPids } from './cpu-meter.js';
-import { BulkRejectedError } from './parts/elasticsearch.js';
+import { bulkIndexDocuments } from './parts/elasticsearch.js';
 import { backlogLoad, LoadgenProcess } from './loadgen-process.js';
 import { transactionDocument } from './transaction-samples.js';
 
@@ -30,13 +29,13 @@ export interface ReferenceRun {
   cpuSeconds: Record<string, number>;
 }
 
-/** The reference consumer's count differs from what it read (the figure would be wrong). */
+/** The reference consumer validated fewer records than its backlog holds (the figure would be wrong). */
 export class ReferenceCountError extends PipelineError {
   constructor(
     readonly expected: number,
-    readonly counted: number,
+    readonly validated: number,
   ) {
-    super(`the reference consumer validated ${counted} of the ${expected} records of its backlog`);
+    super(`the reference consumer validated ${validated} of the ${expected} records of its backlog`);
   }
 }
 
@@ -69,7 +68,7 @@ export async function measureReferenceConsumer(options: ReferenceRunOptions): Pr
     const ends = new Map((await ns.admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
     const expected = [...ends.values()].reduce((a, b) => a + b, 0);
     const hours = new Map<string, HourTotals>();
-    const writer = new TransactionWriter(ns.es, ns.names.indices.transactions, ns.config.analytics.indexBatchSize);
+    const bulkSize = ns.config.analytics.indexBatchSize;
     const consumer = ns.kafka.consumer({ groupId: `${ns.names.namespace}-reference`, maxBytesPerPartition: 1_048_576 });
     const stack = stackPids();
     let cpu: CpuMeter | undefined;
@@ -97,7 +96,7 @@ export async function measureReferenceConsumer(options: ReferenceRunOptions): Pr
           });
           docs.push(transactionDocument(tx));
         }
-        await writer.write(docs);
+        for (let i = 0; i < docs.length; i += bulkSize) await bulkIndexDocuments(ns.es, ns.names.indices.transactions, docs.slice(i, i + bulkSize));
       });
       const seconds = (performance.now() - joinedAt) / 1000;
       const cpuSeconds = cpu?.stop() ?? {};
@@ -170,25 +169,4 @@ async function drain(
     },
   });
   return finished;
-}
-
-/** Writes `btc-transactions` documents with `_bulk`, `bulkSize` a request, as the index bolt does. */
-class TransactionWriter {
-  constructor(
-    private readonly es: Client,
-    private readonly index: string,
-    private readonly bulkSize: number,
-  ) {}
-
-  async write(docs: readonly ReturnType<typeof transactionDocument>[]): Promise<void> {
-    for (let i = 0; i < docs.length; i += this.bulkSize) {
-      const operations = docs
-        .slice(i, i + this.bulkSize)
-        .flatMap((d) => [{ index: { _index: this.index, _id: d.id, version: d.version, version_type: 'external' as const } }, d.doc]);
-      const response = await this.es.bulk({ operations, refresh: false });
-      // 409: the same version again (a batch delivered twice), which changes nothing.
-      const rejected = response.items.find((item) => item.index?.error !== undefined && item.index.status !== 409);
-      if (rejected) throw new BulkRejectedError(this.index, rejected.index?.error);
-    }
-  }
 }

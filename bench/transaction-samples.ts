@@ -37,8 +37,15 @@ export async function transactionRecords(count: number, seed: number): Promise<O
 /** A price the documents are rendered at, so that their EUR fields are filled as in production. */
 const PRICE = { t: 1_700_000_000, price: '35000.12', source: 'kraken' };
 
+/** A `btc-transactions` document with its id and external version. */
+export interface VersionedTransactionDoc {
+  id: string;
+  version: number;
+  doc: TransactionDoc;
+}
+
 /** The `btc-transactions` document of a confirmed transaction, with its id and external version, as the index bolt writes it. */
-export function transactionDocument(data: ConfirmedTxData): { id: string; version: number; doc: TransactionDoc } {
+export function transactionDocument(data: ConfirmedTxData): VersionedTransactionDoc {
   return renderTransactionDoc(
     {
       txid: data.txid,
@@ -56,6 +63,6 @@ export function transactionDocument(data: ConfirmedTxData): { id: string; versio
 }
 
 /** The `btc-transactions` documents of `transactionEvents`, with ids and external versions, as the index bolt writes them. */
-export async function transactionDocuments(count: number, seed: number): Promise<{ id: string; version: number; doc: TransactionDoc }[]> {
+export async function transactionDocuments(count: number, seed: number): Promise<VersionedTransactionDoc[]> {
   return (await confirmedTransactions(count, seed)).map(transactionDocument);
 }
