@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AckerUpdate } from './acker-store.js';
-import { InvariantError, RetriableError } from './errors.js';
+import { InvariantError, NonRetriableError, RetriableError } from './errors.js';
 import { transferKey, type ExecutorEnv } from './executor-env.js';
 import type { TaskMetrics } from './metrics.js';
 import type { BoltDefinition } from './topology-definition.js';
@@ -298,12 +298,7 @@ export class BoltExecutor {
     }
     this.metrics.count('failed', states.length);
     // A bad input names its spout messages, so that the owner of a batch tree dead-letters only them.
-    const info = failureInfo(
-      this.definition.id,
-      this.task,
-      err,
-      isRetriable(err) ? undefined : [...new Set(states.flatMap((s) => s.tuple.origins.map((o) => o.messageId)))],
-    );
+    const info = failureInfo(this.definition.id, this.task, err, isRetriable(err) ? undefined : badMessages(err, states));
     // Through the ack batcher's ordering is not needed: a failed tree is dropped whatever its XOR.
     void this.env.acker.fail([...roots], info).catch((e: unknown) => this.log.error({ err: e }, 'acker fail call failed; the tree will time out'));
     this.wakeRoom();
@@ -338,6 +333,16 @@ export class BoltExecutor {
   private wakeRoom(): void {
     if (this.inFlight.size < this.definition.maxInFlight) for (const w of this.roomWaiters.splice(0)) w();
   }
+}
+
+/**
+ * The spout messages a non-retriable failure of `states` dead-letters: the ones the error names
+ * among theirs (a bad record of a record batch), else every message they descend from.
+ */
+function badMessages(err: unknown, states: readonly InFlight[]): string[] {
+  const all = new Set(states.flatMap((s) => s.tuple.origins.map((o) => o.messageId)));
+  const named = err instanceof NonRetriableError ? (err.messageIds ?? []).filter((id) => all.has(id)) : [];
+  return named.length > 0 ? [...new Set(named)] : [...all];
 }
 
 function dedupeOrigins<T extends { messageId: string; attempt: number }>(origins: T[]): T[] {

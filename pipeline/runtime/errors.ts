@@ -26,10 +26,25 @@ export class RetriableError extends PipelineError {
   }
 }
 
+/** Options of a `NonRetriableError`. */
+export interface NonRetriableErrorOptions {
+  cause?: unknown;
+  /**
+   * The spout messages that are bad, when the failed tuple carries several (a record batch): only
+   * these are dead-lettered, and the others replay at once. Absent: every message the tuple
+   * descends from.
+   */
+  messageIds?: readonly string[];
+}
+
 /** A failure that no replay can fix: the tuple goes to the dead-letter topic at once. */
 export class NonRetriableError extends PipelineError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { ...options, retriable: false });
+  /** The bad spout messages among the tuple's (see `NonRetriableErrorOptions.messageIds`). */
+  readonly messageIds: readonly string[] | undefined;
+
+  constructor(message: string, options: NonRetriableErrorOptions = {}) {
+    super(message, { cause: options.cause, retriable: false });
+    this.messageIds = options.messageIds;
   }
 }
 
@@ -45,7 +60,7 @@ export class SchemaError extends NonRetriableError {
   readonly schema: string;
   readonly problems: readonly Problem[];
 
-  constructor(schema: string, problems: readonly Problem[], options: { cause?: unknown } = {}) {
+  constructor(schema: string, problems: readonly Problem[], options: NonRetriableErrorOptions = {}) {
     super(`invalid ${schema}: ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`, options);
     this.schema = schema;
     this.problems = problems;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import { deadLetterRecord } from './dead-letter-record.js';
 import { DeadLetterSchema } from './dead-letter.js';
-import { KAFKA_RECORD_OUTPUT, type KafkaSpoutOutput } from './kafka-record-stream.js';
+import { type BatchRecord, KAFKA_RECORD_OUTPUT, type KafkaSpoutOutput } from './kafka-record-stream.js';
 import { KAFKA_SPOUT_SESSION_TIMEOUT_MS, type KafkaSpoutOptions } from './kafka-spout-options.js';
 import type { TaskMetrics } from './metrics.js';
 import { OffsetManager } from './offset-manager.js';
@@ -42,12 +42,17 @@ export function isCoordinatorMoved(err: unknown): boolean {
 
 type Ready = { messageId: string; deadLetter?: { reason: string; error: unknown } };
 
+/** A decoded first delivery waiting for the end of `nextTuple` to travel in its record batch. */
+type Batched = BatchRecord & { rec: Record_ };
+
 /**
  * A spout over one Kafka topic, as a member of a consumer group (one consumer per spout task;
  * Kafka spreads the partitions over every task of every worker).
  *
  * Records are buffered as kafkajs delivers them (the batch handler never blocks) and emitted with
- * message id `topic/partition/offset`. Per partition only the contiguous prefix of complete offsets
+ * message id `topic/partition/offset`: one tuple each, or with an output that joins them
+ * (`KAFKA_RECORD_BATCH_OUTPUT`) the first deliveries of one `nextTuple` call in one tuple rooted at
+ * all of them, and a replayed record alone. Per partition only the contiguous prefix of complete offsets
  * is committed. Fetching pauses while `maxPending` records are buffered or in flight. A failed
  * record replays with exponential backoff and full jitter, for ever by default (a retriable failure
  * means a service is missing, not that the record is bad); after `maxAttempts` if one is set, or at
@@ -117,28 +122,36 @@ export class KafkaSpout implements Spout {
     if (this.ready.length === 0) await this.waitForWork(5);
     const room = Math.max(0, this.options.maxPending - this.inFlightTrees);
     let budget = Math.min(room, this.options.emitBatch ?? 200);
-    while (budget > 0 && this.ready.length > 0) {
-      const item = this.ready.shift() as Ready;
-      const rec = this.records.get(item.messageId);
-      if (!rec || rec.emitted) continue;
-      rec.queued = false;
-      try {
-        const emitted = this.emitOrDeadLetter(item, rec);
-        if (emitted === true) budget -= 1;
-        else await emitted;
-      } catch (err) {
-        // Whatever went wrong, the record stays tracked: it comes back after a backoff.
-        this.log?.error({ err, messageId: item.messageId }, 'record could not be handed to the topology; retrying');
-        this.retryLater(item, rec, this.options.backoff.baseMs);
+    const batch: Batched[] = [];
+    const generation = this.generation;
+    try {
+      while (budget > 0 && this.ready.length > 0) {
+        const item = this.ready.shift() as Ready;
+        const rec = this.records.get(item.messageId);
+        if (!rec || rec.emitted) continue;
+        rec.queued = false;
+        try {
+          const emitted = this.emitOrDeadLetter(item, rec, batch);
+          if (emitted === true) budget -= 1;
+          else await emitted;
+        } catch (err) {
+          // Whatever went wrong, the record stays tracked: it comes back after a backoff.
+          this.log?.error({ err, messageId: item.messageId }, 'record could not be handed to the topology; retrying');
+          this.retryLater(item, rec, this.options.backoff.baseMs);
+        }
       }
+    } finally {
+      // A rebalance meanwhile dropped these records: their new owner emits them.
+      if (batch.length > 0 && generation === this.generation) this.emitJoined(batch);
     }
   }
 
   /**
-   * Emits the record's tree at once (true), or dead-letters it (the write to the dead-letter
+   * Emits the record's tree at once (true), adds it to `batch` when the output joins first
+   * deliveries into record batches (true), or dead-letters it (the write to the dead-letter
    * topic). The usual path is synchronous: no promise and no turn of the event loop per record.
    */
-  private emitOrDeadLetter(item: Ready, rec: Record_): true | Promise<void> {
+  private emitOrDeadLetter(item: Ready, rec: Record_, batch: Batched[]): true | Promise<void> {
     if (item.deadLetter) return this.deadLetter(item.messageId, rec, item.deadLetter.reason, item.deadLetter.error);
     let values: Values;
     try {
@@ -147,10 +160,30 @@ export class KafkaSpout implements Spout {
       if (isRetriable(err)) this.log?.warn({ err, messageId: item.messageId }, 'decode failed with a retriable error; dead-lettering');
       return this.deadLetter(item.messageId, rec, 'record cannot be decoded', err);
     }
-    (this.collector as SpoutOutputCollector).emit(this.output.stream, values, { messageId: item.messageId, attempt: rec.attempt });
+    const join = this.output.join;
+    if (join === undefined || rec.attempt > 1) {
+      // A replay travels alone, so that a bad record of a failed batch fails alone.
+      const emitted = join === undefined ? values : join([{ messageId: item.messageId, values }]);
+      (this.collector as SpoutOutputCollector).emit(this.output.stream, emitted, { messageId: item.messageId, attempt: rec.attempt });
+    } else batch.push({ messageId: item.messageId, rec, values });
     rec.emitted = true;
     this.inFlightTrees += 1;
     return true;
+  }
+
+  /** Emits the first deliveries of one `nextTuple` call as one record batch (one tree). */
+  private emitJoined(batch: readonly Batched[]): void {
+    const join = this.output.join as NonNullable<KafkaSpoutOutput['join']>;
+    try {
+      (this.collector as SpoutOutputCollector).emit(this.output.stream, join(batch), { messages: batch.map((b) => ({ messageId: b.messageId, attempt: 1 })) });
+    } catch (err) {
+      this.log?.error({ err, messageId: batch[0]?.messageId, records: batch.length }, 'record batch could not be handed to the topology; retrying');
+      for (const b of batch) {
+        b.rec.emitted = false;
+        this.inFlightTrees -= 1;
+        this.retryLater({ messageId: b.messageId }, b.rec, this.options.backoff.baseMs);
+      }
+    }
   }
 
   /**

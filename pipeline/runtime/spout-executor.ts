@@ -6,7 +6,7 @@ import type { TaskMetrics } from './metrics.js';
 import type { SpoutDefinition } from './topology-definition.js';
 import { TreeAbortedError, TupleFailedError, TupleTimeoutError, type FailureInfo } from './tuple-failure.js';
 import { newTupleId, xorIds } from './tuple-id.js';
-import type { Spout, Stream, Values } from './types.js';
+import type { Origin, Spout, Stream, Values } from './types.js';
 import type { WireTuple } from './wire-tuple.js';
 
 interface PendingTree {
@@ -81,7 +81,12 @@ export class SpoutExecutor {
         metrics: this.metrics,
       },
       {
-        emit: (stream, values, options = {}) => this.emit(stream, values, options.messageId, options.attempt ?? 1),
+        emit: (stream, values, options = {}) =>
+          this.emit(
+            stream,
+            values,
+            options.messages ?? (options.messageId === undefined ? [] : [{ messageId: options.messageId, attempt: options.attempt ?? 1 }]),
+          ),
         reportError: (err) => {
           this.log.error({ err }, 'spout error');
           this.metrics.count('failed');
@@ -178,14 +183,14 @@ export class SpoutExecutor {
     await this.serial(() => this.spout.close());
   }
 
-  private emit(output: Stream, values: Values, messageId: string | undefined, attempt: number): void {
+  private emit(output: Stream, values: Values, messages: readonly Origin[]): void {
     if (!this.definition.outputs.includes(output))
       throw new InvariantError('emit on a stream the spout does not declare in its outputs', { component: this.definition.id, stream: output.id });
     const stream = output.id;
     const targets = this.env.router.route(this.definition.id, stream, values);
     this.metrics.count('emitted', 1, stream);
     this.emits += 1;
-    if (messageId === undefined) {
+    if (messages.length === 0) {
       for (const t of targets)
         this.outgoing.push({
           key: transferKey(t.component, t.task),
@@ -193,21 +198,15 @@ export class SpoutExecutor {
         });
       return;
     }
-    const previous = this.byMessage.get(messageId);
-    if (previous !== undefined) {
-      // Re-emitted while an older tree is pending (a Kafka rebalance restarts from the committed
-      // offset, and the spout dropped every in-flight message): the old tree is abandoned; its late
-      // completion finds no pending root.
-      if (previous === this.batch?.root) this.closeBatch();
-      const tree = this.pending.get(previous);
-      if (tree) this.forgetTree(previous, tree);
-      this.abandoned.push(previous);
+    for (const { messageId } of messages) this.abandonPrevious(messageId);
+    // A record batch is a batch already: it gets a tree of its own.
+    const { root, tree } = messages.length === 1 ? this.treeFor((messages[0] as Origin).attempt) : this.newTree();
+    for (const { messageId } of messages) {
+      tree.messageIds.push(messageId);
+      this.byMessage.set(messageId, root);
     }
-    const { root, tree } = this.treeFor(attempt);
-    tree.messageIds.push(messageId);
-    this.byMessage.set(messageId, root);
     this.metrics.setPending(this.byMessage.size);
-    const origins = [{ messageId, attempt }];
+    const origins = messages.length === 1 ? [messages[0] as Origin] : [...messages];
     for (const t of targets) {
       const id = newTupleId();
       tree.xor = tree.xor === undefined ? id : xorIds(tree.xor, id);
@@ -218,13 +217,36 @@ export class SpoutExecutor {
     }
   }
 
+  /**
+   * Abandons the tree of `messageId` if one is pending: it was re-emitted (a Kafka rebalance
+   * restarts from the committed offset, and the spout dropped every in-flight message), so the
+   * old tree's late completion must find no pending root.
+   */
+  private abandonPrevious(messageId: string): void {
+    const previous = this.byMessage.get(messageId);
+    if (previous === undefined) return;
+    if (previous === this.batch?.root) this.closeBatch();
+    const tree = this.pending.get(previous);
+    if (tree) this.forgetTree(previous, tree);
+    this.abandoned.push(previous);
+  }
+
   /** The tree a message of `attempt` joins: the open batch (first deliveries), or a new one. */
   private treeFor(attempt: number): { root: string; tree: PendingTree } {
     if (attempt === 1 && this.treeBatchSize > 1 && this.batch && this.batch.tree.messageIds.length < this.treeBatchSize) return this.batch;
-    const entry = { root: newTupleId(), tree: { messageIds: [], startedAt: this.env.clock.monotonicMs(), xor: undefined } };
+    const entry = this.newTree();
+    if (attempt === 1 && this.treeBatchSize > 1) this.batch = entry;
+    return entry;
+  }
+
+  /** A new tree, registered with the acker at the next flush. */
+  private newTree(): { root: string; tree: PendingTree } {
+    const entry: { root: string; tree: PendingTree } = {
+      root: newTupleId(),
+      tree: { messageIds: [], startedAt: this.env.clock.monotonicMs(), xor: undefined },
+    };
     this.pending.set(entry.root, entry.tree);
     this.inits.push(entry);
-    if (attempt === 1 && this.treeBatchSize > 1) this.batch = entry;
     return entry;
   }
 

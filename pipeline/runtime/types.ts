@@ -82,8 +82,12 @@ export interface TopologyContext {
 
 /** Emits from a spout. */
 export interface SpoutOutputCollector {
-  /** Emits a tuple on `stream` (one of the spout's `outputs`) rooted at `messageId` (tracked; `ack`/`fail` follow), or untracked when omitted. */
-  emit<T extends Values>(stream: Stream<T>, values: T, options?: { messageId?: string; attempt?: number }): void;
+  /**
+   * Emits a tuple on `stream` (one of the spout's `outputs`) rooted at `messageId` (tracked;
+   * `ack`/`fail` follow), or at every message of `messages` (a record batch: one tree tracks them
+   * all, and each one is acked or failed), or untracked when both are omitted.
+   */
+  emit<T extends Values>(stream: Stream<T>, values: T, options?: { messageId?: string; attempt?: number; messages?: readonly Origin[] }): void;
   /** Reports an error of the spout itself (logged and counted). */
   reportError(err: unknown): void;
 }

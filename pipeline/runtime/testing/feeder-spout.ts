@@ -1,5 +1,6 @@
 import type { BackoffOptions } from '../backoff.js';
 import type { Clock } from '../clock.js';
+import type { BatchRecord, KafkaSpoutOutput } from '../kafka-record-stream.js';
 import { decideOnFailure } from '../replay-decision.js';
 import type { Spout, SpoutOutputCollector, Stream, TopologyContext, Values } from '../types.js';
 import { AckTracker } from './ack-tracker.js';
@@ -9,9 +10,17 @@ export interface FeederSpoutOptions {
   tracker?: AckTracker;
   /** Replays failed messages like the Kafka spout; when omitted failures are only recorded. */
   replay?: { maxAttempts: number | null; backoff: BackoffOptions; random?: () => number };
+  /**
+   * Emits record batches as a Kafka spout with this output does (`KAFKA_RECORD_BATCH_OUTPUT`): the
+   * first deliveries of one `nextTuple` call in one tuple on `output.stream`, a replay alone.
+   */
+  batches?: Required<Pick<KafkaSpoutOutput, 'stream' | 'join'>>;
 }
 
-/** A spout fed by the test (`feed(values, messageId)`) that emits on `stream`, for local topologies. */
+/**
+ * A spout fed by the test (`feed(values, messageId)`) that emits on `stream` (or, with `batches`,
+ * joins them into record batches), for local topologies.
+ */
 export class FeederSpout<T extends Values = Values> implements Spout {
   readonly tracker: AckTracker;
   private readonly queue: { values: T; messageId: string; attempt: number }[] = [];
@@ -39,11 +48,17 @@ export class FeederSpout<T extends Values = Values> implements Spout {
   async nextTuple(): Promise<void> {
     const collector = this.collector;
     if (!collector) return;
+    const batches = this.options.batches;
+    const batch: BatchRecord[] = [];
     for (const m of this.queue.splice(0)) {
       this.inFlight.set(m.messageId, { values: m.values, attempt: m.attempt });
       this.tracker.emitted.push({ messageId: m.messageId, attempt: m.attempt });
-      collector.emit(this.stream, m.values, { messageId: m.messageId, attempt: m.attempt });
+      if (batches === undefined) collector.emit(this.stream, m.values, { messageId: m.messageId, attempt: m.attempt });
+      else if (m.attempt > 1) collector.emit(batches.stream, batches.join([m]), { messageId: m.messageId, attempt: m.attempt });
+      else batch.push(m);
     }
+    if (batches !== undefined && batch.length > 0)
+      collector.emit(batches.stream, batches.join(batch), { messages: batch.map((m) => ({ messageId: m.messageId, attempt: 1 })) });
   }
 
   ack(messageId: string): void {

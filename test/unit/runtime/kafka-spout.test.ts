@@ -3,11 +3,12 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SchemaError } from '../../../pipeline/runtime/errors.js';
-import { kafkaOutput } from '../../../pipeline/runtime/kafka-record-stream.js';
+import { KAFKA_RECORD_BATCH_OUTPUT, KAFKA_RECORD_BATCH_STREAM, type KafkaSpoutOutput, kafkaOutput } from '../../../pipeline/runtime/kafka-record-stream.js';
 import { KafkaSpout } from '../../../pipeline/runtime/kafka-spout.js';
 import { defineStream } from '../../../pipeline/runtime/stream.js';
+import { TreeAbortedError } from '../../../pipeline/runtime/tuple-failure.js';
 import { FakeClock } from '../../../pipeline/runtime/testing/fake-clock.js';
-import type { Values } from '../../../pipeline/runtime/types.js';
+import type { Origin, Values } from '../../../pipeline/runtime/types.js';
 
 const TOPIC = 'raw';
 const VALUES = defineStream('values', z.object({ value: z.string() }));
@@ -85,7 +86,25 @@ class FakeKafka {
   }
 }
 
-async function openSpout(kafka: FakeKafka, clock: FakeClock, emit: (values: Values, messageId: string) => void): Promise<KafkaSpout> {
+/** `VALUES`, with `bad` refused by decode. */
+const VALUES_OUTPUT = kafkaOutput(VALUES, (message: KafkaMessage) => {
+  const value = message.value?.toString('utf8') ?? '';
+  if (value === 'bad') throw new SchemaError('record', [{ path: '', message: 'not a record' }]);
+  return { value };
+});
+
+/** `KAFKA_RECORD_BATCH_OUTPUT`, with `bad` refused by decode. */
+const BATCH_OUTPUT = {
+  ...KAFKA_RECORD_BATCH_OUTPUT,
+  decode: (message: KafkaMessage, partition: number) => (VALUES_OUTPUT.decode(message, partition), KAFKA_RECORD_BATCH_OUTPUT.decode(message)),
+};
+
+async function openSpout(
+  kafka: FakeKafka,
+  clock: FakeClock,
+  emit: (values: Values, messageId: string, messages: readonly Origin[]) => void,
+  output: KafkaSpoutOutput = VALUES_OUTPUT,
+): Promise<KafkaSpout> {
   const spout = new KafkaSpout({
     connections: { kafka: () => kafka.asKafka() },
     topic: TOPIC,
@@ -94,18 +113,15 @@ async function openSpout(kafka: FakeKafka, clock: FakeClock, emit: (values: Valu
     maxPending: 100,
     maxAttempts: null,
     backoff: { baseMs: 100, maxMs: 1_000 },
-    output: kafkaOutput(VALUES, (message: KafkaMessage) => {
-      const value = message.value?.toString('utf8') ?? '';
-      if (value === 'bad') throw new SchemaError('record', [{ path: '', message: 'not a record' }]);
-      return { value };
-    }),
+    output,
   });
   await spout.open(
     { topology: 't', componentId: 'spout', taskIndex: 0, taskCount: 1, workerId: 'w', log: pino({ level: 'silent' }), clock },
     {
       emit: (stream, values, options) => {
-        expect(stream).toBe(VALUES);
-        emit(values, options?.messageId ?? '');
+        expect(stream).toBe(output.stream);
+        const messages = options?.messages ?? [{ messageId: options?.messageId ?? '', attempt: options?.attempt ?? 1 }];
+        emit(values, options?.messageId ?? '', messages);
       },
       reportError: () => undefined,
     },
@@ -118,6 +134,45 @@ async function openSpout(kafka: FakeKafka, clock: FakeClock, emit: (values: Valu
 const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('KafkaSpout', () => {
+  it('emits the records of one nextTuple call as one record batch rooted at all of them, a replay alone, and commits when all are acked', async () => {
+    const kafka = new FakeKafka();
+    const clock = new FakeClock();
+    const emitted: { values: Values; messages: readonly Origin[] }[] = [];
+    const spout = await openSpout(kafka, clock, (values, _id, messages) => emitted.push({ values, messages }), BATCH_OUTPUT);
+    await kafka.deliver(0, ['a', 'bad', 'c', 'd']);
+
+    await spout.nextTuple();
+    // The record decode refuses is dead-lettered; the others travel together.
+    expect(emitted).toHaveLength(1);
+    expect(KAFKA_RECORD_BATCH_STREAM.schema.parse(emitted[0]?.values)).toEqual({
+      records: [
+        { messageId: 'raw/0/0', key: 'k0', value: 'a' },
+        { messageId: 'raw/0/2', key: 'k2', value: 'c' },
+        { messageId: 'raw/0/3', key: 'k3', value: 'd' },
+      ],
+    });
+    expect(emitted[0]?.messages).toEqual(['raw/0/0', 'raw/0/2', 'raw/0/3'].map((messageId) => ({ messageId, attempt: 1 })));
+    expect(kafka.letters).toHaveLength(1);
+
+    // Its tree failed because of another record: it replays at once, alone.
+    spout.ack('raw/0/0');
+    spout.ack('raw/0/3');
+    spout.fail(
+      'raw/0/2',
+      new TreeAbortedError({ component: 'check', task: 0, errorName: 'SchemaError', message: 'x', retriable: false, messageIds: ['raw/0/9'] }),
+    );
+    await spout.nextTuple();
+    expect(emitted[1]).toEqual({ values: { records: [{ messageId: 'raw/0/2', key: 'k2', value: 'c' }] }, messages: [{ messageId: 'raw/0/2', attempt: 2 }] });
+    clock.advance(500);
+    await drain();
+    expect(kafka.lastCommit(0)).toBe('2');
+    spout.ack('raw/0/2');
+    clock.advance(500);
+    await drain();
+    expect(kafka.lastCommit(0)).toBe('4');
+    await spout.close();
+  });
+
   it('retries a dead letter whose publish failed and then commits past it', async () => {
     const kafka = new FakeKafka();
     const clock = new FakeClock();
