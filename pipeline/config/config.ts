@@ -71,7 +71,7 @@ export const EnvSchema = z.object({
   BACKOFF_BASE_MS: int(200, 1, 600_000).describe('first replay delay; doubles per attempt, with jitter'),
   BACKOFF_MAX_MS: int(30_000, 1, 3_600_000).describe('largest replay delay'),
   TREE_BATCH_SIZE: int(100, 1, 10_000).describe(
-    'records a spout emits at once that share one tuple tree (one acker entry per batch; a record that replays gets a tree of its own; 1: a tree per record)',
+    'records a spout emits at once that share one tuple tree (one acker entry per batch; a record that replays gets a tree of its own; 1: a tree per record); the transactions spout emits record batches, one tree each, and ignores it',
   ),
   TRANSPORT_BATCH_SIZE: int(100, 1, 10_000).describe('tuples per BullMQ job'),
   TRANSPORT_LINGER_MS: int(5, 0, 10_000).describe('how long a partial batch waits before it is sent'),

@@ -10,7 +10,8 @@ import {
   type Tuple,
 } from '../../runtime/index.js';
 import type { BulkItem, BulkOutcome, BulkWriter } from '../es/bulk-writer.js';
-import { DOCUMENTS } from '../streams.js';
+import type { IndexRequest } from '../../contracts/topology-streams.js';
+import { DOCUMENT_BATCHES, DOCUMENTS } from '../streams.js';
 
 /** Options of a `BulkIndexBolt`. */
 export interface BulkIndexBoltOptions {
@@ -22,18 +23,30 @@ export interface BulkIndexBoltOptions {
   maxConcurrent?: number;
 }
 
+/** A buffered tuple and its documents' writes (each with the spout message it derives from, for a batch). */
+interface Entry {
+  tuple: Tuple;
+  items: BulkItem[];
+  /** Per item, for a `DOCUMENT_BATCHES` tuple: the spout message of its record. */
+  messageIds?: string[];
+}
+
 /**
- * Writes `DOCUMENTS` tuples (`IndexRequest`s) to Elasticsearch in bulk and acks each tuple only after
- * Elasticsearch confirmed its write: 200/201 written, 409 already there at the same or a newer
- * version (a replay or a newer render). 429/5xx/no answer are retried by the writer with backoff;
- * if they persist the tuple fails with a `RetriableError` and its spout record replays. A document
- * Elasticsearch rejects as invalid fails with a `NonRetriableError`: the record is dead-lettered.
- * Ticks send a partial buffer.
+ * Writes `DOCUMENTS` tuples (an `IndexRequest` each) and `DOCUMENT_BATCHES` tuples (a record
+ * batch's documents) to Elasticsearch in bulk, and acks each tuple only after Elasticsearch
+ * confirmed all of its writes: 200/201 written, 409 already there at the same or a newer version
+ * (a replay or a newer render). A tuple's documents go in one bulk request. 429/5xx/no answer are
+ * retried by the writer with backoff; if they persist the tuple fails with a `RetriableError` and
+ * its spout records replay. A document Elasticsearch rejects as invalid fails its tuple with a
+ * `NonRetriableError` naming that document's record: the record is dead-lettered (its batch's
+ * siblings replay). Ticks send a partial buffer.
  */
 export class BulkIndexBolt implements Bolt {
   private collector: OutputCollector | undefined;
   private context: TopologyContext | undefined;
-  private buffer: { tuple: Tuple; item: BulkItem }[] = [];
+  private buffer: Entry[] = [];
+  /** Documents in `buffer`. */
+  private buffered = 0;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: BulkIndexBoltOptions) {}
@@ -48,9 +61,10 @@ export class BulkIndexBolt implements Bolt {
       if (this.buffer.length > 0) await this.send();
       return;
     }
-    const { index, id, version, doc } = DOCUMENTS.of(tuple);
-    this.buffer.push({ tuple, item: { index: this.options.indices[index as keyof Names['indices']], id, version, doc } });
-    if (this.buffer.length >= this.options.batchSize) await this.send();
+    const entry = DOCUMENT_BATCHES.is(tuple) ? this.batchEntry(tuple) : { tuple, items: [this.item(DOCUMENTS.of(tuple))] };
+    this.buffer.push(entry);
+    this.buffered += entry.items.length;
+    if (this.buffered >= this.options.batchSize) await this.send();
   }
 
   async cleanup(): Promise<void> {
@@ -58,31 +72,59 @@ export class BulkIndexBolt implements Bolt {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  private batchEntry(tuple: Tuple<(typeof DOCUMENT_BATCHES)['schema']['_output']>): Entry {
+    const { documents } = tuple.values;
+    return { tuple, items: documents.map((d) => this.item(d)), messageIds: documents.map((d) => d.messageId) };
+  }
+
+  private item({ index, id, version, doc }: IndexRequest): BulkItem {
+    return { index: this.options.indices[index as keyof Names['indices']], id, version, doc };
+  }
+
   /** Starts a bulk request for the buffer; waits first while too many are in flight. */
   private async send(): Promise<void> {
     while (this.inFlight.size >= (this.options.maxConcurrent ?? 2)) await Promise.race(this.inFlight);
     const batch = this.buffer;
     this.buffer = [];
+    this.buffered = 0;
     const p = this.options.writer
-      .write(batch.map((b) => b.item))
-      .then((outcomes) => batch.forEach((b, i) => this.settle(b.tuple, b.item, outcomes[i])))
+      .write(batch.flatMap((e) => e.items))
+      .then((outcomes) => {
+        let next = 0;
+        for (const entry of batch) {
+          this.settle(entry, outcomes.slice(next, next + entry.items.length));
+          next += entry.items.length;
+        }
+      })
       .catch((err: unknown) => {
-        for (const b of batch) this.requireCollector().fail(b.tuple, new RetriableError('bulk write failed', { cause: err }));
+        for (const e of batch) this.requireCollector().fail(e.tuple, new RetriableError('bulk write failed', { cause: err }));
       })
       .finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
   }
 
-  private settle(tuple: Tuple, item: BulkItem, outcome: BulkOutcome | undefined): void {
+  /** Acks the tuple when every write of it is confirmed; fails it retriably if one is unavailable, else non-retriably if one was rejected. */
+  private settle(entry: Entry, outcomes: readonly (BulkOutcome | undefined)[]): void {
     const collector = this.requireCollector();
-    if (outcome === undefined || outcome.kind === 'unavailable') {
-      collector.fail(tuple, new RetriableError(`elasticsearch unavailable for ${item.index}/${item.id}: ${outcome?.reason ?? 'no outcome'}`));
-    } else if (outcome.kind === 'rejected') {
-      this.context?.log.error({ index: item.index, id: item.id, status: outcome.status, reason: outcome.reason }, 'document rejected by elasticsearch');
-      collector.fail(tuple, new NonRetriableError(`elasticsearch rejected ${item.index}/${item.id}: ${outcome.reason}`));
-    } else {
-      collector.ack(tuple);
+    const rejected: { i: number; message: string }[] = [];
+    for (const [i, item] of entry.items.entries()) {
+      const outcome = outcomes[i];
+      if (outcome === undefined || outcome.kind === 'unavailable') {
+        collector.fail(entry.tuple, new RetriableError(`elasticsearch unavailable for ${item.index}/${item.id}: ${outcome?.reason ?? 'no outcome'}`));
+        return;
+      }
+      if (outcome.kind === 'rejected') {
+        this.context?.log.error({ index: item.index, id: item.id, status: outcome.status, reason: outcome.reason }, 'document rejected by elasticsearch');
+        rejected.push({ i, message: `elasticsearch rejected ${item.index}/${item.id}: ${outcome.reason}` });
+      }
     }
+    const [first] = rejected;
+    if (first === undefined) {
+      collector.ack(entry.tuple);
+      return;
+    }
+    const messageIds = entry.messageIds === undefined ? undefined : rejected.map(({ i }) => entry.messageIds?.[i] as string);
+    collector.fail(entry.tuple, new NonRetriableError(first.message, { messageIds }));
   }
 
   private requireCollector(): OutputCollector {

@@ -14,7 +14,7 @@ import { PoolIdentifier } from '../../../pipeline/topology/domain/pool-identifie
 import { renderHourDoc } from '../../../pipeline/topology/domain/render-hour-doc.js';
 import { renderMinerDoc } from '../../../pipeline/topology/domain/render-miner-doc.js';
 import { AnalyticsState } from '../../../pipeline/topology/state/analytics-state.js';
-import { BLOCKS, CONFIRMED_TRANSACTIONS, DOCUMENTS, PRICE_POINTS, REPRICE } from '../../../pipeline/topology/streams.js';
+import { BLOCKS, CONFIRMED_TRANSACTIONS, DOCUMENTS, DOCUMENT_BATCHES, PRICE_POINTS, REPRICE } from '../../../pipeline/topology/streams.js';
 import { deleteKeys } from '../../../pipeline/clients/delete-keys.js';
 import { fakeTuple, recordingBasicCollector, recordingBatchCollector } from '../../support/fake-tuple.js';
 import { recount, recountMismatches } from '../../support/reorg-recount.js';
@@ -89,6 +89,7 @@ function pipeline(txBatch = 1) {
         const d = DOCUMENTS.schema.parse(e.values);
         docs.write(d.index, d.id, d.version, d.doc);
       }
+      if (e.stream === DOCUMENT_BATCHES.id) for (const d of DOCUMENT_BATCHES.schema.parse(e.values).documents) docs.write(d.index, d.id, d.version, d.doc);
       if (e.stream === REPRICE.id) await run(bolts.reprice, REPRICE, REPRICE.schema.parse(e.values));
     }
   };
@@ -100,7 +101,7 @@ function pipeline(txBatch = 1) {
   const runTransactions = async (txs: readonly ConfirmedTxData[]) => {
     const c = recordingBatchCollector();
     await bolts.tx.executeBatch(
-      txs.map((tx) => fakeTuple(CONFIRMED_TRANSACTIONS, { txid: tx.txid, tx })),
+      txs.map((tx) => fakeTuple(CONFIRMED_TRANSACTIONS, { transactions: [{ messageId: tx.txid, tx }] })),
       c,
     );
     expect(c.failed).toEqual([]);

@@ -7,6 +7,7 @@ import type { PriceData } from '../../../pipeline/contracts/price-event.js';
 import type { TxData } from '../../../pipeline/contracts/transaction-event.js';
 import {
   createLogger,
+  KAFKA_RECORD_BATCH_OUTPUT,
   KAFKA_RECORD_STREAM,
   type KafkaRecordValues,
   SchemaError,
@@ -100,7 +101,7 @@ const es = new VersionedIndex();
 const spoutReplay = { replay: { maxAttempts: null, backoff: { baseMs: config.runtime.backoffBaseMs, maxMs: config.runtime.backoffMaxMs } } };
 const feeders = {
   blocks: new FeederSpout(KAFKA_RECORD_STREAM, spoutReplay),
-  transactions: new FeederSpout(KAFKA_RECORD_STREAM, spoutReplay),
+  transactions: new FeederSpout(KAFKA_RECORD_STREAM, { ...spoutReplay, batches: KAFKA_RECORD_BATCH_OUTPUT }),
   prices: new FeederSpout(KAFKA_RECORD_STREAM, spoutReplay),
 } satisfies Record<RawFeed, FeederSpout<KafkaRecordValues>>;
 const cluster = new LocalCluster({ batchSize: config.runtime.batchSize });

@@ -3,7 +3,7 @@ import { names } from '../../../pipeline/contracts/names.js';
 import { NonRetriableError, RetriableError, type TopologyContext } from '../../../pipeline/runtime/index.js';
 import { BulkIndexBolt } from '../../../pipeline/topology/bolts/bulk-index-bolt.js';
 import type { BulkItem, BulkOutcome } from '../../../pipeline/topology/es/bulk-writer.js';
-import { DOCUMENTS } from '../../../pipeline/topology/streams.js';
+import { DOCUMENT_BATCHES, DOCUMENTS } from '../../../pipeline/topology/streams.js';
 import { fakeTick, fakeTuple, recordingCollector } from '../../support/fake-tuple.js';
 import { pino } from 'pino';
 
@@ -79,5 +79,66 @@ describe('BulkIndexBolt', () => {
     release([{ kind: 'written' }]);
     await bolt.cleanup();
     expect(c.acked).toEqual([a.id]);
+  });
+
+  describe('a record batch (DOCUMENT_BATCHES)', () => {
+    const batch = (...ids: string[]) => fakeTuple(DOCUMENT_BATCHES, { documents: ids.map((id) => ({ ...request(id), messageId: `m-${id}` })) });
+    const outcomes: Record<string, BulkOutcome> = {
+      ok: { kind: 'written' },
+      old: { kind: 'superseded' },
+      bad: { kind: 'rejected', status: 400, reason: 'mapper_parsing_exception' },
+      away: { kind: 'unavailable', status: 503, reason: 'busy' },
+    };
+    /** A bolt whose writer answers each document by the start of its id, and records its requests. */
+    const boltFor = (batchSize: number) => {
+      const writes: string[][] = [];
+      const bolt = new BulkIndexBolt({
+        writer: {
+          write: async (items) => {
+            writes.push(items.map((i) => i.id));
+            return items.map((i) => outcomes[i.id.split('-')[0] as string] as BulkOutcome);
+          },
+        },
+        indices: names('t').indices,
+        batchSize,
+      });
+      const c = recordingCollector();
+      bolt.prepare(context, c);
+      return { bolt, c, writes };
+    };
+
+    it('writes all of a batch in one request, even past the bulk size, and acks it once every document is confirmed', async () => {
+      const { bolt, c, writes } = boltFor(2);
+      const single = fakeTuple(DOCUMENTS, request('ok-0'));
+      const b = batch('ok-1', 'old-2', 'ok-3');
+      await bolt.execute(single);
+      await bolt.execute(b);
+      await bolt.cleanup();
+      expect(writes).toEqual([['ok-0', 'ok-1', 'old-2', 'ok-3']]);
+      expect(c.acked).toEqual([single.id, b.id]);
+      expect(c.failed).toEqual([]);
+    });
+
+    it('fails a batch with a rejected document non-retriably, naming only the records of the rejected documents', async () => {
+      const { bolt, c } = boltFor(10);
+      const b = batch('ok-1', 'bad-2', 'ok-3', 'bad-4');
+      await bolt.execute(b);
+      await bolt.cleanup();
+      expect(c.acked).toEqual([]);
+      expect(c.failed).toHaveLength(1);
+      const err = c.failed[0]?.err;
+      expect(err).toBeInstanceOf(NonRetriableError);
+      expect(err).toMatchObject({ messageIds: ['m-bad-2', 'm-bad-4'], message: expect.stringContaining('t-transactions/bad-2: mapper_parsing_exception') });
+    });
+
+    it('fails a batch retriably when Elasticsearch did not take one of its documents, even beside a rejected one', async () => {
+      const { bolt, c } = boltFor(10);
+      const b = batch('bad-1', 'ok-2', 'away-3');
+      await bolt.execute(b);
+      await bolt.cleanup();
+      expect(c.failed).toHaveLength(1);
+      expect(c.failed[0]?.err).toBeInstanceOf(RetriableError);
+      expect(c.acked).toEqual([]);
+    });
   });
 });

@@ -7,7 +7,7 @@ import { RepriceBlockBolt, type BlockSnapshotStore } from '../../../pipeline/top
 import { TransactionStateBolt, type TransactionStore } from '../../../pipeline/topology/bolts/transaction-state-bolt.js';
 import { PoolIdentifier } from '../../../pipeline/topology/domain/pool-identifier.js';
 import type { PriceRef } from '../../../pipeline/topology/domain/price-ref.js';
-import { BLOCKS, CONFIRMED_TRANSACTIONS, DOCUMENTS, PRICE_POINTS, REPRICE } from '../../../pipeline/topology/streams.js';
+import { BLOCKS, CONFIRMED_TRANSACTIONS, DOCUMENTS, DOCUMENT_BATCHES, PRICE_POINTS, REPRICE } from '../../../pipeline/topology/streams.js';
 import { fakeTuple, recordingBasicCollector, recordingBatchCollector } from '../../support/fake-tuple.js';
 
 const H = (c: string) => c.repeat(64);
@@ -76,7 +76,7 @@ describe('TransactionStateBolt', () => {
     { name: 'one new', txs: [tx('c', 4)], counted: [false] },
     { name: 'one counted before', txs: [tx('c', 4)], counted: [true] },
     { name: 'a batch: new, counted before, new', txs: [tx('c', 4), tx('d', 5), tx('e', 6)], counted: [false, true, false] },
-  ])('$name: one store call for the batch, then each document anchored to its own input, and only those', async ({ txs, counted }) => {
+  ])('$name: one store call for the batch, then the documents of each batch anchored to its own input, and only those', async ({ txs, counted }) => {
     const calls: ConfirmedTxData[][] = [];
     const store: TransactionStore = {
       applyTransactions: async (batch) => {
@@ -99,16 +99,25 @@ describe('TransactionStateBolt', () => {
         }));
       },
     };
-    const tuples = txs.map((t) => fakeTuple(CONFIRMED_TRANSACTIONS, { txid: t.txid, tx: t }));
+    // The first input carries one record, the second the rest: a record batch each.
+    const batches = [txs.slice(0, 1), txs.slice(1)].filter((b) => b.length > 0);
+    const tuples = batches.map((b) => fakeTuple(CONFIRMED_TRANSACTIONS, { transactions: b.map((t) => ({ messageId: `m-${t.txid}`, tx: t })) }));
     const c = recordingBatchCollector();
     await new TransactionStateBolt(store).executeBatch(tuples, c);
     expect(calls).toEqual([txs]);
-    expect(c.emitted).toHaveLength(txs.length);
-    for (const [i, t] of txs.entries()) {
+    expect(c.emitted).toHaveLength(batches.length);
+    for (const [i, b] of batches.entries()) {
       expect(c.emitted[i]).toMatchObject({
-        stream: DOCUMENTS.id,
+        stream: DOCUMENT_BATCHES.id,
         anchor: tuples[i]?.id,
-        values: { index: 'transactions', id: t.txid, doc: { output_total_eur: 3400.5, index_in_block: t.index_in_block } },
+        values: {
+          documents: b.map((t) => ({
+            index: 'transactions',
+            id: t.txid,
+            messageId: `m-${t.txid}`,
+            doc: expect.objectContaining({ output_total_eur: 3400.5, index_in_block: t.index_in_block }),
+          })),
+        },
       });
     }
     expect(c.failed).toEqual([]);
