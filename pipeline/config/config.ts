@@ -117,6 +117,9 @@ export const EnvSchema = z.object({
     'documents per Elasticsearch bulk request (Elasticsearch alone took 8,148 documents/s in bulks of 500, 18,913 in bulks of 2,000; a partial bulk leaves at the next INDEX_LINGER_MS tick)',
   ),
   INDEX_LINGER_MS: int(200, 1, 60_000).describe('how long a partial bulk waits before it is sent'),
+  INDEX_BUSY_LINGER_MS: int(1_000, 0, 60_000).describe(
+    'how long a partial bulk may wait, from its first document, while a bulk request of its index task is in flight (fuller bulks while Elasticsearch is busy; 0: it leaves at the next INDEX_LINGER_MS tick)',
+  ),
   INDEX_RETRIES: int(5, 0, 100).describe('retries of a bulk item that got 429/5xx or a connection error before its tuple fails (and replays)'),
 
   UI_HOST: z
@@ -181,6 +184,7 @@ export interface Config {
     renderLeaseMs: number;
     indexBatchSize: number;
     indexLingerMs: number;
+    indexBusyLingerMs: number;
     indexRetries: number;
   };
   /** The read-only topology UI (`ui/`). */
@@ -289,6 +293,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       renderLeaseMs: env.ANALYTICS_RENDER_LEASE_MS,
       indexBatchSize: env.INDEX_BATCH_SIZE,
       indexLingerMs: env.INDEX_LINGER_MS,
+      indexBusyLingerMs: env.INDEX_BUSY_LINGER_MS,
       indexRetries: env.INDEX_RETRIES,
     },
     ui: { host: env.UI_HOST, port: env.UI_PORT },

@@ -140,7 +140,7 @@ export function buildAnalyticsTopology(deps: AnalyticsDeps): Topology {
     .fieldsGrouping('price-state', ['hash'], { stream: REPRICE })
     .fieldsGrouping('block-state', ['hash'], { stream: REPRICE });
 
-  b.setBolt('index', () => new BulkIndexBolt({ writer, indices: n.indices, batchSize: a.indexBatchSize }), {
+  b.setBolt('index', () => new BulkIndexBolt({ writer, indices: n.indices, batchSize: a.indexBatchSize, busyLingerMs: a.indexBusyLingerMs }), {
     parallelism: 2,
     tickIntervalMs: a.indexLingerMs,
     maxInFlight: 10 * a.indexBatchSize,

@@ -21,6 +21,13 @@ export interface BulkIndexBoltOptions {
   batchSize: number;
   /** Bulk requests in flight per task before `execute` waits (default 2). */
   maxConcurrent?: number;
+  /**
+   * How long a partial buffer may wait, from its first document, while a bulk request of this
+   * task is in flight (default 0: every tick sends it). A tick with no request in flight sends it
+   * at once, so this only delays documents while Elasticsearch is busy, when fuller bulks cost it
+   * less.
+   */
+  busyLingerMs?: number;
 }
 
 /** A buffered tuple and its documents' writes (each with the spout message it derives from, for a batch). */
@@ -39,7 +46,8 @@ interface Entry {
  * retried by the writer with backoff; if they persist the tuple fails with a `RetriableError` and
  * its spout records replay. A document Elasticsearch rejects as invalid fails its tuple with a
  * `NonRetriableError` naming that document's record: the record is dead-lettered (its batch's
- * siblings replay). Ticks send a partial buffer.
+ * siblings replay). A tick sends a partial buffer, unless a request of this task is still in flight
+ * and the buffer is younger than `busyLingerMs`: while Elasticsearch is busy, bulks fill up.
  */
 export class BulkIndexBolt implements Bolt {
   private collector: OutputCollector | undefined;
@@ -47,6 +55,8 @@ export class BulkIndexBolt implements Bolt {
   private buffer: Entry[] = [];
   /** Documents in `buffer`. */
   private buffered = 0;
+  /** When the first entry of `buffer` came (monotonic ms). */
+  private bufferedSince = 0;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: BulkIndexBoltOptions) {}
@@ -58,10 +68,11 @@ export class BulkIndexBolt implements Bolt {
 
   async execute(tuple: Tuple): Promise<void> {
     if (tuple.stream === TICK_STREAM) {
-      if (this.buffer.length > 0) await this.send();
+      if (this.buffer.length > 0 && this.lingerOver()) await this.send();
       return;
     }
     const entry = DOCUMENT_BATCHES.is(tuple) ? this.batchEntry(tuple) : { tuple, items: [this.item(DOCUMENTS.of(tuple))] };
+    if (this.buffer.length === 0 && this.busyLingerMs > 0) this.bufferedSince = this.now();
     this.buffer.push(entry);
     this.buffered += entry.items.length;
     if (this.buffered >= this.options.batchSize) await this.send();
@@ -70,6 +81,20 @@ export class BulkIndexBolt implements Bolt {
   async cleanup(): Promise<void> {
     if (this.buffer.length > 0) await this.send();
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Whether a tick sends the partial buffer: no request of this task is in flight, or it waited `busyLingerMs`. */
+  private lingerOver(): boolean {
+    return this.busyLingerMs === 0 || this.inFlight.size === 0 || this.now() - this.bufferedSince >= this.busyLingerMs;
+  }
+
+  private get busyLingerMs(): number {
+    return this.options.busyLingerMs ?? 0;
+  }
+
+  private now(): number {
+    if (this.context === undefined) throw new InvariantError('bolt used before prepare');
+    return this.context.clock.monotonicMs();
   }
 
   private batchEntry(tuple: Tuple<(typeof DOCUMENT_BATCHES)['schema']['_output']>): Entry {

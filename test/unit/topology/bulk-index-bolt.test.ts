@@ -6,6 +6,7 @@ import type { BulkItem, BulkOutcome } from '../../../pipeline/topology/es/bulk-w
 import { DOCUMENT_BATCHES, DOCUMENTS } from '../../../pipeline/topology/streams.js';
 import { fakeTick, fakeTuple, recordingCollector } from '../../support/fake-tuple.js';
 import { pino } from 'pino';
+import { FakeClock } from '../../../pipeline/runtime/testing/fake-clock.js';
 
 const context = { log: pino({ level: 'silent' }) } as unknown as TopologyContext;
 const request = (id: string) => ({ index: 'transactions', id, version: 3, doc: { txid: id } });
@@ -79,6 +80,42 @@ describe('BulkIndexBolt', () => {
     release([{ kind: 'written' }]);
     await bolt.cleanup();
     expect(c.acked).toEqual([a.id]);
+  });
+
+  it('holds a partial buffer past the ticks while a bulk of its task is in flight, until busyLingerMs after its first document', async () => {
+    const clock = new FakeClock();
+    const releases: ((o: BulkOutcome[]) => void)[] = [];
+    const writes: string[][] = [];
+    const bolt = new BulkIndexBolt({
+      writer: {
+        write: (items) => {
+          writes.push(items.map((i) => i.id));
+          return new Promise((resolve) => releases.push(resolve));
+        },
+      },
+      indices: names('t').indices,
+      batchSize: 2,
+      busyLingerMs: 1_000,
+    });
+    const c = recordingCollector();
+    bolt.prepare({ ...context, clock } as TopologyContext, c);
+    await bolt.execute(fakeTuple(DOCUMENTS, request('a')));
+    await bolt.execute(fakeTuple(DOCUMENTS, request('b'))); // full: sent, and in flight
+    await bolt.execute(fakeTuple(DOCUMENTS, request('c')));
+    clock.advance(600);
+    await bolt.execute(fakeTick());
+    expect(writes).toEqual([['a', 'b']]); // busy and younger than 1 s: held
+    clock.advance(400);
+    await bolt.execute(fakeTick());
+    expect(writes).toEqual([['a', 'b'], ['c']]); // waited 1 s: sent although busy
+    await bolt.execute(fakeTuple(DOCUMENTS, request('d')));
+    for (const release of releases.splice(0)) release([{ kind: 'written' }, { kind: 'written' }]);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await bolt.execute(fakeTick());
+    expect(writes.at(-1)).toEqual(['d']); // nothing in flight: the tick sends at once
+    releases.forEach((release) => release([{ kind: 'written' }]));
+    await bolt.cleanup();
+    expect(c.acked).toHaveLength(4);
   });
 
   describe('a record batch (DOCUMENT_BATCHES)', () => {
