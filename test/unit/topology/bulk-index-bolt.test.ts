@@ -6,7 +6,7 @@ import type { BulkItem, BulkOutcome } from '../../../pipeline/topology/es/bulk-w
 import { DOCUMENT_BATCHES, DOCUMENTS } from '../../../pipeline/topology/streams.js';
 import { fakeTick, fakeTuple, recordingCollector } from '../../support/fake-tuple.js';
 import { pino } from 'pino';
-import { FakeClock } from '../../../pipeline/runtime/testing/fake-clock.js';
+import { FakeClock } from '../../../pipeline/runtime/testing/index.js';
 
 const context = { log: pino({ level: 'silent' }) } as unknown as TopologyContext;
 const request = (id: string) => ({ index: 'transactions', id, version: 3, doc: { txid: id } });
