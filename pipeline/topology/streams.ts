@@ -37,5 +37,8 @@ export const DOCUMENTS = defineStream('documents', IndexRequestSchema);
  */
 export const DOCUMENT_BATCHES = defineStream('document-batches', z.object({ documents: z.array(IndexRequestSchema.extend({ messageId: z.string() })) }));
 
+/** The values of a `DOCUMENT_BATCHES` tuple. */
+export type DocumentBatch = z.output<typeof DOCUMENT_BATCHES.schema>;
+
 /** Blocks whose documents must be rendered again: a new price point, or a best-chain flip (-> reprice-block). */
 export const REPRICE = defineStream('reprice', RenderBlockRequestSchema);

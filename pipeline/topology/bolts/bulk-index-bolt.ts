@@ -11,7 +11,7 @@ import {
 } from '../../runtime/index.js';
 import type { BulkItem, BulkOutcome, BulkWriter } from '../es/bulk-writer.js';
 import type { IndexRequest } from '../../contracts/topology-streams.js';
-import { DOCUMENT_BATCHES, DOCUMENTS } from '../streams.js';
+import { DOCUMENT_BATCHES, DOCUMENTS, type DocumentBatch } from '../streams.js';
 
 /** Options of a `BulkIndexBolt`. */
 export interface BulkIndexBoltOptions {
@@ -97,7 +97,7 @@ export class BulkIndexBolt implements Bolt {
     return this.context.clock.monotonicMs();
   }
 
-  private batchEntry(tuple: Tuple<(typeof DOCUMENT_BATCHES)['schema']['_output']>): Entry {
+  private batchEntry(tuple: Tuple<DocumentBatch>): Entry {
     const { documents } = tuple.values;
     return { tuple, items: documents.map((d) => this.item(d)), messageIds: documents.map((d) => d.messageId) };
   }
