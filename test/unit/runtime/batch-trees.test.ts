@@ -2,11 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { NonRetriableError, RetriableError } from '../../../pipeline/runtime/errors.js';
 import { defineStream } from '../../../pipeline/runtime/stream.js';
-import { TopologyBuilder } from '../../../pipeline/runtime/topology-builder.js';
 import { TreeAbortedError, TupleFailedError, TupleTimeoutError } from '../../../pipeline/runtime/tuple-failure.js';
 import { FeederSpout, type FeederSpoutOptions } from '../../../pipeline/runtime/testing/feeder-spout.js';
-import { LocalCluster } from '../../../pipeline/runtime/testing/local-cluster.js';
-import { HoldingBolt } from '../../support/holding-bolt.js';
+import { checkHoldTopology } from '../../support/check-hold-topology.js';
 
 const NUMBERS = defineStream('numbers', z.object({ n: z.number().int() }));
 const backoff = { baseMs: 100, maxMs: 1000 };
@@ -28,39 +26,25 @@ async function topology(options: {
 }) {
   const feeder = new FeederSpout(NUMBERS, { replay: options.replay ?? { maxAttempts: null, backoff, random } });
   const executions: string[] = [];
-  const hold = new HoldingBolt();
-  const held = hold.held;
-  const b = new TopologyBuilder('batch-trees');
-  b.setSpout('s', () => feeder, { outputs: [NUMBERS] });
-  b.setBasicBolt(
-    'check',
-    () => ({
-      execute: (t, collector) => {
-        const { n } = NUMBERS.of(t);
-        const attempt = t.origins[0]?.attempt ?? 0;
-        executions.push(`m${n}#${attempt}`);
-        const verdict = options.verdict?.(n, attempt) ?? 'ok';
-        if (verdict === 'bad') throw new NonRetriableError('not a number we take');
-        if (verdict === 'unavailable') throw new RetriableError('state store unreachable');
-        collector.emit(NUMBERS, { n });
-      },
-    }),
-    { outputs: [NUMBERS] },
-  ).shuffleGrouping('s');
-  b.setBolt('hold', () => hold).shuffleGrouping('check');
-  const cluster = new LocalCluster({
-    ...(options.treeBatchSize ? { treeBatchSize: options.treeBatchSize } : {}),
-    ...(options.messageTimeoutMs ? { messageTimeoutMs: options.messageTimeoutMs } : {}),
-  });
-  await cluster.submit(b.build());
-  const ack = async (count = held.length) => {
-    hold.ack(count);
-    await cluster.settle();
-  };
-  const feed = (count: number) => {
-    for (let i = 0; i < count; i += 1) feeder.feed({ n: i }, `m${i}`);
-  };
-  return { feeder, cluster, executions, held, ack, feed };
+  const harness = await checkHoldTopology(
+    'batch-trees',
+    feeder,
+    NUMBERS,
+    (t, collector) => {
+      const { n } = NUMBERS.of(t);
+      const attempt = t.origins[0]?.attempt ?? 0;
+      executions.push(`m${n}#${attempt}`);
+      const verdict = options.verdict?.(n, attempt) ?? 'ok';
+      if (verdict === 'bad') throw new NonRetriableError('not a number we take');
+      if (verdict === 'unavailable') throw new RetriableError('state store unreachable');
+      collector.emit(NUMBERS, { n });
+    },
+    {
+      ...(options.treeBatchSize ? { treeBatchSize: options.treeBatchSize } : {}),
+      ...(options.messageTimeoutMs ? { messageTimeoutMs: options.messageTimeoutMs } : {}),
+    },
+  );
+  return { feeder, executions, ...harness };
 }
 
 describe('batch trees (Trident-style tracking with the spout API)', () => {

@@ -3,11 +3,9 @@ import { z } from 'zod';
 import { NonRetriableError, RetriableError } from '../../../pipeline/runtime/errors.js';
 import type { BatchRecord } from '../../../pipeline/runtime/kafka-record-stream.js';
 import { defineStream } from '../../../pipeline/runtime/stream.js';
-import { TopologyBuilder } from '../../../pipeline/runtime/topology-builder.js';
 import { TreeAbortedError, TupleFailedError } from '../../../pipeline/runtime/tuple-failure.js';
 import { FeederSpout } from '../../../pipeline/runtime/testing/feeder-spout.js';
-import { LocalCluster } from '../../../pipeline/runtime/testing/local-cluster.js';
-import { HoldingBolt } from '../../support/holding-bolt.js';
+import { checkHoldTopology } from '../../support/check-hold-topology.js';
 
 const NUMBERS = defineStream('numbers', z.object({ n: z.number().int() }));
 const NUMBER_BATCHES = defineStream('number-batches', z.object({ items: z.array(z.object({ messageId: z.string(), n: z.number().int() })) }));
@@ -23,37 +21,18 @@ const random = () => 0.5;
  */
 async function topology(options: { verdict?: (n: number, attempt: number) => 'ok' | 'bad' | 'unavailable' | 'bad-batch' } = {}) {
   const feeder = new FeederSpout(NUMBERS, { replay: { maxAttempts: null, backoff, random }, batches: { stream: NUMBER_BATCHES, join } });
-  const hold = new HoldingBolt();
-  const b = new TopologyBuilder('record-batches');
-  b.setSpout('s', () => feeder, { outputs: [NUMBER_BATCHES] });
-  b.setBasicBolt(
-    'check',
-    () => ({
-      execute: (t, collector) => {
-        const { items } = NUMBER_BATCHES.of(t);
-        for (const { messageId, n } of items) {
-          const attempt = t.origins.find((o) => o.messageId === messageId)?.attempt ?? 0;
-          const verdict = options.verdict?.(n, attempt) ?? 'ok';
-          if (verdict === 'bad') throw new NonRetriableError(`${n} is not a number we take`, { messageIds: [messageId] });
-          if (verdict === 'bad-batch') throw new NonRetriableError('the whole batch is bad');
-          if (verdict === 'unavailable') throw new RetriableError('state store unreachable');
-        }
-        collector.emit(NUMBER_BATCHES, { items });
-      },
-    }),
-    { outputs: [NUMBER_BATCHES] },
-  ).shuffleGrouping('s');
-  b.setBolt('hold', () => hold).shuffleGrouping('check');
-  const cluster = new LocalCluster();
-  await cluster.submit(b.build());
-  const ack = async () => {
-    hold.ack(hold.held.length);
-    await cluster.settle();
-  };
-  const feed = (count: number) => {
-    for (let i = 0; i < count; i += 1) feeder.feed({ n: i }, `m${i}`);
-  };
-  return { feeder, cluster, held: hold.held, ack, feed };
+  const harness = await checkHoldTopology('record-batches', feeder, NUMBER_BATCHES, (t, collector) => {
+    const { items } = NUMBER_BATCHES.of(t);
+    for (const { messageId, n } of items) {
+      const attempt = t.origins.find((o) => o.messageId === messageId)?.attempt ?? 0;
+      const verdict = options.verdict?.(n, attempt) ?? 'ok';
+      if (verdict === 'bad') throw new NonRetriableError(`${n} is not a number we take`, { messageIds: [messageId] });
+      if (verdict === 'bad-batch') throw new NonRetriableError('the whole batch is bad');
+      if (verdict === 'unavailable') throw new RetriableError('state store unreachable');
+    }
+    collector.emit(NUMBER_BATCHES, { items });
+  });
+  return { feeder, ...harness };
 }
 
 describe('record batches (one tuple, one tree for the records of one nextTuple call)', () => {
