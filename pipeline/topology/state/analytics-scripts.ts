@@ -136,10 +136,14 @@ end
 
 /**
  * Confirmed transactions, applied in order as if each were its own script (one EVALSHA per
- * batch). ARGV: prefix, pair, then per transaction the 11 fields txid, block hash, height, time,
- * hour, day, month, index, sats, outputs, coinbase (1/0). Counts each once in its block's part
- * of the hour (whatever the block's status: snapshots skip orphans) and adds the block to the
- * txid's blocks. Returns per transaction `{ new (1/0), document row (see tx_doc), touched aggregates }`.
+ * batch). ARGV: prefix, pair, then one argument per transaction, its 11 fields joined by `|`:
+ * txid, block hash, height, time, hour, day, month, index, sats, outputs, coinbase (1/0). Counts
+ * each once in its block's part of the hour (whatever the block's status: snapshots skip
+ * orphans) and adds the block to the txid's blocks. Returns one string per transaction, its
+ * lines: new (1/0), the document row (see tx_doc) without its price, the number of aggregates it
+ * touched, those aggregates, then the price (empty when none; last, as it may hold anything).
+ * One argument and one flat string per transaction, not 11 arguments and nested arrays: the
+ * client encodes and parses a twelfth as many values.
  * The hour's per-block count, sum and largest transaction are accumulated over the batch and
  * written once per (hour, block) at the end: nothing in the script reads them in between, so the
  * result is the one of one script per transaction (a sum is flushed before it could pass 2^53,
@@ -202,10 +206,18 @@ local function apply(txid, hash, height, time, hour, day, month, index, sats, ou
   if new ~= 1 or home ~= hash then entry = nil end
   return { new, doc_row(txid, home, c, rev, entry), touched }
 end
+local FIELDS = '^(%x+)|(%x+)|(%d+)|(%d+)|([^|]+)|([^|]+)|([^|]+)|(%d+)|(%d+)|(%d+)|([01])$'
 local out = {}
-for i = 3, #ARGV, 11 do
+for i = 3, #ARGV do
   touched = {}
-  table.insert(out, apply(unpack(ARGV, i, i + 10)))
+  local f = { string.match(ARGV[i], FIELDS) }
+  if #f ~= 11 then return redis.error_reply('malformed transaction argument ' .. (i - 2)) end
+  local r = apply(unpack(f))
+  local row = r[2]
+  local lines = { tostring(r[1]), row[1], row[2], row[3], row[4], tostring(row[5]), row[6], tostring(#r[3]) }
+  for _, agg in ipairs(r[3]) do table.insert(lines, agg) end
+  table.insert(lines, row[7] or '')
+  table.insert(out, table.concat(lines, '\\n'))
 end
 for _, t in ipairs(order) do
   if t.n > 0 then redis.call('HINCRBY', t.hkey, 'n:' .. t.hash, t.n) end

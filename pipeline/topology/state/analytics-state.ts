@@ -72,20 +72,19 @@ export class AnalyticsState {
    */
   async applyTransactions(txs: readonly ConfirmedTxData[]): Promise<AppliedTransaction[]> {
     if (txs.length === 0) return [];
-    const args: (string | number)[] = [this.prefix, EUR_PAIR];
+    const args: string[] = [this.prefix, EUR_PAIR];
     for (const tx of txs) {
       const b = utcBuckets(tx.block_time);
-      args.push(tx.txid, tx.block_hash, tx.block_height, tx.block_time, b.hour, b.day, b.month);
-      args.push(tx.index_in_block, tx.output_total_sat, tx.outputs.length, tx.is_coinbase ? 1 : 0);
+      const coinbase = tx.is_coinbase ? 1 : 0;
+      args.push(
+        `${tx.txid}|${tx.block_hash}|${tx.block_height}|${tx.block_time}|${b.hour}|${b.day}|${b.month}|${tx.index_in_block}|${tx.output_total_sat}|${tx.outputs.length}|${coinbase}`,
+      );
     }
     const replies = asArray(await scripts.transactions.run(this.redis, [], args));
     if (replies.length !== txs.length) {
       throw new InvariantError('transaction script answered for another number of transactions', { sent: txs.length, got: replies.length });
     }
-    return replies.map(asArray).map((reply, i) => {
-      const doc = parseTxRow((txs[i] as ConfirmedTxData).txid, asArray(reply[1]));
-      return { isNew: reply[0] === 1, ...doc, touched: unique(strings(reply[2])) };
-    });
+    return replies.map((reply, i) => parseAppliedTransaction((txs[i] as ConfirmedTxData).txid, reply));
   }
 
   /**
@@ -282,6 +281,17 @@ function parseTxRow(txid: string, row: readonly unknown[]): Priced<TransactionFa
     },
     price: parsePrice(row[6]),
   };
+}
+
+/** Parses the transaction script's string for one transaction (see `APPLY_TRANSACTIONS`). */
+function parseAppliedTransaction(txid: string, reply: unknown): AppliedTransaction {
+  if (typeof reply !== 'string') throw new InvariantError('unexpected reply of the transaction script', { reply });
+  const lines = reply.split('\n');
+  const touchedCount = Number(lines[7]);
+  const touched = lines.slice(8, 8 + touchedCount);
+  const price = lines.slice(8 + touchedCount).join('\n');
+  const row = [lines[1], lines[2], lines[3], lines[4], Number(lines[5]), lines[6], price === '' ? null : price];
+  return { isNew: lines[0] === '1', ...parseTxRow(txid, row), touched: unique(touched) };
 }
 
 function unique(values: readonly string[]): string[] {
