@@ -207,11 +207,16 @@ local function apply(txid, hash, height, time, hour, day, month, index, sats, ou
   return { new, doc_row(txid, home, c, rev, entry), touched }
 end
 local FIELDS = '^(%x+)|(%x+)|(%d+)|(%d+)|([^|]+)|([^|]+)|([^|]+)|(%d+)|(%d+)|(%d+)|([01])$'
-local out = {}
+-- Every argument is parsed before the first write: a malformed one changes nothing.
+local txs = {}
 for i = 3, #ARGV do
-  touched = {}
   local f = { string.match(ARGV[i], FIELDS) }
   if #f ~= 11 then return redis.error_reply('malformed transaction argument ' .. (i - 2)) end
+  txs[i - 2] = f
+end
+local out = {}
+for _, f in ipairs(txs) do
+  touched = {}
   local r = apply(unpack(f))
   local row = r[2]
   local lines = { tostring(r[1]), row[1], row[2], row[3], row[4], tostring(row[5]), row[6], tostring(#r[3]) }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfirmedTxData } from '../../../pipeline/contracts/transaction-event.js';
+import { LuaScript } from '../../../pipeline/runtime/index.js';
+import { APPLY_TRANSACTIONS } from '../../../pipeline/topology/state/analytics-scripts.js';
 import { AnalyticsState } from '../../../pipeline/topology/state/analytics-state.js';
 import { utcBuckets } from '../../../pipeline/topology/domain/utc-buckets.js';
 import { type PrivateRedis, startPrivateRedis } from '../../support/private-redis.js';
@@ -78,5 +80,12 @@ describe('transaction script, whole batch in one call', () => {
     // Applying the batch again changes nothing.
     await whole.applyTransactions(batch);
     expect(await hourState('whole:')).toEqual(hour);
+  });
+
+  it('refuses an argument that is not a transaction of 11 fields, naming its position, and changes nothing', async () => {
+    const good = `${hex(1, 'c')}|${blockA.hash}|840000|${T0}|h|d|m|1|5000|1|0`;
+    const run = new LuaScript(APPLY_TRANSACTIONS).run(server.redis, [], ['bad:', 'BTC-EUR', good, 'not|a|transaction']);
+    await expect(run).rejects.toThrow(/malformed transaction argument 2/);
+    expect(await server.redis.keys('bad:*')).toEqual([]);
   });
 });
