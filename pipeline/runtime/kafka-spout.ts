@@ -40,6 +40,25 @@ export function isCoordinatorMoved(err: unknown): boolean {
   return false;
 }
 
+/** The consumer's heartbeat interval; also how long the batch handler waits for room before it heartbeats again. */
+const HEARTBEAT_INTERVAL_MS = 1_000;
+
+/**
+ * Resolves after `ms` on `clock`, or as soon as the function handed to `register` is called; the
+ * registration is cleared (`undefined`) when it resolves.
+ */
+function wakeableDelay(clock: Clock, ms: number, register: (wake: (() => void) | undefined) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const cancel = clock.setTimer(ms, () => finish());
+    const finish = () => {
+      cancel();
+      register(undefined);
+      resolve();
+    };
+    register(finish);
+  });
+}
+
 type Ready = { messageId: string; deadLetter?: { reason: string; error: unknown } };
 
 /** A decoded first delivery waiting for the end of `nextTuple` to travel in its record batch. */
@@ -53,7 +72,8 @@ type Batched = BatchRecord & { rec: Record_ };
  * message id `topic/partition/offset`: one tuple each, or with an output that joins them
  * (`KAFKA_RECORD_BATCH_OUTPUT`) the first deliveries of one `nextTuple` call in one tuple rooted at
  * all of them, and a replayed record alone. Per partition only the contiguous prefix of complete offsets
- * is committed. Fetching pauses while `maxPending` records are buffered or in flight. A failed
+ * is committed. While `maxPending` records are buffered or in flight, the batch handler waits for
+ * room before it takes the next fetched batch, so the consumer fetches no more. A failed
  * record replays with exponential backoff and full jitter, for ever by default (a retriable failure
  * means a service is missing, not that the record is bad); after `maxAttempts` if one is set, or at
  * once for a non-retriable error (a `decode` that throws a `SchemaError`, a bolt's `NonRetriableError`), it is
@@ -74,7 +94,9 @@ export class KafkaSpout implements Spout {
   private readonly records = new Map<string, Record_>();
   private ready: Ready[] = [];
   private inFlightTrees = 0;
-  private paused = false;
+  private held = false;
+  /** Wakes the batch handler waiting for room under `maxPending`. */
+  private roomWaiter: (() => void) | undefined;
   private closed = false;
   private wake: (() => void) | undefined;
   private readonly timers: (() => void)[] = [];
@@ -99,7 +121,7 @@ export class KafkaSpout implements Spout {
     this.consumer = kafka.consumer({
       groupId: this.options.groupId,
       sessionTimeout: KAFKA_SPOUT_SESSION_TIMEOUT_MS,
-      heartbeatInterval: 1_000,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       rebalanceTimeout: 20_000,
       maxWaitTimeInMs: 500,
       allowAutoTopicCreation: false,
@@ -250,6 +272,7 @@ export class KafkaSpout implements Spout {
     this.closed = true;
     for (const cancel of this.timers.splice(0)) cancel();
     this.wake?.();
+    this.roomWaiter?.();
     await this.commit();
     await this.consumer?.disconnect().catch((err: unknown) => this.log?.warn({ err }, 'consumer disconnect failed'));
     await this.producer?.disconnect().catch((err: unknown) => this.log?.warn({ err }, 'producer disconnect failed'));
@@ -261,12 +284,24 @@ export class KafkaSpout implements Spout {
     return this.records.size;
   }
 
-  /** Whether fetching is paused by backpressure. */
-  get isPaused(): boolean {
-    return this.paused;
+  /** Whether fetching is held by backpressure (the batch handler waits for room). */
+  get isHeld(): boolean {
+    return this.held;
   }
 
-  private onBatch({ batch }: EachBatchPayload): void {
+  /**
+   * Takes a fetched batch, after waiting for room under `maxPending` (heartbeating: a rebalance
+   * meanwhile throws out of `heartbeat`, and kafkajs rejoins without resolving the batch). The
+   * handler holds fetching rather than pausing the consumer, because kafkajs drops what a fetch
+   * brings for a paused partition: with a fetch in flight to each broker, a pause at the cap threw
+   * away and fetched again about a third of the records of a drain.
+   */
+  private async onBatch({ batch, heartbeat, isRunning }: EachBatchPayload): Promise<void> {
+    while (this.held && !this.closed && isRunning()) {
+      await this.waitForRoom(HEARTBEAT_INTERVAL_MS);
+      if (this.closed) break;
+      await heartbeat();
+    }
     const offsets = this.partitions.get(batch.partition);
     if (!offsets || this.closed) return;
     for (const message of batch.messages) {
@@ -280,7 +315,7 @@ export class KafkaSpout implements Spout {
       this.records.set(messageId, { partition: batch.partition, offset: message.offset, message, attempt: 1, emitted: false, queued: true });
       this.ready.push({ messageId });
     }
-    this.updatePause();
+    this.updateHeld();
     this.wake?.();
   }
 
@@ -295,13 +330,13 @@ export class KafkaSpout implements Spout {
     this.inFlightTrees = 0;
     for (const p of mine) this.partitions.set(p, new OffsetManager());
     this.log?.info({ partitions: mine, generation: this.generation }, 'partitions assigned');
-    this.updatePause();
+    this.updateHeld();
   }
 
   private completeRecord(messageId: string, rec: Record_): void {
     this.records.delete(messageId);
     this.partitions.get(rec.partition)?.complete(rec.offset);
-    this.updatePause();
+    this.updateHeld();
   }
 
   private async deadLetter(messageId: string, rec: Record_, reason: string, error: unknown): Promise<void> {
@@ -341,21 +376,17 @@ export class KafkaSpout implements Spout {
     return this.output.decode(rec.message, rec.partition);
   }
 
-  private updatePause(): void {
-    const consumer = this.consumer;
-    if (!consumer || this.closed) return;
-    const full = this.records.size >= this.options.maxPending;
-    if (full && !this.paused) {
-      this.paused = true;
-      consumer.pause([{ topic: this.options.topic }]);
-      this.metrics?.setPaused(true);
-      this.log?.debug({ pending: this.records.size }, 'fetching paused');
-    } else if (!full && this.paused) {
-      this.paused = false;
-      consumer.resume([{ topic: this.options.topic }]);
-      this.metrics?.setPaused(false);
-      this.log?.debug({ pending: this.records.size }, 'fetching resumed');
-    }
+  /**
+   * Holds fetching while `maxPending` records are buffered or in flight, and below it wakes the
+   * batch handler that waits for room.
+   */
+  private updateHeld(): void {
+    const held = this.records.size >= this.options.maxPending;
+    if (held === this.held) return;
+    this.held = held;
+    this.metrics?.setPaused(held);
+    this.log?.debug({ pending: this.records.size }, held ? 'fetching held' : 'fetching resumed');
+    if (!held) this.roomWaiter?.();
   }
 
   private runConfig(): ConsumerRunConfig {
@@ -435,14 +466,14 @@ export class KafkaSpout implements Spout {
   }
 
   private waitForWork(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const cancel = (this.clock as Clock).setTimer(ms, () => finish());
-      const finish = () => {
-        cancel();
-        this.wake = undefined;
-        resolve();
-      };
-      this.wake = finish;
+    return wakeableDelay(this.clock as Clock, ms, (wake) => {
+      this.wake = wake;
+    });
+  }
+
+  private waitForRoom(ms: number): Promise<void> {
+    return wakeableDelay(this.clock as Clock, ms, (wake) => {
+      this.roomWaiter = wake;
     });
   }
 
