@@ -26,6 +26,8 @@ class FakeKafka {
   refuseCommits = 0;
   runs = 0;
   stops = 0;
+  /** Heartbeats the batch handler sent. */
+  heartbeats = 0;
   private eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
   private onJoin: ((event: { payload: { memberAssignment: Record<string, number[]> } }) => void) | undefined;
 
@@ -76,9 +78,12 @@ class FakeKafka {
     this.onJoin?.({ payload: { memberAssignment: { [TOPIC]: partitions } } });
   }
 
-  async deliver(partition: number, values: string[]): Promise<void> {
-    const messages = values.map((value, offset) => ({ offset: String(offset), key: Buffer.from(`k${offset}`), value: Buffer.from(value) }));
-    await this.eachBatch?.({ batch: { topic: TOPIC, partition, messages } } as unknown as EachBatchPayload);
+  async deliver(partition: number, values: string[], firstOffset = 0): Promise<void> {
+    const messages = values.map((value, i) => ({ offset: String(firstOffset + i), key: Buffer.from(`k${firstOffset + i}`), value: Buffer.from(value) }));
+    const heartbeat = async () => {
+      this.heartbeats += 1;
+    };
+    await this.eachBatch?.({ batch: { topic: TOPIC, partition, messages }, heartbeat, isRunning: () => true } as unknown as EachBatchPayload);
   }
 
   lastCommit(partition: number): string | undefined {
@@ -134,6 +139,40 @@ async function openSpout(
 const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('KafkaSpout', () => {
+  it('holds fetching at max pending: the next fetched batch waits for room, heartbeating, and is taken once a record completes', async () => {
+    const kafka = new FakeKafka();
+    const clock = new FakeClock();
+    const emitted: string[] = [];
+    const spout = await openSpout(kafka, clock, (_values, messageId) => emitted.push(messageId));
+    await kafka.deliver(
+      0,
+      Array.from({ length: 100 }, (_, i) => `v${i}`),
+    );
+    expect(spout.isHeld).toBe(true);
+
+    let taken = false;
+    const next = kafka.deliver(0, ['v100', 'v101'], 100).then(() => {
+      taken = true;
+    });
+    await spout.nextTuple();
+    expect(emitted).toHaveLength(100);
+    for (const _ of [1, 2]) {
+      clock.advance(1_000);
+      await drain();
+    }
+    // Still at the cap: the batch waits, and the handler keeps the group membership alive.
+    expect(taken).toBe(false);
+    expect(kafka.heartbeats).toBe(2);
+    expect(spout.pending).toBe(100);
+
+    spout.ack('raw/0/0');
+    await next;
+    expect(taken).toBe(true);
+    expect(spout.pending).toBe(101);
+    expect(spout.isHeld).toBe(true);
+    await spout.close();
+  });
+
   it('emits the records of one nextTuple call as one record batch rooted at all of them, a replay alone, and commits when all are acked', async () => {
     const kafka = new FakeKafka();
     const clock = new FakeClock();
