@@ -26,7 +26,11 @@ describe('sample topology, a worker killed with SIGKILL mid-stream', () => {
   it('b. loses nothing and counts nothing twice; lost tuples replay within timeout plus backoff', { timeout: 330_000 }, async () => {
     await run.startWorker('w1');
     await run.startWorker('w2');
-    await run.produce(records);
+    // The first half flows while the group settles; the second half is produced only once the sum
+    // bolt is stalled, so w1's partitions surely hold more than max spout pending when it stalls
+    // (a fast w1 could otherwise finish its share of a single batch before the stall).
+    const half = records.length / 2;
+    await run.produce(records.slice(0, half));
     await waitFor('a quarter of the records counted', async () => countedRecords(await run.sink()) >= records.length / 4, 120_000);
     // Kill w2 only once it does work (it hosts bolt tasks and spout partitions after the group's rebalance).
     await waitFor('w2 emitting', async () => ((await run.metrics()).components.records?.byWorker.w2?.emitted ?? 0) > 0, 60_000);
@@ -34,6 +38,7 @@ describe('sample topology, a worker killed with SIGKILL mid-stream', () => {
     // spout pending (its trees' tuples then sit in every sum task, w2's included), kill, resume.
     // Without this, a fast w1 may have nothing in flight at the kill, and nothing to replay.
     await run.stall(true);
+    await run.produce(records.slice(half));
     await waitFor('w1 at max spout pending', async () => ((await run.metrics()).components.records?.byWorker.w1?.pending ?? 0) >= MAX_PENDING, 60_000);
     const killedAt = Date.now();
     await run.signal('w2', 'SIGKILL');
