@@ -92,6 +92,7 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
   const completions = connections.redis(`${topology.name}:${workerId}:completions`);
   const acker = new RedisAcker(redis, keys, Math.max(runtime.messageTimeoutMs * 2, 60_000), { redis: completions, timeoutMs: COMPLETION_WAIT_MS });
   const metrics = new RuntimeMetrics(topology.name, workerId);
+  metrics.collectProcessMetrics();
   const registry = new WorkerRegistry(redis, keys, workerId, runtime.workerTtlMs);
   const owned = new Map<string, OwnedTask>();
   /** Tasks of each bolt this worker owns (for local-or-shuffle grouping). */

@@ -71,6 +71,18 @@ describe('RuntimeMetrics', () => {
     expect(await metrics.registry.metrics()).toContain('storm_acked_total{topology="topo",component="split",task="0",stream=""} 5');
   });
 
+  it("adds the worker process's memory, heap and event-loop metrics, labelled with its topology and worker, once", async () => {
+    const metrics = new RuntimeMetrics('topo', 'w1');
+    metrics.collectProcessMetrics();
+    metrics.collectProcessMetrics();
+    const text = await metrics.registry.metrics();
+    const rss = /^process_resident_memory_bytes\{topology="topo",worker="w1"\} (\d+)$/m.exec(text);
+    expect(Number(rss?.[1])).toBeGreaterThan(0);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes\{topology="topo",worker="w1"\} \d+/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds\{topology="topo",worker="w1"\} /m);
+    expect(text.match(/^# TYPE process_resident_memory_bytes /gm)).toHaveLength(1);
+  });
+
   it("reports a spout's pending trees as of the scrape, and no pending gauge for a bolt", async () => {
     const metrics = new RuntimeMetrics('topo', 'w1');
     const spout = metrics.task('words-spout', 0);
