@@ -1,6 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import { allIndices, INDEX_KEYS, type Names } from '../contracts/names.js';
 import { namespacedTemplates, templateName, TEMPLATES_DIR, type IndexSettings } from './index-templates.js';
+import { type FieldMapping, mappingUpdate } from './mapping-update.js';
 
 type PutSettings = Parameters<Client['indices']['putSettings']>[0];
 
@@ -9,18 +10,21 @@ export interface IndexSetupResult {
   templates: string[];
   created: string[];
   existing: string[];
+  /** Per existing index, the fields that keep an earlier mapping until the index is created again (`mappingUpdate`). */
+  kept: Record<string, string[]>;
 }
 
 /**
  * Installs (or updates) the composable index templates of the namespace and creates the
  * indices, empty, where they are missing; an existing index gets the template's mappings (new
- * fields are added; a changed field type fails loudly), refresh interval (Elasticsearch's
+ * fields are added; a changed field type fails loudly; a field whose other parameters changed keeps
+ * its earlier mapping, listed in `kept`, until a rebuild creates the index again), refresh interval (Elasticsearch's
  * default, search-idle, when the template sets none) and the configured replicas (which a rebuild
  * that did not finish may have left at 0). Safe to run again at any time.
  */
 export async function setupIndices(client: Client, names: Names, settings: IndexSettings, options: { templatesDir?: string } = {}): Promise<IndexSetupResult> {
   const templates = namespacedTemplates(names, settings, options.templatesDir ?? TEMPLATES_DIR);
-  const result: IndexSetupResult = { templates: [], created: [], existing: [] };
+  const result: IndexSetupResult = { templates: [], created: [], existing: [], kept: {} };
   for (const [key, body] of templates) {
     const name = templateName(names, key);
     await client.indices.putIndexTemplate({ name, ...body } as Parameters<Client['indices']['putIndexTemplate']>[0]);
@@ -30,7 +34,13 @@ export async function setupIndices(client: Client, names: Names, settings: Index
     const index = names.indices[key];
     if (await client.indices.exists({ index })) {
       const template = templates.get(key)?.template;
-      if (template?.mappings !== undefined) await client.indices.putMapping({ index, ...template.mappings } as Parameters<Client['indices']['putMapping']>[0]);
+      if (template?.mappings !== undefined) {
+        const current = await client.indices.getMapping({ index });
+        const existing = (current[index]?.mappings.properties ?? {}) as Record<string, FieldMapping>;
+        const update = mappingUpdate(template.mappings, existing);
+        if (update.kept.length > 0) result.kept[index] = update.kept;
+        await client.indices.putMapping({ index, ...update.mappings } as Parameters<Client['indices']['putMapping']>[0]);
+      }
       // null resets a setting to Elasticsearch's default (the client's types do not say so).
       const refresh = template?.settings?.index?.refresh_interval ?? null;
       await client.indices.putSettings({ index, settings: { index: { refresh_interval: refresh, number_of_replicas: settings.replicas } } } as PutSettings);

@@ -24,6 +24,9 @@ export async function runSetup(config: Config, options: { namespace?: string; lo
     options.log?.info({ created: topics.created, existing: topics.existing.length }, 'topics ready');
     const indices = await setupIndices(es, names, config.elasticsearch);
     options.log?.info({ created: indices.created, templates: indices.templates.length }, 'indices ready');
+    for (const [index, fields] of Object.entries(indices.kept)) {
+      options.log?.warn({ index, fields }, 'fields keep the mapping of an earlier release until `npm run rebuild` creates the index again');
+    }
     return { names, topics, indices };
   } finally {
     await admin.disconnect();

@@ -44,6 +44,29 @@ describe('index setup', () => {
     expect(await refreshInterval(index)).toBeUndefined();
   });
 
+  it('adds new fields to an existing index, and leaves a field whose parameters the template changed as it was, naming it', async () => {
+    const other = names(`t-setup-${randomBytes(4).toString('hex')}`);
+    const index = other.indices.transactions;
+    try {
+      // The transactions index of an earlier release: txid indexed, and no price_time field yet.
+      await es.indices.create({ index, mappings: { dynamic: 'strict', properties: { '@timestamp': { type: 'date' }, txid: { type: 'keyword' } } } });
+      const result = await setupIndices(es, other, { shards: 1, replicas: 0 });
+      expect(result.existing).toContain(index);
+      expect(result.kept).toEqual({ [index]: ['txid'] });
+      const mapping = await es.indices.getMapping({ index });
+      const properties = mapping[index]?.mappings.properties ?? {};
+      expect(properties.txid).toEqual({ type: 'keyword' });
+      expect(properties.price_time).toEqual({ type: 'date' });
+      // A fresh index gets the template's mapping.
+      expect((await es.indices.getMapping({ index: n.indices.transactions }))[n.indices.transactions]?.mappings.properties?.txid).toEqual({
+        type: 'keyword',
+        index: false,
+      });
+    } finally {
+      await deleteIndices(es, other);
+    }
+  });
+
   it('sets the replicas of every index; a second setup gives them the configured replicas back (a rebuild that did not finish left 0)', async () => {
     await setupIndices(es, n, { shards: 1, replicas: 1 });
     expect(await indicesGreen(es, n, '60s')).toBe(true);
