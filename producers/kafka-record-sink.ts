@@ -1,6 +1,7 @@
-import { type Admin, type Kafka, type PartitionMetadata, Partitioners, type Producer } from 'kafkajs';
+import type { Admin, Kafka, PartitionMetadata, Producer } from 'kafkajs';
 import { retryTransient } from '../pipeline/clients/transient-retry.js';
 import type { OutgoingRecord, RecordSink } from './event-publisher.js';
+import { KeyPartitioner } from './key-partitioner.js';
 
 /** Options of `KafkaRecordSink`. */
 export interface KafkaRecordSinkOptions {
@@ -50,8 +51,8 @@ export function chunkByBytes<R extends OutgoingRecord>(records: readonly R[], ma
  * in flight per broker (what kafkajs needs to keep the idempotent sequence in order), sends
  * serialised.
  *
- * Each `send` is split into one kafkajs `send` per partition, the partition chosen by kafkajs's
- * default (Java-compatible murmur2) partitioner, so a key lands where it always did. The split is
+ * Each `send` is split into one kafkajs `send` per partition, the partition chosen as kafkajs's
+ * default (Java-compatible murmur2) partitioner does (`KeyPartitioner`), so a key lands where it always did. The split is
  * what makes a broker crash lossless: kafkajs's `sendMessages` remembers, per broker, that a
  * request succeeded, and when a retry after a broker failure finds the failed partitions' new
  * leader among the brokers that already answered, it skips them and resolves as if they had been
@@ -62,7 +63,7 @@ export function chunkByBytes<R extends OutgoingRecord>(records: readonly R[], ma
 export class KafkaRecordSink implements RecordSink {
   private readonly producer: Producer;
   private readonly admin: Admin;
-  private readonly partitioner = Partitioners.DefaultPartitioner();
+  private readonly partitioner = new KeyPartitioner();
   private readonly metadata = new Map<string, { partitions: PartitionMetadata[]; fetchedAt: number }>();
   private readonly maxAgeMs: number;
   private readonly now: () => number;
@@ -113,11 +114,11 @@ export class KafkaRecordSink implements RecordSink {
     this.connected = false;
   }
 
-  /** Groups records by the partition kafkajs's default partitioner gives them, keeping their order. */
+  /** Groups records by the partition kafkajs's default partitioner would give them, keeping their order. */
   private split(topic: string, partitionMetadata: PartitionMetadata[], records: readonly OutgoingRecord[]): Map<number, OutgoingRecord[]> {
     const groups = new Map<number, OutgoingRecord[]>();
     for (const record of records) {
-      const partition = this.partitioner({ topic, partitionMetadata, message: { key: record.key, value: record.value } });
+      const partition = this.partitioner.partition(topic, partitionMetadata, record.key);
       const group = groups.get(partition);
       if (group) group.push(record);
       else groups.set(partition, [record]);
