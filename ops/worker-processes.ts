@@ -15,6 +15,16 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
  */
 export const WORKER_NODE_ARGS = ['--max-semi-space-size=8'] as const;
 
+/**
+ * Environment a topology worker starts with unless its caller sets these variables (here, the e2e
+ * harness, and the topology-worker app of ecosystem.config.cjs, which a unit test keeps equal).
+ * glibc's malloc keeps at most 2 arenas instead of 8 per core: the threads of Node (libuv's pool,
+ * V8's helpers) otherwise each fragment an arena of their own. Measured on six interleaved pairs
+ * of 200,000-transaction drains, a worker's peak RSS median 276 -> 260 MB (ranges 260-278 and
+ * 246-274), its CPU per transaction unchanged beyond the noise.
+ */
+export const WORKER_ENV = { MALLOC_ARENA_MAX: '2' } as const;
+
 /** Options of `WorkerProcesses`. */
 export interface WorkerProcessesOptions {
   /** Environment of every worker (NAMESPACE, endpoints, POOLS_FILE, ...). */
@@ -66,7 +76,11 @@ export class WorkerProcesses {
 
   private spawnWorker(index: number): void {
     const out = createWriteStream(join(this.options.logDir, `worker-${index}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [...WORKER_NODE_ARGS, WORKER_BUNDLE], { cwd: ROOT, env: this.options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...WORKER_NODE_ARGS, WORKER_BUNDLE], {
+      cwd: ROOT,
+      env: { ...WORKER_ENV, ...this.options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     this.children[index] = child;

@@ -19,7 +19,7 @@ import { ProducerMetrics } from '../../producers/producer-metrics.js';
 import { replay, type ReplayStats } from '../../producers/replay.js';
 import { deleteKeys } from '../../pipeline/clients/delete-keys.js';
 import { bundleWorker } from '../../ops/worker-bundle.js';
-import { stopChild, WORKER_NODE_ARGS } from '../../ops/worker-processes.js';
+import { stopChild, WORKER_ENV, WORKER_NODE_ARGS } from '../../ops/worker-processes.js';
 
 /** Options of `runPipelineOnData`. */
 export interface RunPipelineOptions {
@@ -77,7 +77,7 @@ export async function runPipelineOnData(options: RunPipelineOptions): Promise<Pi
   mkdirSync(logDir, { recursive: true });
 
   const workers: ChildProcess[] = [];
-  const workerEnv = { ...env, ...options.workerEnv };
+  const workerEnv = { ...WORKER_ENV, ...env, ...options.workerEnv };
   const script = bundleWorker();
   const startWorker = (): ChildProcess => {
     const out = createWriteStream(join(logDir, `worker-${workers.length}.log`));
