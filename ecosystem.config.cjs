@@ -46,7 +46,7 @@ module.exports = {
       script: '.cache/worker/worker.mjs',
       // WORKER_NODE_ARGS of ops/worker-processes.ts (a unit test keeps them equal): a smaller young generation keeps a worker under 300 MB.
       interpreter_args: '--max-semi-space-size=8',
-      // WORKER_ENV of ops/worker-processes.ts (the same unit test): at most 2 malloc arenas, about 20 MB less RSS.
+      // WORKER_ENV of ops/worker-processes.ts (the same unit test): at most 2 malloc arenas, about 15 MB less RSS.
       env: { MALLOC_ARENA_MAX: '2', ...env },
       instances: Number(process.env.TOPOLOGY_WORKERS ?? 2),
     },
