@@ -7,7 +7,7 @@ import { bundleWorker, WORKER_BUNDLE } from './worker-bundle.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * Node's arguments for a topology worker, wherever it is started (here, the e2e harness, and
+ * Node's arguments for a topology worker, wherever it is started (`spawnTopologyWorker`, and
  * pm2's `interpreter_args` in ecosystem.config.cjs, which a unit test keeps equal). A young
  * generation of 8 MiB semi-spaces instead of Node's 16: measured on a 200,000-transaction drain,
  * a worker's peak RSS 294-295 -> 268 MB, its CPU +2% (more, smaller scavenges). The worker runs
@@ -16,8 +16,9 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const WORKER_NODE_ARGS = ['--max-semi-space-size=8'] as const;
 
 /**
- * Environment a topology worker starts with unless its caller sets these variables (here, the e2e
- * harness, and the topology-worker app of ecosystem.config.cjs, which a unit test keeps equal).
+ * Environment a topology worker starts with unless its caller sets these variables
+ * (`spawnTopologyWorker`, and the topology-worker app of ecosystem.config.cjs, which a unit test
+ * keeps equal).
  * glibc's malloc keeps at most 2 arenas instead of 8 per core: the threads of Node (libuv's pool,
  * V8's helpers) otherwise each fragment an arena of their own. Measured on six interleaved pairs
  * of 200,000-transaction drains, a worker's peak RSS median 276 -> 260 MB (ranges 260-278 and
@@ -75,14 +76,7 @@ export class WorkerProcesses {
   }
 
   private spawnWorker(index: number): void {
-    const out = createWriteStream(join(this.options.logDir, `worker-${index}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [...WORKER_NODE_ARGS, WORKER_BUNDLE], {
-      cwd: ROOT,
-      env: { ...WORKER_ENV, ...this.options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.pipe(out);
-    child.stderr?.pipe(out);
+    const child = spawnTopologyWorker(this.options.env, join(this.options.logDir, `worker-${index}.log`));
     this.children[index] = child;
     child.once('exit', (code, signal) => {
       if (this.stopping) return;
@@ -98,6 +92,23 @@ export class WorkerProcesses {
       this.spawnWorker(index);
     });
   }
+}
+
+/**
+ * Starts one topology worker from the bundle (`bundleWorker` must have run) with
+ * `WORKER_NODE_ARGS`, and `WORKER_ENV` under `env`; its output is appended to `logFile`. Operator
+ * commands (`WorkerProcesses`), the bench and the e2e harness all start workers through it.
+ */
+export function spawnTopologyWorker(env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
+  const out = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(process.execPath, [...WORKER_NODE_ARGS, WORKER_BUNDLE], {
+    cwd: ROOT,
+    env: { ...WORKER_ENV, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  return child;
 }
 
 /** Stops a child process: SIGTERM (a worker drains and commits), SIGKILL after 30 s; resolves once it exited. */

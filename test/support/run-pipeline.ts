@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import type { Redis } from 'ioredis';
@@ -19,7 +19,7 @@ import { ProducerMetrics } from '../../producers/producer-metrics.js';
 import { replay, type ReplayStats } from '../../producers/replay.js';
 import { deleteKeys } from '../../pipeline/clients/delete-keys.js';
 import { bundleWorker } from '../../ops/worker-bundle.js';
-import { stopChild, WORKER_ENV, WORKER_NODE_ARGS } from '../../ops/worker-processes.js';
+import { spawnTopologyWorker, stopChild } from '../../ops/worker-processes.js';
 
 /** Options of `runPipelineOnData`. */
 export interface RunPipelineOptions {
@@ -77,13 +77,10 @@ export async function runPipelineOnData(options: RunPipelineOptions): Promise<Pi
   mkdirSync(logDir, { recursive: true });
 
   const workers: ChildProcess[] = [];
-  const workerEnv = { ...WORKER_ENV, ...env, ...options.workerEnv };
-  const script = bundleWorker();
+  const workerEnv = { ...env, ...options.workerEnv };
+  bundleWorker();
   const startWorker = (): ChildProcess => {
-    const out = createWriteStream(join(logDir, `worker-${workers.length}.log`));
-    const child = spawn(process.execPath, [...WORKER_NODE_ARGS, script], { env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.pipe(out);
-    child.stderr?.pipe(out);
+    const child = spawnTopologyWorker(workerEnv, join(logDir, `worker-${workers.length}.log`));
     workers.push(child);
     return child;
   };
