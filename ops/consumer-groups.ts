@@ -1,5 +1,6 @@
-import type { Admin } from 'kafkajs';
-import { KAFKA_SPOUT_SESSION_TIMEOUT_MS } from '../pipeline/runtime/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin, GroupDescriptions } from 'kafkajs';
+import { KAFKA_SPOUT_SESSION_TIMEOUT_MS, RetriableError } from '../pipeline/runtime/index.js';
 import { waitUntilEmpty } from '../stack/wait-until.js';
 import { RefusalError, UsageError } from './usage-error.js';
 
@@ -36,10 +37,43 @@ export class GroupActiveError extends RefusalError {
   }
 }
 
+/** Options of `describeGroups`. */
+export interface DescribeGroupsOptions {
+  /** How long one call may take before it is made afresh (default 5 000 ms). */
+  attemptMs?: number;
+  /** Calls before giving up with a `RetriableError` (default 6). */
+  attempts?: number;
+}
+
+/**
+ * `admin.describeGroups`, made afresh when a call does not answer within `attemptMs`. kafkajs
+ * (2.2.4) finds each group's coordinator once per call, then retries the request on that broker:
+ * when the coordinator moved meanwhile (a preferred-leader election of `__consumer_offsets`,
+ * which Kafka runs every 5 minutes, or a broker restart), each retry gets NOT_COORDINATOR until
+ * its retries run out, about 2.5 minutes with the project's retry options. A new call finds the
+ * new coordinator at once, as Java's admin client does (KAFKA-8341). A call given up keeps
+ * retrying inside kafkajs until its retries end; its outcome is ignored.
+ */
+export async function describeGroups(admin: Admin, groupIds: readonly string[], options: DescribeGroupsOptions = {}): Promise<GroupDescriptions> {
+  const attemptMs = options.attemptMs ?? 5_000;
+  const attempts = options.attempts ?? 6;
+  for (let attempt = 1; ; attempt += 1) {
+    const call = admin.describeGroups([...groupIds]);
+    call.catch(() => undefined);
+    const giveUp = new AbortController();
+    const late = sleep(attemptMs, null, { signal: giveUp.signal }).catch(() => null);
+    const answer = await Promise.race([call, late]).finally(() => giveUp.abort());
+    if (answer !== null) return answer;
+    if (attempt >= attempts) {
+      throw new RetriableError(`consumer groups ${groupIds.join(', ')} not described: ${attempts} calls of ${attemptMs} ms got no answer`);
+    }
+  }
+}
+
 /** The state and members of each group (a group never seen is `Dead` with no members). */
-export async function describeGroupActivity(admin: Admin, groupIds: readonly string[]): Promise<GroupActivity[]> {
+export async function describeGroupActivity(admin: Admin, groupIds: readonly string[], options: DescribeGroupsOptions = {}): Promise<GroupActivity[]> {
   if (groupIds.length === 0) return [];
-  const { groups } = await admin.describeGroups([...groupIds]);
+  const { groups } = await describeGroups(admin, groupIds, options);
   return groupIds.map((groupId) => {
     const g = groups.find((x) => x.groupId === groupId);
     return {

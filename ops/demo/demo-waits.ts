@@ -8,6 +8,7 @@ import { processingProgress, type ProcessingProgressByTopic } from '../../pipeli
 import { topologyNames } from '../../pipeline/topology/topology-names.js';
 import { type FeedTarget, publishingProgress, type PublishingProgress } from './feed-target.js';
 import type { ProducerPolls } from './producer-polls.js';
+import { describeGroupActivity } from '../consumer-groups.js';
 
 /** The demo did not reach a stage before its deadline. */
 export class DemoTimeoutError extends PipelineError {
@@ -79,8 +80,8 @@ export async function waitUntilProcessed(options: Omit<DemoWaitOptions, 'polls'>
   let last: (ProcessingProgressByTopic & { groupsStable: boolean }) | null = null;
   for (;;) {
     try {
-      const { groups } = await admin.describeGroups(groupIds);
-      const groupsStable = groups.length === groupIds.length && groups.every((g) => g.state === 'Stable' && g.members.length > 0);
+      const groups = await describeGroupActivity(admin, groupIds);
+      const groupsStable = groups.every((g) => g.state === 'Stable' && g.members.length > 0);
       last = { ...(await processingProgress(admin, redis, names)), groupsStable };
     } catch (err) {
       if (!isTransientError(err)) throw err;
