@@ -4,12 +4,11 @@ import { describeGroupActivity, describeGroups } from '../../../ops/consumer-gro
 import { isTransientError } from '../../../pipeline/clients/transient-error.js';
 import { RetriableError } from '../../../pipeline/runtime/index.js';
 
-const group = (groupId: string, state: string): GroupDescription => ({
+const group = (groupId: string, state: GroupDescription['state']): GroupDescription => ({
   groupId,
   state,
   protocol: 'RoundRobinAssigner',
   protocolType: 'consumer',
-  errorCode: 0,
   members: [{ memberId: 'm1', clientId: 'worker-1', clientHost: '/127.0.0.1', memberMetadata: Buffer.alloc(0), memberAssignment: Buffer.alloc(0) }],
 });
 
