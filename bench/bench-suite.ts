@@ -8,7 +8,7 @@ import { cpuUse } from './cpu-use.js';
 import { figureOf, figureOfField, repeatRuns } from './figure.js';
 import { measureFixedRate } from './fixed-rate.js';
 import { lagOverTime, loadSeconds, mergingShare } from './lag-series.js';
-import { machineSnapshot } from './machine-info.js';
+import { codeChangedBetween, machineSnapshot } from './machine-info.js';
 import { measurePartLimits } from './part-limits.js';
 import { type BacklogRun, measureBacklogRun } from './pipeline-rate.js';
 import { measureRebuild } from './rebuild-rate.js';
@@ -208,7 +208,10 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
   results.machine.loadAverageAtEnd = after.loadAverage;
   // Workers are bundled from the working tree each time they start: code changed during the run
   // was measured by the runs after the change, so the header must not name only the first commit.
-  if (after.commit !== before.commit) results.machine.commit = `${before.commit}, then ${after.commit} (the code changed during the run)`;
+  if (after.commit !== before.commit) {
+    const what = codeChangedBetween(before.commit, after.commit) ? 'the code changed during the run' : 'only documentation changed during the run';
+    results.machine.commit = `${before.commit}, then ${after.commit} (${what})`;
+  }
   results.machine.wallSeconds = Math.round((performance.now() - started) / 1000);
   return { results, failed };
 }

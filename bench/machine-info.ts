@@ -18,3 +18,19 @@ export function machineSnapshot(): { cores: number; cpuModel: string; memoryGb: 
     commit,
   };
 }
+
+/**
+ * Whether anything but documentation (`*.md`) differs between two commits of `machineSnapshot`
+ * (a `+changes` suffix, or a commit git cannot compare, counts as code).
+ */
+export function codeChangedBetween(before: string, after: string): boolean {
+  if (before.endsWith('+changes') || after.endsWith('+changes')) return true;
+  try {
+    const files = execFileSync('git', ['diff', '--name-only', before, after], { encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => f.length > 0);
+    return files.some((f) => !f.endsWith('.md'));
+  } catch {
+    return true;
+  }
+}
