@@ -78,6 +78,7 @@ export const EnvSchema = z.object({
   WORKER_HEARTBEAT_MS: int(1_000, 50, 60_000).describe('how often a worker renews its liveness'),
   WORKER_TTL_MS: int(5_000, 200, 600_000).describe('a worker silent for this long is considered dead'),
   METRICS_PORT: int(0, 0, 65_535).describe('HTTP port of /metrics and /metrics.json (0: any free port)'),
+  WORKER_PROFILER_ENABLED: bool(false).describe('serve /debug/cpu-profile?seconds=N on the metrics port: a CPU profile of the worker on request'),
 
   FEED_BLOCKS_URL: z.string().url().default('https://mempool.space/api').describe('Esplora-compatible API base URL'),
   FEED_MEMPOOL_URL: z.string().url().default('https://mempool.space/api').describe('mempool recent-transactions API base URL'),
@@ -269,6 +270,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       heartbeatMs: env.WORKER_HEARTBEAT_MS,
       workerTtlMs: env.WORKER_TTL_MS,
       metricsPort: env.METRICS_PORT,
+      profilerEnabled: env.WORKER_PROFILER_ENABLED,
     }),
     feeds: {
       blocksUrl: env.FEED_BLOCKS_URL,

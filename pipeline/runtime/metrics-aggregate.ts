@@ -53,14 +53,18 @@ export function aggregateMetrics(snapshots: readonly WorkerMetricsSnapshot[], un
   return { workers: [...snapshots], unreachable: [...unreachable], components };
 }
 
+/** The URL of `path` on a worker's metrics server (a worker on this host by loopback). */
+export function workerEndpoint(worker: WorkerInfo, path: string): string {
+  const host = worker.host === hostname() ? '127.0.0.1' : worker.host;
+  return `http://${host}:${worker.port}${path}`;
+}
+
 /** Fetches `/metrics.json` of every live worker (unreachable ones are skipped) and sums them. */
 export async function fetchClusterMetrics(workers: readonly WorkerInfo[], timeoutMs = 5_000): Promise<ClusterMetrics> {
-  const me = hostname();
   const snapshots = await Promise.all(
     workers.map(async (w) => {
-      const host = w.host === me ? '127.0.0.1' : w.host;
       try {
-        const res = await fetch(`http://${host}:${w.port}/metrics.json`, { signal: AbortSignal.timeout(timeoutMs) });
+        const res = await fetch(workerEndpoint(w, '/metrics.json'), { signal: AbortSignal.timeout(timeoutMs) });
         return res.ok ? ((await res.json()) as WorkerMetricsSnapshot) : undefined;
       } catch {
         return undefined;

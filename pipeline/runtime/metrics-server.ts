@@ -1,6 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { type CpuProfiler, ProfilerBusyError } from './cpu-profiler.js';
 import type { RuntimeMetrics } from './metrics.js';
 
 /** A running metrics endpoint. */
@@ -9,12 +10,25 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** Serves `/metrics` (Prometheus text) and `/metrics.json` on `port` (0: any free port). */
-export async function startMetricsServer(metrics: RuntimeMetrics, port: number, log: Logger): Promise<MetricsServer> {
+/** Options of `startMetricsServer`. */
+export interface MetricsServerOptions {
+  /** Serves `/debug/cpu-profile?seconds=N` with it; absent (the default), that path answers 404. */
+  profiler?: CpuProfiler;
+}
+
+/**
+ * Serves `/metrics` (Prometheus text) and `/metrics.json` on `port` (0: any free port), and with a
+ * `profiler`, `/debug/cpu-profile?seconds=N` (default 10): a CPU profile of the next N seconds of
+ * this process, as JSON (a `.cpuprofile`); 409 while another one runs.
+ */
+export async function startMetricsServer(metrics: RuntimeMetrics, port: number, log: Logger, options: MetricsServerOptions = {}): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     const reply = async () => {
-      if (path === '/metrics') {
+      if (path === '/debug/cpu-profile') {
+        await replyProfile(options.profiler, url.searchParams.get('seconds') ?? '10', res, log);
+      } else if (path === '/metrics') {
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(await metrics.registry.metrics());
       } else if (path === '/metrics.json') {
@@ -22,7 +36,7 @@ export async function startMetricsServer(metrics: RuntimeMetrics, port: number, 
         res.end(JSON.stringify(await metrics.snapshot()));
       } else {
         res.writeHead(404, { 'content-type': 'text/plain' });
-        res.end('not found: try /metrics or /metrics.json\n');
+        res.end(`not found: try /metrics or /metrics.json${options.profiler ? ' or /debug/cpu-profile?seconds=10' : ''}\n`);
       }
     };
     reply().catch((err: unknown) => {
@@ -38,6 +52,30 @@ export async function startMetricsServer(metrics: RuntimeMetrics, port: number, 
   server.unref();
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
+}
+
+async function replyProfile(profiler: CpuProfiler | undefined, secondsText: string, res: ServerResponse, log: Logger): Promise<void> {
+  const text = (status: number, body: string) => {
+    res.writeHead(status, { 'content-type': 'text/plain' });
+    res.end(`${body}\n`);
+  };
+  if (profiler === undefined) return text(404, 'profiling is off in this worker: start it with the runtime option profilerEnabled');
+  const seconds = Number(secondsText);
+  try {
+    log.info({ seconds }, 'cpu profile started');
+    const profile = await profiler.capture(seconds);
+    log.info({ seconds, samples: profile.samples?.length ?? 0 }, 'cpu profile taken');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(profile));
+  } catch (err) {
+    if (err instanceof ProfilerBusyError) return text(409, err.message);
+    if (err instanceof RangeError) return text(400, err.message);
+    throw err;
+  }
 }

@@ -11,6 +11,7 @@ import { parseTransferKey, transferKey, type ExecutorEnv } from './executor-env.
 import { runtimeKeys } from './keys.js';
 import { createLogger } from './logger.js';
 import { startMetricsServer } from './metrics-server.js';
+import { CpuProfiler } from './cpu-profiler.js';
 import { RuntimeMetrics } from './metrics.js';
 import type { RuntimeConnections } from './runtime-connections.js';
 import type { RuntimeOptions } from './runtime-options.js';
@@ -150,7 +151,7 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
     treeBatchSize: runtime.treeBatchSize,
   };
 
-  const server = await startMetricsServer(metrics, runtime.metricsPort, log);
+  const server = await startMetricsServer(metrics, runtime.metricsPort, log, runtime.profilerEnabled ? { profiler: new CpuProfiler() } : {});
   const info = { host: hostname(), port: server.port, pid: process.pid };
 
   async function startTask(component: string, task: number): Promise<void> {

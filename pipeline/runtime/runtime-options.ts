@@ -40,6 +40,12 @@ export const RuntimeOptionsSchema = z
     workerTtlMs: int(200, 600_000).default(5_000),
     /** HTTP port of /metrics and /metrics.json; 0 (default): any free port. */
     metricsPort: int(0, 65_535).default(0),
+    /**
+     * Serve `/debug/cpu-profile?seconds=N` on the metrics port: a CPU profile of the worker on
+     * request, as Storm's `worker.profiler.enabled` (default false: profiling costs the worker CPU
+     * while it runs, so whoever can reach the port should not start it unasked).
+     */
+    profilerEnabled: z.boolean().default(false),
   })
   .strict()
   .superRefine((o, ctx) => {
