@@ -1,3 +1,4 @@
+import type { WorkerProfileSummary } from './worker-profile.js';
 import type { Figure } from './figure.js';
 import type { LagPoint, LagSample } from './lag-series.js';
 
@@ -127,6 +128,8 @@ export interface BenchResults {
   whereTimeGoes: ComponentCost[];
   /** CPU by kind of process during the max-rate runs, busiest first, then all of them together. */
   cpuByProcess: CpuUse[];
+  /** Where the workers' own CPU went: a CPU profile of every worker during the first max-rate run. */
+  workerProfile: WorkerProfileSummary | null;
   /** Sections that were not run, or failed, and why. */
   notes: string[];
 }

@@ -20,6 +20,13 @@ export interface BenchOutcome {
   failed: string[];
 }
 
+/**
+ * How long each worker's CPU is profiled in the first max-rate run, from the start of the drain:
+ * 500,000 records take 35-90 s to drain on the 2-core machine, 20,000 (`--quick`) 3-10 s.
+ */
+const PROFILE_SECONDS = 20;
+const QUICK_PROFILE_SECONDS = 5;
+
 const memoryRows = (section: string, peaks: readonly Record<string, number | null>[]): MemoryPeak[] => {
   const labels = [...new Set(peaks.flatMap((p) => Object.keys(p)))].sort();
   return labels.map((process) => ({ section, process, peakRssMb: figureOf(peaks.map((p) => p[process] ?? null)) }));
@@ -66,6 +73,7 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
     rebuild: null,
     memory: [],
     whereTimeGoes: [],
+    workerProfile: null,
     cpuByProcess: [],
     notes: [],
   };
@@ -103,6 +111,7 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
             log,
             seed: 10 + run,
             keepNamespace: has('rebuild') && run === (has('max-rate') ? runs : 1) - 1,
+            ...(run === 0 && has('max-rate') ? { profileSeconds: options.quick ? QUICK_PROFILE_SECONDS : PROFILE_SECONDS } : {}),
           }),
         );
         backlogNamespace = backlogRuns.at(-1)?.namespace ?? null;
@@ -119,6 +128,7 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
         const typical = [...backlogRuns].sort((a, b) => Math.abs(a.rate - (median ?? 0)) - Math.abs(b.rate - (median ?? 0)))[0];
         results.whereTimeGoes = typical?.costs ?? [];
         results.cpuByProcess = cpuUse(backlogRuns);
+        results.workerProfile = backlogRuns[0]?.workerProfile ?? null;
       });
     }
     if (has('rebuild')) {

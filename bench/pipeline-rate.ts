@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
+import { WORKER_BUNDLE } from '../ops/worker-bundle.js';
 import type { ComponentCost } from './bench-results.js';
 import { BenchNamespace } from './bench-namespace.js';
 import { componentCosts } from './component-costs.js';
@@ -6,6 +8,7 @@ import { CpuMeter, stackPids } from './cpu-meter.js';
 import { backlogLoad, LoadgenProcess } from './loadgen-process.js';
 import { RssSampler } from './rss-sampler.js';
 import { TopologyWorkers } from './topology-workers.js';
+import { bundleModules, summarizeCpuProfiles, type WorkerProfileSummary } from './worker-profile.js';
 
 /** Options of `measureBacklogRun`. */
 export interface BacklogRunOptions {
@@ -17,6 +20,8 @@ export interface BacklogRunOptions {
   seed: number;
   /** Keep the namespace and its backlog (for the rebuild); the caller deletes it. */
   keepNamespace: boolean;
+  /** Profile every worker's CPU for this long from the start of the drain (`workerProfile`); absent: no profile. */
+  profileSeconds?: number;
 }
 
 /** One drained backlog. */
@@ -33,6 +38,8 @@ export interface BacklogRun {
    * being stable until everything was processed): the stack's, the workers' and this process's.
    */
   cpuSeconds: Record<string, number>;
+  /** Where the workers' CPU went in the first `profileSeconds` of the drain, when asked. */
+  workerProfile: WorkerProfileSummary | null;
   /** The namespace, when kept. */
   namespace: BenchNamespace | null;
 }
@@ -56,7 +63,8 @@ export async function measureBacklogRun(options: BacklogRunOptions): Promise<Bac
     });
     log.info({ namespace: ns.names.namespace, published: published.published, perSecond: Math.round(published.achievedPerSecond) }, 'backlog published');
 
-    const workers = new TopologyWorkers(ns, options.workers, log);
+    const profileSeconds = options.profileSeconds;
+    const workers = new TopologyWorkers(ns, options.workers, log, profileSeconds === undefined ? {} : { WORKER_PROFILER_ENABLED: 'true' });
     const rss = new RssSampler(() => ({ 'topology-worker': workers.pids() }));
     // Found before the clock starts: finding them runs `ss` once per node.
     const stack = stackPids();
@@ -68,12 +76,15 @@ export async function measureBacklogRun(options: BacklogRunOptions): Promise<Bac
       const joinedAt = performance.now();
       cpu = new CpuMeter(() => ({ ...stack, 'topology-worker': workers.pids(), bench: [process.pid] }));
       cpu.start();
+      const profiling = profileSeconds === undefined ? null : profileWorkers(workers, profileSeconds, log);
       // Generous: on this shared 2-core machine a 20,000-record backlog has taken over 8 minutes.
       const deadlineMs = Math.max(1_200_000, (options.records / 20) * 1000);
       const final = await workers.processed(deadlineMs);
       const seconds = (performance.now() - joinedAt) / 1000;
       const cpuSeconds = cpu.stop();
       const busiest = workers.busiestMetrics();
+      // A profile longer than the drain ends with idle samples, which the summary leaves out.
+      const workerProfile = profiling === null ? null : await profiling;
       const result: BacklogRun = {
         records: final.records,
         rate: final.records / seconds,
@@ -82,6 +93,7 @@ export async function measureBacklogRun(options: BacklogRunOptions): Promise<Bac
         peakRssMb: { 'topology-worker': null, loadgen: loadgenPeak },
         costs: busiest === null ? [] : componentCosts(busiest),
         cpuSeconds,
+        workerProfile,
         namespace: options.keepNamespace ? ns : null,
       };
       log.info(
@@ -99,4 +111,17 @@ export async function measureBacklogRun(options: BacklogRunOptions): Promise<Bac
   } finally {
     if (!keep) await ns.delete();
   }
+}
+
+/** Profiles every worker for `seconds`; null (with a warning) when none answered. */
+async function profileWorkers(workers: TopologyWorkers, seconds: number, log: Logger): Promise<WorkerProfileSummary | null> {
+  const { profiles, failed } = await workers.cpuProfiles(seconds);
+  if (failed.length > 0) log.warn({ failed }, 'worker CPU profiles not taken');
+  if (profiles.length === 0) return null;
+  return summarizeCpuProfiles(
+    profiles.map((p) => p.profile),
+    seconds,
+    WORKER_BUNDLE,
+    bundleModules(readFileSync(WORKER_BUNDLE, 'utf8')),
+  );
 }

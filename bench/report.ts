@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BenchResults, CpuUse, FixedRateResult } from './bench-results.js';
 import type { Figure } from './figure.js';
+import type { WorkerProfileSummary } from './worker-profile.js';
 
 /** Where the suite writes by default: the repository's own files. */
 export const DEFAULT_REPORT_PATHS = { results: 'bench/results.json', markdown: 'docs/BENCHMARKS.md' } as const;
@@ -96,6 +97,26 @@ function referenceLines(results: BenchResults): string[] {
     'Its CPU by kind of process during the drain (`reference-consumer` is the consumer):',
     '',
     ...cpuTable(reference.cpuByProcess),
+    '',
+  ];
+}
+
+/** Where the workers' own CPU went, from their CPU profiles in the first max-rate run. */
+function workerProfileLines(profile: WorkerProfileSummary | null): string[] {
+  if (profile === null) return [];
+  const pct = (share: number) => `${number(share * 100, 1)}%`;
+  return [
+    `Where the workers' CPU went: a CPU profile of each of the ${profile.workers} workers over the first ${profile.seconds} s of the first max-rate run's drain (V8's sampling profiler, every 1 ms, in the worker: \`/debug/cpu-profile\`, OPERATIONS.md). Their main threads were busy ${pct(profile.busyShare)} of that time; the shares are of the busy time, by package, by directory of the project (pipeline/runtime is the runtime, pipeline/topology the analytics) or by kind of native work, then by function (self time).`,
+    '',
+    ...table(
+      ['where', 'share of busy time'],
+      profile.groups.map((g) => [g.name, pct(g.share)]),
+    ),
+    '',
+    ...table(
+      ['function (file)', 'share of busy time'],
+      profile.functions.map((f) => [f.name.replaceAll('|', '\\|'), pct(f.share)]),
+    ),
     '',
   ];
 }
@@ -236,6 +257,7 @@ export function renderBenchmarks(results: BenchResults): string {
     '',
     ...cpuTable(results.cpuByProcess),
     '',
+    ...workerProfileLines(results.workerProfile),
   ];
   if (results.notes.length > 0) lines.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');
   return lines.join('\n');

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { runtimeConnections } from '../pipeline/clients/runtime-connections.js';
-import { type ClusterMetrics, readClusterMetrics } from '../pipeline/runtime/index.js';
+import { type ClusterMetrics, readClusterMetrics, readWorkerCpuProfiles, type WorkerCpuProfiles } from '../pipeline/runtime/index.js';
 import type { ProcessingProgressByTopic } from '../pipeline/topology/processing-progress.js';
 import { topologyNames } from '../pipeline/topology/topology-names.js';
 import { waitUntilProcessed } from '../ops/demo/demo-waits.js';
@@ -29,9 +29,11 @@ export class TopologyWorkers {
     private readonly ns: BenchNamespace,
     readonly count: number,
     private readonly log: Logger,
+    /** Set for these workers on top of the namespace's environment. */
+    extraEnv: NodeJS.ProcessEnv = {},
   ) {
     this.processes = new WorkerProcesses({
-      env: ns.env,
+      env: { ...ns.env, ...extraEnv },
       count,
       logDir: ns.logDir,
       maxRestarts: 0,
@@ -98,6 +100,11 @@ export class TopologyWorkers {
       if (p99 !== null && p99 > (this.worstP99.get(component) ?? Number.NEGATIVE_INFINITY)) this.worstP99.set(component, p99);
     }
     return metrics;
+  }
+
+  /** CPU profiles of every worker over the next `seconds` (they must run with `WORKER_PROFILER_ENABLED`). */
+  async cpuProfiles(seconds: number): Promise<WorkerCpuProfiles> {
+    return readWorkerCpuProfiles(runtimeConnections(this.ns.config), this.ns.config.runtime, this.ns.names.topology, seconds);
   }
 
   /** The metrics read while the workers were busiest (highest summed capacity), if any were read. */

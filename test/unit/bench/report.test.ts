@@ -75,6 +75,16 @@ const results = (): BenchResults => ({
   memory: [{ section: 'max-rate', process: 'topology-worker', peakRssMb: fig(180, 190, 200) }],
   whereTimeGoes: [{ component: 'transaction-state', capacity: 0.93, executeP50Ms: 12.25, executeP99Ms: 80, executed: 500_000 }],
   cpuByProcess: [{ process: 'elasticsearch', cpuSeconds: fig(60, 62, 70), microsPerRecord: fig(120, 124, 140), cores: fig(0.8, 0.85, 0.9) }],
+  workerProfile: {
+    workers: 2,
+    seconds: 20,
+    busyShare: 0.615,
+    groups: [
+      { name: 'garbage collection', share: 0.2 },
+      { name: 'pipeline/runtime', share: 0.125 },
+    ],
+    functions: [{ name: 'parse (zod/v4/core/schemas.js)', share: 0.05 }],
+  },
   notes: ['scaling: not run'],
 });
 
@@ -128,6 +138,17 @@ describe('renderBenchmarks', () => {
     expect(md).toContain("| records | tx/s | of the slowest part | the pipeline's max rate, as a share of it |");
     expect(md).toContain('| 500,000 | 1,500 (1,400–1,600) | 50.0% | 40.0% |');
     expect(md).toContain('| reference-consumer | 50.0 (45.0–55.0) | 100 (90–110) | 0.15 (0.14–0.16) |');
+  });
+
+  it("shows where the workers' CPU went, by package or directory and by function, as shares of their busy time", () => {
+    expect(md).toContain('each of the 2 workers over the first 20 s');
+    expect(md).toContain('busy 61.5% of that time');
+    expect(md).toContain('| garbage collection | 20.0% |');
+    expect(md).toContain('| pipeline/runtime | 12.5% |');
+    expect(md).toContain('| parse (zod/v4/core/schemas.js) | 5.0% |');
+    const without = results();
+    without.workerProfile = null;
+    expect(renderBenchmarks(without)).not.toContain("Where the workers' CPU went");
   });
 
   it('leaves the comparison out when the reference was not run', () => {
