@@ -12,7 +12,7 @@ export interface WorkerProfileSummary {
   workers: number;
   /** Length of each worker's profile. */
   seconds: number;
-  /** Share of the profiled time the workers' main threads were busy (0-1, averaged over workers). */
+  /** Share of the profiled time the workers' main threads were busy (0-1, over all of them). */
   busyShare: number;
   /** Busy time by package (node_modules), project directory (the worker bundle's modules) or V8 bucket, largest first. */
   groups: ProfileShare[];

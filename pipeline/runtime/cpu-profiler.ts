@@ -1,6 +1,6 @@
 import { Session } from 'node:inspector/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PipelineError } from './errors.js';
+import { RetriableError } from './errors.js';
 
 /** A V8 CPU profile (the `.cpuprofile` format Chrome DevTools and speedscope open). */
 export interface CpuProfile {
@@ -23,8 +23,8 @@ export interface CpuProfileNode {
 /** Longest profile one request may ask for. */
 export const MAX_PROFILE_SECONDS = 300;
 
-/** A profile was asked for while another one of this process was still running (not retriable at once: wait for it). */
-export class ProfilerBusyError extends PipelineError {}
+/** A profile was asked for while another one of this process was still running: ask again when it ends. */
+export class ProfilerBusyError extends RetriableError {}
 
 /**
  * Samples this process's CPU with V8's profiler (through `node:inspector`, in process: no
