@@ -26,7 +26,7 @@ export function machineSnapshot(): { cores: number; cpuModel: string; memoryGb: 
 export function codeChangedBetween(before: string, after: string): boolean {
   if (before.endsWith('+changes') || after.endsWith('+changes')) return true;
   try {
-    const files = execFileSync('git', ['diff', '--name-only', before, after], { encoding: 'utf8' })
+    const files = execFileSync('git', ['diff', '--name-only', before, after], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
       .split('\n')
       .filter((f) => f.length > 0);
     return files.some((f) => !f.endsWith('.md'));
