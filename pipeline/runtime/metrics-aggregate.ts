@@ -77,17 +77,26 @@ export async function fetchClusterMetrics(workers: readonly WorkerInfo[], timeou
   );
 }
 
+/** The live workers of `topology`, from its worker registry in Redis (on a connection of `reader`'s own, closed after). */
+export async function readLiveWorkers(
+  connections: Pick<RuntimeConnections, 'redis'>,
+  runtime: Pick<RuntimeOptions, 'workerTtlMs'>,
+  topology: string,
+  reader: string,
+): Promise<WorkerInfo[]> {
+  const redis = connections.redis(`${topology}:${reader}`);
+  try {
+    return await new WorkerRegistry(redis, runtimeKeys(topology), reader, runtime.workerTtlMs).liveWorkers();
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** Reads the live workers of `topology` from Redis and sums their metrics. */
 export async function readClusterMetrics(
   connections: Pick<RuntimeConnections, 'redis'>,
   runtime: Pick<RuntimeOptions, 'workerTtlMs'>,
   topology: string,
 ): Promise<ClusterMetrics> {
-  const redis = connections.redis(`${topology}:metrics-reader`);
-  try {
-    const registry = new WorkerRegistry(redis, runtimeKeys(topology), 'metrics-reader', runtime.workerTtlMs);
-    return await fetchClusterMetrics(await registry.liveWorkers());
-  } finally {
-    redis.disconnect();
-  }
+  return fetchClusterMetrics(await readLiveWorkers(connections, runtime, topology, 'metrics-reader'));
 }

@@ -68,7 +68,7 @@ async function replyProfile(profiler: CpuProfiler | undefined, secondsText: stri
   if (profiler === undefined) return text(404, 'profiling is off in this worker: start it with the runtime option profilerEnabled');
   const seconds = Number(secondsText);
   try {
-    log.info({ seconds }, 'cpu profile started');
+    log.info({ seconds: secondsText }, 'cpu profile requested');
     const profile = await profiler.capture(seconds);
     log.info({ seconds, samples: profile.samples?.length ?? 0 }, 'cpu profile taken');
     res.writeHead(200, { 'content-type': 'application/json' });

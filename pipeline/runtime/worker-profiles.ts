@@ -1,9 +1,8 @@
 import type { CpuProfile } from './cpu-profiler.js';
-import { runtimeKeys } from './keys.js';
-import { workerEndpoint } from './metrics-aggregate.js';
+import { readLiveWorkers, workerEndpoint } from './metrics-aggregate.js';
 import type { RuntimeConnections } from './runtime-connections.js';
 import type { RuntimeOptions } from './runtime-options.js';
-import { WorkerRegistry, type WorkerInfo } from './worker-registry.js';
+import type { WorkerInfo } from './worker-registry.js';
 
 /** One worker's CPU profile. */
 export interface WorkerCpuProfile {
@@ -46,11 +45,5 @@ export async function readWorkerCpuProfiles(
   topology: string,
   seconds: number,
 ): Promise<WorkerCpuProfiles> {
-  const redis = connections.redis(`${topology}:profile-reader`);
-  try {
-    const registry = new WorkerRegistry(redis, runtimeKeys(topology), 'profile-reader', runtime.workerTtlMs);
-    return await fetchWorkerCpuProfiles(await registry.liveWorkers(), seconds);
-  } finally {
-    redis.disconnect();
-  }
+  return fetchWorkerCpuProfiles(await readLiveWorkers(connections, runtime, topology, 'profile-reader'), seconds);
 }
