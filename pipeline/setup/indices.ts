@@ -19,8 +19,9 @@ export interface IndexSetupResult {
  * indices, empty, where they are missing; an existing index gets the template's mappings (new
  * fields are added; a changed field type fails loudly; a field whose other parameters changed keeps
  * its earlier mapping, listed in `kept`, until a rebuild creates the index again), refresh interval (Elasticsearch's
- * default, search-idle, when the template sets none) and the configured replicas (which a rebuild
- * that did not finish may have left at 0). Safe to run again at any time.
+ * default, search-idle, when the template sets none), merge policy type (both dynamic) and the
+ * configured replicas (which a rebuild that did not finish may have left at 0). Safe to run again
+ * at any time.
  */
 export async function setupIndices(client: Client, names: Names, settings: IndexSettings, options: { templatesDir?: string } = {}): Promise<IndexSetupResult> {
   const templates = namespacedTemplates(names, settings, options.templatesDir ?? TEMPLATES_DIR);
@@ -42,8 +43,13 @@ export async function setupIndices(client: Client, names: Names, settings: Index
         await client.indices.putMapping({ index, ...update.mappings } as Parameters<Client['indices']['putMapping']>[0]);
       }
       // null resets a setting to Elasticsearch's default (the client's types do not say so).
-      const refresh = template?.settings?.index?.refresh_interval ?? null;
-      await client.indices.putSettings({ index, settings: { index: { refresh_interval: refresh, number_of_replicas: settings.replicas } } } as PutSettings);
+      const indexSettings = template?.settings?.index;
+      const refresh = indexSettings?.refresh_interval ?? null;
+      const mergePolicy = (indexSettings?.merge as { policy?: { type?: string } } | undefined)?.policy?.type ?? null;
+      await client.indices.putSettings({
+        index,
+        settings: { index: { refresh_interval: refresh, number_of_replicas: settings.replicas, 'merge.policy.type': mergePolicy } },
+      } as PutSettings);
       result.existing.push(index);
       continue;
     }

@@ -19,29 +19,35 @@ afterAll(async () => {
   await es.close();
 });
 
-async function refreshInterval(index: string): Promise<unknown> {
-  const settings = await es.indices.getSettings({ index, name: 'index.refresh_interval', flat_settings: true });
-  return settings[index]?.settings?.['index.refresh_interval'];
+async function settingOf(index: string, name: string): Promise<unknown> {
+  const settings = await es.indices.getSettings({ index, name, flat_settings: true });
+  return settings[index]?.settings?.[name];
 }
 
-async function replicasOf(index: string): Promise<unknown> {
-  const settings = await es.indices.getSettings({ index, name: 'index.number_of_replicas', flat_settings: true });
-  return settings[index]?.settings?.['index.number_of_replicas'];
-}
+const refreshInterval = (index: string) => settingOf(index, 'index.refresh_interval');
+const replicasOf = (index: string) => settingOf(index, 'index.number_of_replicas');
+const mergePolicyOf = (index: string) => settingOf(index, 'index.merge.policy.type');
 
 describe('index setup', () => {
-  it('creates every index of a namespace, then on a second run gives existing indices the template refresh interval (search-idle default)', async () => {
+  it('creates every index of a namespace, then on a second run gives existing indices the template refresh interval (search-idle default) and merge policy', async () => {
     const first = await setupIndices(es, n, { shards: 1, replicas: 0 });
     expect(first.created.sort()).toEqual(allIndices(n).sort());
+    // Standalone indices that documents are rewritten in merge by size, not by time (ARCHITECTURE.md, index).
+    for (const key of INDEX_KEYS) expect(await mergePolicyOf(n.indices[key]), key).toBe('tiered');
     const index = n.indices.transactions;
-    // An index created by an earlier release, whose template refreshed every second whether searched or not.
-    await es.indices.putSettings({ index, settings: { index: { refresh_interval: '1s' } } });
+    // An index created by an earlier release, whose template refreshed every second whether searched or
+    // not, and left the merge policy to Elasticsearch (time-based, for an index that maps @timestamp).
+    await es.indices.putSettings({ index, settings: { index: { refresh_interval: '1s', 'merge.policy.type': null } } } as Parameters<
+      Client['indices']['putSettings']
+    >[0]);
     expect(await refreshInterval(index)).toBe('1s');
+    expect(await mergePolicyOf(index)).toBeUndefined();
 
     const second = await setupIndices(es, n, { shards: 1, replicas: 0 });
     expect(second.created).toEqual([]);
     expect(second.existing).toContain(index);
     expect(await refreshInterval(index)).toBeUndefined();
+    expect(await mergePolicyOf(index)).toBe('tiered');
   });
 
   it('adds new fields to an existing index, and leaves a field whose parameters the template changed as it was, naming it', async () => {
