@@ -19,7 +19,7 @@ export interface IndexSetupResult {
  * indices, empty, where they are missing; an existing index gets the template's mappings (new
  * fields are added; a changed field type fails loudly; a field whose other parameters changed keeps
  * its earlier mapping, listed in `kept`, until a rebuild creates the index again), refresh interval (Elasticsearch's
- * default, search-idle, when the template sets none), merge policy type (both dynamic) and the
+ * default, search-idle, when the template sets none), merge policy type (both are dynamic) and the
  * configured replicas (which a rebuild that did not finish may have left at 0). Safe to run again
  * at any time.
  */

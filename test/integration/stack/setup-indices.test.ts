@@ -32,7 +32,7 @@ describe('index setup', () => {
   it('creates every index of a namespace, then on a second run gives existing indices the template refresh interval (search-idle default) and merge policy', async () => {
     const first = await setupIndices(es, n, { shards: 1, replicas: 0 });
     expect(first.created.sort()).toEqual(allIndices(n).sort());
-    // Standalone indices that documents are rewritten in merge by size, not by time (ARCHITECTURE.md, index).
+    // Standalone indices whose documents are rewritten merge by size, not by time (ARCHITECTURE.md, index).
     for (const key of INDEX_KEYS) expect(await mergePolicyOf(n.indices[key]), key).toBe('tiered');
     const index = n.indices.transactions;
     // An index created by an earlier release, whose template refreshed every second whether searched or
