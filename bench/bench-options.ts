@@ -32,7 +32,7 @@ export interface BenchOptions {
   redisTuples: number;
   /** Transactions of the max-rate backlog (also replayed by the rebuild). */
   backlog: number;
-  /** Topology workers of the max-rate, fixed-rate and rebuild runs. */
+  /** Topology workers of the max-rate, fixed-rate and rebuild runs; default 2, as the pm2 fleet. */
   workers: number;
   fixedRates: readonly FixedRate[];
   fixedSeconds: number;
@@ -47,7 +47,7 @@ export interface BenchOptions {
 export const BITCOIN_TX_PER_SECOND = 5;
 
 /** The usage line of `npm run bench`. */
-export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--only SECTION,...] [--runs N] [--backlog N] [--fixed-seconds S] [--rates M,...] [--out DIR]
+export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--only SECTION,...] [--runs N] [--backlog N] [--fixed-seconds S] [--rates M,...] [--workers N] [--out DIR]
   sections: ${SECTIONS.join(', ')}`;
 
 const fixed = (multipliers: readonly number[]): FixedRate[] => multipliers.map((m) => ({ multiplier: m, rate: m * BITCOIN_TX_PER_SECOND }));
@@ -71,6 +71,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         backlog: { type: 'string' },
         'fixed-seconds': { type: 'string' },
         rates: { type: 'string' },
+        workers: { type: 'string' },
         out: { type: 'string' },
       },
     }));
@@ -92,6 +93,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const runs = whole('runs', 1, 20) ?? (quick ? 1 : 3);
   const backlog = whole('backlog', 100, 10_000_000) ?? (quick ? 20_000 : 500_000);
   const fixedSeconds = whole('fixed-seconds', 5, 3_600) ?? (quick ? 20 : 60);
+  const workers = whole('workers', 1, 16) ?? 2;
   const multipliers = parseMultipliers(values.rates, problems) ?? (quick ? [1, 100] : [1, 10, 100, 1_000]);
 
   let sections: Section[] = quick ? SECTIONS.filter((s) => s !== 'scaling') : [...SECTIONS];
@@ -118,7 +120,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     esBulkSizes: quick ? [500, 2_000] : [500, 2_000, 5_000],
     redisTuples: quick ? 20_000 : 200_000,
     backlog,
-    workers: 2,
+    workers,
     fixedRates: fixed(multipliers),
     fixedSeconds,
     scalingBacklog: quick ? Math.min(backlog, 20_000) : 100_000,

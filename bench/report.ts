@@ -146,6 +146,7 @@ export function renderBenchmarks(results: BenchResults): string {
     'npm run bench -- --quick         # 1 run a figure, small sizes, no scaling: minutes on a quiet machine',
     'npm run bench -- --only kafka,redis --out .run/bench   # some sections, written elsewhere',
     'npm run bench -- --only fixed-rate --rates 1000 --fixed-seconds 300 --runs 1 --out .run/bench   # x1000 alone, for 5 minutes',
+    'npm run bench -- --only max-rate --workers 1 --out .run/bench   # the max rate with another fleet size (default 2 workers)',
     '```',
     '',
     'Sections: `kafka`, `elasticsearch`, `redis` (the parts), `max-rate`, `rebuild`, `reference` (the transaction job alone, for comparison), `fixed-rate`, `scaling`. `npm test` runs the quick suite as a smoke step (it fails only when a run does not complete, never on a speed). The quick run is meant to take under 10 minutes; most of it is the 20,000-record backlog drained three times (max rate, rebuild, reference), so its wall time is about 60,000 / the max rate, plus a few minutes.',

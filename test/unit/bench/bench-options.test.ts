@@ -40,6 +40,12 @@ describe('parseBenchOptions', () => {
     expect(parseBenchOptions(['--quick', '--rates', '10, 2']).fixedRates.map((f) => f.rate)).toEqual([50, 10]);
   });
 
+  it('--workers sets the topology workers of the max-rate, fixed-rate and rebuild runs, not of scaling', () => {
+    const o = parseBenchOptions(['--workers', '1']);
+    expect(o.workers).toBe(1);
+    expect(o.scaling.map((s) => s.workers)).toEqual(parseBenchOptions([]).scaling.map((s) => s.workers));
+  });
+
   it('lists every problem at once', () => {
     let caught: unknown;
     try {
@@ -63,6 +69,8 @@ describe('parseBenchOptions', () => {
     [['--rates', '1,,10']],
     [['--rates', 'x10']],
     [['--out', '']],
+    [['--workers', '0']],
+    [['--workers', 'two']],
   ])('refuses %j', (argv) => {
     expect(() => parseBenchOptions(argv)).toThrow(UsageError);
   });
