@@ -74,6 +74,8 @@ export interface FixedRateResult {
   lagOverTime: LagPoint[];
   /** Share of the readings taken while Elasticsearch was merging segments, over the runs. */
   mergingShare: Figure | null;
+  /** The most segments a copy of a transactions shard held at the end of each run's load, over the runs. */
+  segmentsAtEnd: Figure | null;
   /** Every reading of each run (about one a second), for plots. */
   lagSamples: LagSample[][];
   /** Runs whose lag at the end of the load was below one second of input. */

@@ -173,6 +173,7 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
           loadSeconds: loadSeconds(fixed.map((r) => r.lagSamples)),
           lagOverTime: lagOverTime(fixed.map((r) => r.lagSamples)),
           mergingShare: mergingShare(fixed.map((r) => r.lagSamples)),
+          segmentsAtEnd: figureOfField(fixed, (r) => r.esSegmentsAtEnd),
           lagSamples: fixed.map((r) => r.lagSamples),
           sustainedRuns: fixed.filter((r) => r.sustained).length,
           runs: fixed.length,

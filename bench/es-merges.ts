@@ -15,3 +15,15 @@ export async function mergingDocs(es: Client): Promise<number> {
   );
   return Object.values(stats.nodes ?? {}).reduce((sum, node) => sum + (node.indices?.merges?.current_docs ?? 0), 0);
 }
+
+/**
+ * The most segments any copy of `index`'s shards holds now (null when the index has none). A
+ * merge policy that lets them pile up merges many at once later; read at the end of a load, it
+ * shows how much merging the index has left ahead.
+ */
+export async function segmentsPerShardCopy(es: Client, index: string): Promise<number | null> {
+  const stats = await es.indices.stats({ index, metric: 'segments', level: 'shards' }, { requestTimeout: MERGES_TIMEOUT_MS, maxRetries: 0 });
+  const copies = Object.values(stats.indices?.[index]?.shards ?? {}).flat();
+  const counts = copies.map((copy) => copy.segments?.count ?? 0);
+  return counts.length === 0 ? null : Math.max(...counts);
+}

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { processingProgress } from '../pipeline/topology/processing-progress.js';
 import { BenchNamespace } from './bench-namespace.js';
 import { CpuMeter, stackPids } from './cpu-meter.js';
-import { mergingDocs } from './es-merges.js';
+import { mergingDocs, segmentsPerShardCopy } from './es-merges.js';
 import { figureOf } from './figure.js';
 import type { LagSample } from './lag-series.js';
 import { LoadgenProcess } from './loadgen-process.js';
@@ -33,6 +33,8 @@ export interface FixedRateRun {
    * load, each with the documents Elasticsearch was merging then.
    */
   lagSamples: LagSample[];
+  /** The most segments a copy of a transactions shard held at the end of the load (`segmentsPerShardCopy`); null when unread. */
+  esSegmentsAtEnd: number | null;
   /** Lag at the end of the load below one second of input. */
   sustained: boolean;
   peakRssMb: { 'topology-worker': number | null; loadgen: number | null };
@@ -89,6 +91,7 @@ export async function measureFixedRate(options: { rate: number; seconds: number;
         await reading;
         const endLag = await readLag();
         const cpuSeconds = cpu.stop();
+        const esSegmentsAtEnd = await segmentsPerShardCopy(ns.es, ns.names.indices.transactions).catch(() => null);
         const maxLag = Math.max(...lagSamples.map((s) => s.lag));
         const spout = (await workers.metrics()).workers.flatMap((w) => Object.values(w.components[TRANSACTIONS_SPOUT] ?? {}));
         const run: FixedRateRun = {
@@ -99,6 +102,7 @@ export async function measureFixedRate(options: { rate: number; seconds: number;
           maxLag,
           endLag,
           lagSamples,
+          esSegmentsAtEnd,
           sustained: endLag < options.rate,
           peakRssMb: { 'topology-worker': null, loadgen: null },
           published: stats.published,

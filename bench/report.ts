@@ -37,15 +37,16 @@ function lagTable(rates: readonly FixedRateResult[]): string[] {
   const rows = rates.filter((f) => f.lagOverTime.length > 0);
   const shares = rows[0]?.lagOverTime.map((p) => (p.share === 1 ? 'end' : `${Math.round(p.share * 100)}%`)) ?? [];
   return [
-    "Kafka lag over time: records of the raw topics not yet committed, at evenly spaced shares of each run's load (from the load generator's start to its end, which comes later than asked when it cannot keep the rate), each its last reading at or before that time. ES merging: the share of the readings taken while Elasticsearch was merging segments (a large merge keeps a core of each node holding a copy of the shard busy for seconds). Every reading of every run is in bench/results.json, with the documents being merged then, to check whether a lag surge coincided with a merge.",
+    "Kafka lag over time: records of the raw topics not yet committed, at evenly spaced shares of each run's load (from the load generator's start to its end, which comes later than asked when it cannot keep the rate), each its last reading at or before that time. ES merging: the share of the readings taken while Elasticsearch was merging segments (a large merge keeps a core of each node holding a copy of the shard busy for seconds). ES segments at end: the most segments a copy of a transactions shard held when the load ended (segments left unmerged now are merged later, many at once). Every reading of every run is in bench/results.json, with the documents being merged then, to check whether a lag surge coincided with a merge.",
     '',
     ...table(
-      ['rate', 'load s', ...shares, 'ES merging %'],
+      ['rate', 'load s', ...shares, 'ES merging %', 'ES segments at end'],
       rows.map((f) => [
         `x${f.multiplier}`,
         formatFigure(f.loadSeconds),
         ...f.lagOverTime.map((p) => formatFigure(p.lag)),
         formatFigure(percentOf(f.mergingShare)),
+        formatFigure(f.segmentsAtEnd),
       ]),
     ),
     '',

@@ -60,6 +60,7 @@ const results = (): BenchResults => ({
         { share: 1, lag: fig(10, 20, 15) },
       ],
       mergingShare: fig(0.1, 0.25, 0.2),
+      segmentsAtEnd: fig(14, 25, 19),
       lagSamples: [[{ atSeconds: 1, lag: 300 }], [{ atSeconds: 1, lag: 350 }], [{ atSeconds: 1, lag: 320 }]],
       sustainedRuns: 3,
       runs: 3,
@@ -123,10 +124,10 @@ describe('renderBenchmarks', () => {
     expect(md).toContain('- scaling: not run');
   });
 
-  it('shows the lag over time of each fixed rate, over the shares of its load, and how much of it Elasticsearch spent merging', () => {
+  it('shows the lag over time of each fixed rate, over the shares of its load, how much of it Elasticsearch spent merging and the segments it left', () => {
     expect(md).toContain('Kafka lag over time');
-    expect(md).toContain('| rate | load s | 33% | 67% | end | ES merging % |');
-    expect(md).toContain('| x100 | 61 (60–62) | n/a | 320 (300–350) | 15 (10–20) | 20 (10–25) |');
+    expect(md).toContain('| rate | load s | 33% | 67% | end | ES merging % | ES segments at end |');
+    expect(md).toContain('| x100 | 61 (60–62) | n/a | 320 (300–350) | 15 (10–20) | 20 (10–25) | 19 (14–25) |');
   });
 
   it('shows the CPU of each kind of process at each fixed rate, busiest first, per transaction and in cores', () => {
