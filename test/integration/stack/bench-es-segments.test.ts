@@ -42,7 +42,10 @@ describe('segmentsPerShardCopy (the bench)', () => {
 
     const listed = await es.cat.segments({ index, format: 'json', h: 'shard,prirep,segment' });
     const perCopy = new Map<string, number>();
-    for (const s of listed) perCopy.set(`${s.shard}/${s.prirep}`, (perCopy.get(`${s.shard}/${s.prirep}`) ?? 0) + 1);
+    for (const { shard, prirep } of listed) {
+      const copy = `${shard}/${prirep}`;
+      perCopy.set(copy, (perCopy.get(copy) ?? 0) + 1);
+    }
     expect(perCopy.size).toBe(4);
     const most = Math.max(...perCopy.values());
     expect(most).toBeGreaterThanOrEqual(2);
