@@ -134,7 +134,7 @@ export function renderBenchmarks(results: BenchResults): string {
     '# Benchmarks',
     '',
     `Measured by \`npm run bench\` on ${m.date.slice(0, 10)} (${m.date}), commit \`${m.commit}\`, ${kind}, in ${number(m.wallSeconds / 60, 1)} minutes.`,
-    `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GB memory, Node ${m.node}; the local stack (3 Kafka brokers, RF 3, min.insync.replicas 2; 3 Elasticsearch nodes, 3 shards x 2 replicas; Redis) runs on the same machine.`,
+    `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GB memory, Node ${m.node}; the local stack (3 Kafka brokers, RF 3, min.insync.replicas 2; 3 Elasticsearch nodes, 2 replicas, 3 primary shards for the transaction indices and 1 for the others; Redis) runs on the same machine.`,
     `Load average (1, 5, 15 min) at the start: ${m.loadAverageAtStart.join(', ')}; at the end: ${m.loadAverageAtEnd.join(', ')}. The machine is shared with other work (on ${m.cores} cores, a load above ${m.cores} means processes wait for a CPU), so the numbers are lower bounds of what the code does on an idle machine, and vary from run to run.`,
     '',
     `${figureNote} Every run uses a fresh namespace set up by the project's own setup (same partitions, replication, mappings and replicas as production) and deletes it afterwards. Data: real-shaped confirmed transactions as \`npm run loadgen\` makes them (recorded outputs of data/sample resampled, fresh txids).`,

@@ -20,6 +20,7 @@ export function localStackConfig(config: Config): Config {
       nodes: esNodes().map((n) => `http://${HOST}:${n.port}`),
       rejectUnauthorized: true,
       shards: config.elasticsearch.shards,
+      smallIndexShards: config.elasticsearch.smallIndexShards,
       replicas: config.elasticsearch.replicas,
     },
     redis: { url: `redis://${HOST}:${redisNode().port}` },

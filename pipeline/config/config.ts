@@ -53,7 +53,8 @@ export const EnvSchema = z.object({
   ES_PASSWORD: optional().describe('Elasticsearch basic-auth password'),
   ES_CA_CERT: optional().describe('path of a PEM CA certificate for Elasticsearch TLS'),
   ES_TLS_REJECT_UNAUTHORIZED: bool(true).describe('verify the Elasticsearch TLS certificate'),
-  ES_SHARDS: int(3, 1, 100).describe('primary shards of each index'),
+  ES_SHARDS: int(3, 1, 100).describe('primary shards of the indices that grow with every transaction (transactions, pending transactions)'),
+  ES_SMALL_INDEX_SHARDS: int(1, 1, 100).describe('primary shards of every other index (prices, blocks, hourly volume, miners), which stay small'),
   ES_REPLICAS: int(2, 0, 10).describe('replicas of each index'),
 
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6380').describe('Redis URL (rediss:// for TLS)'),
@@ -153,7 +154,10 @@ export interface Config {
     auth?: { apiKey: string } | { username: string; password: string };
     caCertPath?: string;
     rejectUnauthorized: boolean;
+    /** Primary shards of the indices that grow with every transaction. */
     shards: number;
+    /** Primary shards of every other index. */
+    smallIndexShards: number;
     replicas: number;
   };
   redis: { url: string; password?: string };
@@ -255,6 +259,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       ...(env.ES_CA_CERT ? { caCertPath: env.ES_CA_CERT } : {}),
       rejectUnauthorized: env.ES_TLS_REJECT_UNAUTHORIZED,
       shards: env.ES_SHARDS,
+      smallIndexShards: env.ES_SMALL_INDEX_SHARDS,
       replicas: env.ES_REPLICAS,
     },
     redis: { url: env.REDIS_URL, ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}) },

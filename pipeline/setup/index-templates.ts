@@ -22,7 +22,25 @@ export interface IndexTemplate {
 }
 
 /** Index settings taken from config. */
-export type IndexSettings = Pick<Config['elasticsearch'], 'shards' | 'replicas'>;
+export type IndexSettings = Pick<Config['elasticsearch'], 'shards' | 'smallIndexShards' | 'replicas'>;
+
+/** Primary shards and replicas of one index. */
+export interface ShardSettings {
+  shards: number;
+  replicas: number;
+}
+
+/**
+ * The indices that grow with every transaction (one document each, never deleted). Every other
+ * index stays small: a block every ten minutes, a price a minute, a document an hour or a pool a
+ * day, a few hundred MB after years, where Elastic advises one primary shard.
+ */
+export const LARGE_INDEX_KEYS: ReadonlySet<IndexKey> = new Set<IndexKey>(['transactions', 'pendingTransactions']);
+
+/** The primary shards and replicas index `key` is created with. */
+export function shardSettings(key: IndexKey, settings: IndexSettings): ShardSettings {
+  return { shards: LARGE_INDEX_KEYS.has(key) ? settings.shards : settings.smallIndexShards, replicas: settings.replicas };
+}
 
 /** Reads the template of one index from `es-templates/<suffix>.json`. */
 export function readIndexTemplate(key: IndexKey, dir: string = TEMPLATES_DIR): IndexTemplate {
@@ -31,9 +49,9 @@ export function readIndexTemplate(key: IndexKey, dir: string = TEMPLATES_DIR): I
 
 /**
  * Rewrites a template for a namespace: index patterns lose the `btc-` prefix for `${ns}-`, and
- * shards and replicas come from config. The input is not modified.
+ * shards and replicas come from `settings`. The input is not modified.
  */
-export function namespaceTemplate(template: IndexTemplate, namespace: string, settings: IndexSettings): IndexTemplate {
+export function namespaceTemplate(template: IndexTemplate, namespace: string, settings: ShardSettings): IndexTemplate {
   const prefix = `${TEMPLATE_NAMESPACE}-`;
   const copy = structuredClone(template);
   copy.index_patterns = template.index_patterns.map((p) => (p.startsWith(prefix) ? `${namespace}-${p.slice(prefix.length)}` : p));
@@ -51,5 +69,5 @@ export const templateName = (names: Names, key: IndexKey): string => names.indic
 
 /** Every index template of the namespace, ready to install. */
 export function namespacedTemplates(names: Names, settings: IndexSettings, dir: string = TEMPLATES_DIR): Map<IndexKey, IndexTemplate> {
-  return new Map(INDEX_KEYS.map((key) => [key, namespaceTemplate(readIndexTemplate(key, dir), names.namespace, settings)]));
+  return new Map(INDEX_KEYS.map((key) => [key, namespaceTemplate(readIndexTemplate(key, dir), names.namespace, shardSettings(key, settings))]));
 }

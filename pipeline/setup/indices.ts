@@ -12,6 +12,11 @@ export interface IndexSetupResult {
   existing: string[];
   /** Per existing index, the fields that keep an earlier mapping until the index is created again (`mappingUpdate`). */
   kept: Record<string, string[]>;
+  /**
+   * Per existing index whose primary shards differ from the configured ones: both counts. Primary
+   * shards are fixed when an index is created, so it keeps its own until a rebuild creates it again.
+   */
+  shards: Record<string, { current: number; configured: number }>;
 }
 
 /**
@@ -25,7 +30,7 @@ export interface IndexSetupResult {
  */
 export async function setupIndices(client: Client, names: Names, settings: IndexSettings, options: { templatesDir?: string } = {}): Promise<IndexSetupResult> {
   const templates = namespacedTemplates(names, settings, options.templatesDir ?? TEMPLATES_DIR);
-  const result: IndexSetupResult = { templates: [], created: [], existing: [], kept: {} };
+  const result: IndexSetupResult = { templates: [], created: [], existing: [], kept: {}, shards: {} };
   for (const [key, body] of templates) {
     const name = templateName(names, key);
     await client.indices.putIndexTemplate({ name, ...body } as Parameters<Client['indices']['putIndexTemplate']>[0]);
@@ -42,8 +47,11 @@ export async function setupIndices(client: Client, names: Names, settings: Index
         if (update.kept.length > 0) result.kept[index] = update.kept;
         await client.indices.putMapping({ index, ...update.mappings } as Parameters<Client['indices']['putMapping']>[0]);
       }
-      // null resets a setting to Elasticsearch's default (the client's types do not say so).
       const indexSettings = template?.settings?.index;
+      const configured = Number(indexSettings?.number_of_shards);
+      const current = Number(await settingOf(client, index, 'index.number_of_shards'));
+      if (current !== configured) result.shards[index] = { current, configured };
+      // null resets a setting to Elasticsearch's default (the client's types do not say so).
       const refresh = indexSettings?.refresh_interval ?? null;
       const mergePolicy = (indexSettings?.merge as { policy?: { type?: string } } | undefined)?.policy?.type ?? null;
       await client.indices.putSettings({
@@ -114,6 +122,11 @@ export async function deleteIndices(client: Client, names: Names): Promise<void>
   for (const key of INDEX_KEYS) {
     await client.indices.deleteIndexTemplate({ name: templateName(names, key) }, { ignore: [404] });
   }
+}
+
+async function settingOf(client: Client, index: string, name: string): Promise<unknown> {
+  const settings = await client.indices.getSettings({ index, name, flat_settings: true });
+  return settings[index]?.settings?.[name];
 }
 
 function errorType(err: unknown): string | undefined {

@@ -27,6 +27,9 @@ export async function runSetup(config: Config, options: { namespace?: string; lo
     for (const [index, fields] of Object.entries(indices.kept)) {
       options.log?.warn({ index, fields }, 'fields keep the mapping of an earlier release until `npm run rebuild` creates the index again');
     }
+    for (const [index, shards] of Object.entries(indices.shards)) {
+      options.log?.warn({ index, ...shards }, 'the index keeps the primary shards it was created with until `npm run rebuild` creates it again');
+    }
     return { names, topics, indices };
   } finally {
     await admin.disconnect();

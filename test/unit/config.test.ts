@@ -30,7 +30,7 @@ describe('loadConfig defaults', () => {
     expect(config.namespace).toBe('btc');
     expect(config.kafka).toMatchObject({ partitions: 9, replicationFactor: 3, minInsyncReplicas: 2, ssl: false });
     expect(config.kafka.sasl).toBeUndefined();
-    expect(config.elasticsearch).toMatchObject({ shards: 3, replicas: 2, rejectUnauthorized: true });
+    expect(config.elasticsearch).toMatchObject({ shards: 3, smallIndexShards: 1, replicas: 2, rejectUnauthorized: true });
     expect(config.elasticsearch.auth).toBeUndefined();
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allIndices, INDEX_KEYS, names } from '../../pipeline/contracts/names.js';
-import { namespaceTemplate, templateName, type IndexTemplate } from '../../pipeline/setup/index-templates.js';
+import { namespacedTemplates, namespaceTemplate, shardSettings, templateName, type IndexTemplate } from '../../pipeline/setup/index-templates.js';
 
 const template: IndexTemplate = {
   index_patterns: ['btc-volume-hourly', 'other-*'],
@@ -46,6 +46,23 @@ describe('namespaceTemplate', () => {
     const out = namespaceTemplate({ ...template, index_patterns: ['btc-volume-hourly'] }, n.namespace, { shards: 1, replicas: 0 });
     expect(templateName(n, 'volumeHourly')).toBe('t-77-volume-hourly');
     expect(out.index_patterns).toEqual([n.indices.volumeHourly]);
+  });
+});
+
+describe('shardSettings', () => {
+  const settings = { shards: 3, smallIndexShards: 1, replicas: 2 };
+
+  it('gives the indices that grow with every transaction the configured shards, and every other index the small-index shards', () => {
+    const n = names('ns-5');
+    const templates = namespacedTemplates(n, settings);
+    const shards = Object.fromEntries(INDEX_KEYS.map((key) => [key, templates.get(key)?.template.settings?.index?.number_of_shards]));
+    expect(shards).toEqual({ transactions: 3, pendingTransactions: 3, prices: 1, blocks: 1, volumeHourly: 1, minersDaily: 1, minersMonthly: 1 });
+    for (const key of INDEX_KEYS) expect(templates.get(key)?.template.settings?.index?.number_of_replicas, key).toBe(2);
+  });
+
+  it('keeps the replicas of the config for every index', () => {
+    expect(shardSettings('prices', { shards: 4, smallIndexShards: 2, replicas: 1 })).toEqual({ shards: 2, replicas: 1 });
+    expect(shardSettings('transactions', { shards: 4, smallIndexShards: 2, replicas: 1 })).toEqual({ shards: 4, replicas: 1 });
   });
 });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createElasticsearch } from '../../../pipeline/clients/elasticsearch.js';
 import { loadConfig } from '../../../pipeline/config/config.js';
 import { allIndices, INDEX_KEYS, names } from '../../../pipeline/contracts/names.js';
+import { LARGE_INDEX_KEYS } from '../../../pipeline/setup/index-templates.js';
 import { deleteIndices, indicesGreen, searchableCounts, setReplicas, setupIndices } from '../../../pipeline/setup/indices.js';
 
 const config = loadConfig();
@@ -27,10 +28,11 @@ async function settingOf(index: string, name: string): Promise<unknown> {
 const refreshInterval = (index: string) => settingOf(index, 'index.refresh_interval');
 const replicasOf = (index: string) => settingOf(index, 'index.number_of_replicas');
 const mergePolicyOf = (index: string) => settingOf(index, 'index.merge.policy.type');
+const shardsOf = (index: string) => settingOf(index, 'index.number_of_shards');
 
 describe('index setup', () => {
   it('creates every index of a namespace, then on a second run gives existing indices the template refresh interval (search-idle default) and merge policy', async () => {
-    const first = await setupIndices(es, n, { shards: 1, replicas: 0 });
+    const first = await setupIndices(es, n, { shards: 1, smallIndexShards: 1, replicas: 0 });
     expect(first.created.sort()).toEqual(allIndices(n).sort());
     // Standalone indices whose documents are rewritten merge by size, not by time (ARCHITECTURE.md, index).
     for (const key of INDEX_KEYS) expect(await mergePolicyOf(n.indices[key]), key).toBe('tiered');
@@ -43,7 +45,7 @@ describe('index setup', () => {
     expect(await refreshInterval(index)).toBe('1s');
     expect(await mergePolicyOf(index)).toBeUndefined();
 
-    const second = await setupIndices(es, n, { shards: 1, replicas: 0 });
+    const second = await setupIndices(es, n, { shards: 1, smallIndexShards: 1, replicas: 0 });
     expect(second.created).toEqual([]);
     expect(second.existing).toContain(index);
     expect(await refreshInterval(index)).toBeUndefined();
@@ -56,7 +58,7 @@ describe('index setup', () => {
     try {
       // The transactions index of an earlier release: txid indexed, and no price_time field yet.
       await es.indices.create({ index, mappings: { dynamic: 'strict', properties: { '@timestamp': { type: 'date' }, txid: { type: 'keyword' } } } });
-      const result = await setupIndices(es, other, { shards: 1, replicas: 0 });
+      const result = await setupIndices(es, other, { shards: 1, smallIndexShards: 1, replicas: 0 });
       expect(result.existing).toContain(index);
       expect(result.kept).toEqual({ [index]: ['txid'] });
       const mapping = await es.indices.getMapping({ index });
@@ -74,16 +76,35 @@ describe('index setup', () => {
   });
 
   it('sets the replicas of every index; a second setup gives them the configured replicas back (a rebuild that did not finish left 0)', async () => {
-    await setupIndices(es, n, { shards: 1, replicas: 1 });
+    await setupIndices(es, n, { shards: 1, smallIndexShards: 1, replicas: 1 });
     expect(await indicesGreen(es, n, '60s')).toBe(true);
     expect(await replicasOf(n.indices.transactions)).toBe('1');
 
     await setReplicas(es, n, 0);
     for (const key of INDEX_KEYS) expect(await replicasOf(n.indices[key]), key).toBe('0');
 
-    await setupIndices(es, n, { shards: 1, replicas: 2 });
+    await setupIndices(es, n, { shards: 1, smallIndexShards: 1, replicas: 2 });
     for (const key of INDEX_KEYS) expect(await replicasOf(n.indices[key]), key).toBe('2');
     expect(await indicesGreen(es, n, '60s')).toBe(true);
+  });
+
+  it('gives the indices that grow with every transaction their shards and every other index its own; an existing index keeps its shards, named', async () => {
+    const other = names(`t-setup-${randomBytes(4).toString('hex')}`);
+    try {
+      const first = await setupIndices(es, other, { shards: 2, smallIndexShards: 1, replicas: 0 });
+      expect(first.shards).toEqual({});
+      for (const key of INDEX_KEYS) expect(await shardsOf(other.indices[key]), key).toBe(LARGE_INDEX_KEYS.has(key) ? '2' : '1');
+      expect([...LARGE_INDEX_KEYS].sort()).toEqual(['pendingTransactions', 'transactions']);
+
+      const second = await setupIndices(es, other, { shards: 3, smallIndexShards: 1, replicas: 0 });
+      expect(second.shards).toEqual({
+        [other.indices.transactions]: { current: 2, configured: 3 },
+        [other.indices.pendingTransactions]: { current: 2, configured: 3 },
+      });
+      expect(await shardsOf(other.indices.transactions)).toBe('2');
+    } finally {
+      await deleteIndices(es, other);
+    }
   });
 
   it('counts the documents of each index as a search sees them, leaving out an index that does not exist', async () => {

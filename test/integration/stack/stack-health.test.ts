@@ -8,6 +8,7 @@ import { createKafka } from '../../../pipeline/clients/kafka.js';
 import { createRedis } from '../../../pipeline/clients/redis.js';
 import { loadConfig } from '../../../pipeline/config/config.js';
 import { allIndices, INDEX_KEYS, names, RAW_FEEDS, type Names } from '../../../pipeline/contracts/names.js';
+import { LARGE_INDEX_KEYS } from '../../../pipeline/setup/index-templates.js';
 import { runSetup, teardown } from '../../../pipeline/setup/index.js';
 
 // Not a named export under Node's ESM loader (kafkajs builds its exports at run time).
@@ -97,10 +98,12 @@ describe('elasticsearch', () => {
   it('has the namespaced index templates with the configured shards and replicas', async () => {
     const { index_templates: templates } = await es.indices.getIndexTemplate({ name: `${ns.namespace}-*` });
     expect(templates.map((t) => t.name).sort()).toEqual(allIndices(ns).sort());
-    for (const t of templates) {
-      expect(t.index_template.index_patterns).toEqual([t.name]);
-      expect(t.index_template.template?.settings?.index?.number_of_shards).toBe(String(config.elasticsearch.shards));
-      expect(t.index_template.template?.settings?.index?.number_of_replicas).toBe(String(config.elasticsearch.replicas));
+    for (const key of INDEX_KEYS) {
+      const t = templates.find((candidate) => candidate.name === ns.indices[key]);
+      expect(t?.index_template.index_patterns, key).toEqual([ns.indices[key]]);
+      const shards = LARGE_INDEX_KEYS.has(key) ? config.elasticsearch.shards : config.elasticsearch.smallIndexShards;
+      expect(t?.index_template.template?.settings?.index?.number_of_shards, key).toBe(String(shards));
+      expect(t?.index_template.template?.settings?.index?.number_of_replicas, key).toBe(String(config.elasticsearch.replicas));
     }
   });
 

@@ -15,7 +15,7 @@ let es: Client;
 
 beforeAll(async () => {
   es = createElasticsearch(config);
-  await setupIndices(es, n, { shards: 1, replicas: 0 });
+  await setupIndices(es, n, { shards: 1, smallIndexShards: 1, replicas: 0 });
 });
 
 afterAll(async () => {
