@@ -36,6 +36,12 @@ export interface BenchOptions {
   workers: number;
   fixedRates: readonly FixedRate[];
   fixedSeconds: number;
+  /**
+   * Seconds of the first run of each fixed rate over which every worker's CPU is profiled, from the
+   * start of its load (`--profile-fixed`); null (default): none, as the profiler costs the run some
+   * CPU, and the fixed rates measure whether the pipeline keeps up.
+   */
+  profileFixedSeconds: number | null;
   /** Backlog of each scaling run (smaller than the max-rate backlog: there are many runs). */
   scalingBacklog: number;
   scaling: readonly ScalingPoint[];
@@ -47,7 +53,7 @@ export interface BenchOptions {
 export const BITCOIN_TX_PER_SECOND = 5;
 
 /** The usage line of `npm run bench`. */
-export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--only SECTION,...] [--runs N] [--backlog N] [--fixed-seconds S] [--rates M,...] [--workers N] [--out DIR]
+export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--only SECTION,...] [--runs N] [--backlog N] [--fixed-seconds S] [--rates M,...] [--workers N] [--profile-fixed S] [--out DIR]
   sections: ${SECTIONS.join(', ')}`;
 
 const fixed = (multipliers: readonly number[]): FixedRate[] => multipliers.map((m) => ({ multiplier: m, rate: m * BITCOIN_TX_PER_SECOND }));
@@ -72,6 +78,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         'fixed-seconds': { type: 'string' },
         rates: { type: 'string' },
         workers: { type: 'string' },
+        'profile-fixed': { type: 'string' },
         out: { type: 'string' },
       },
     }));
@@ -94,6 +101,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const backlog = whole('backlog', 100, 10_000_000) ?? (quick ? 20_000 : 500_000);
   const fixedSeconds = whole('fixed-seconds', 5, 3_600) ?? (quick ? 20 : 60);
   const workers = whole('workers', 1, 16) ?? 2;
+  const profileFixedSeconds = whole('profile-fixed', 1, 3_600) ?? null;
   const multipliers = parseMultipliers(values.rates, problems) ?? (quick ? [1, 100] : [1, 10, 100, 1_000]);
 
   let sections: Section[] = quick ? SECTIONS.filter((s) => s !== 'scaling') : [...SECTIONS];
@@ -123,6 +131,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     workers,
     fixedRates: fixed(multipliers),
     fixedSeconds,
+    profileFixedSeconds,
     scalingBacklog: quick ? Math.min(backlog, 20_000) : 100_000,
     scaling: [
       { workers: 1, partitions: 9 },

@@ -83,6 +83,8 @@ export interface FixedRateResult {
   runs: number;
   /** CPU by kind of process from the start of the load to its end (`loadgen` included), busiest first, then all. */
   cpuByProcess: CpuUse[];
+  /** Where the workers' CPU went in the first run's load (`npm run bench -- --profile-fixed S`); null when not asked. */
+  workerProfile: WorkerProfileSummary | null;
 }
 
 /** One component of the topology as the runtime's metrics saw it during a max-rate run. */

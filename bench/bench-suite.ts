@@ -159,7 +159,16 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
   if (has('fixed-rate')) {
     for (const { multiplier, rate } of options.fixedRates) {
       await section(`fixed-rate x${multiplier}`, async () => {
-        const fixed = await repeatRuns(runs, (run) => measureFixedRate({ rate, seconds: options.fixedSeconds, workers, log, seed: 100 + run }));
+        const fixed = await repeatRuns(runs, (run) =>
+          measureFixedRate({
+            rate,
+            seconds: options.fixedSeconds,
+            workers,
+            log,
+            seed: 100 + run,
+            ...(run === 0 && options.profileFixedSeconds !== null ? { profileSeconds: options.profileFixedSeconds } : {}),
+          }),
+        );
         results.fixedRates.push({
           multiplier,
           targetRate: rate,
@@ -178,6 +187,7 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
           sustainedRuns: fixed.filter((r) => r.sustained).length,
           runs: fixed.length,
           cpuByProcess: cpuUse(fixed.map((r) => ({ records: r.published, rate: r.achievedRate, cpuSeconds: r.cpuSeconds }))),
+          workerProfile: fixed[0]?.workerProfile ?? null,
         });
         results.memory.push(
           ...memoryRows(

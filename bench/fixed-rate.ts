@@ -8,6 +8,7 @@ import type { LagSample } from './lag-series.js';
 import { LoadgenProcess } from './loadgen-process.js';
 import { RssSampler } from './rss-sampler.js';
 import { TopologyWorkers } from './topology-workers.js';
+import type { WorkerProfileSummary } from './worker-profile.js';
 
 /** The spout whose complete latency is the pipeline's latency for transactions. */
 const TRANSACTIONS_SPOUT = 'transactions-spout';
@@ -42,20 +43,31 @@ export interface FixedRateRun {
   published: number;
   /** CPU seconds each kind of process used from the start of the load to the end reading. */
   cpuSeconds: Record<string, number>;
+  /** Where the workers' CPU went from the start of the load, when a profile was asked for. */
+  workerProfile: WorkerProfileSummary | null;
 }
 
 /**
  * The pipeline at a fixed rate: `workers` topology workers run on a fresh namespace, then
  * `npm run loadgen` publishes real-shaped transactions at `rate` per second for `seconds` while
  * the Kafka lag is sampled; the complete latency comes from the runtime's metrics at the end.
+ * With `profileSeconds`, every worker's CPU is profiled from the start of the load for that long
+ * (at most the load's length).
  */
-export async function measureFixedRate(options: { rate: number; seconds: number; workers: number; log: Logger; seed: number }): Promise<FixedRateRun> {
-  const { log } = options;
+export async function measureFixedRate(options: {
+  rate: number;
+  seconds: number;
+  workers: number;
+  log: Logger;
+  seed: number;
+  profileSeconds?: number;
+}): Promise<FixedRateRun> {
+  const { log, profileSeconds } = options;
   const ns = await BenchNamespace.create({ purpose: `rate${options.rate}`, log });
   /** The logs of a run that fell behind are kept, to find out why. */
   let keepLogs = false;
   try {
-    const workers = new TopologyWorkers(ns, options.workers, log);
+    const workers = new TopologyWorkers(ns, options.workers, log, profileSeconds === undefined ? {} : { WORKER_PROFILER_ENABLED: 'true' });
     workers.start();
     try {
       await workers.joined();
@@ -65,6 +77,13 @@ export async function measureFixedRate(options: { rate: number; seconds: number;
       const cpu = new CpuMeter(() => ({ ...stack, 'topology-worker': workers.pids(), loadgen: [load.pid], bench: [process.pid] }));
       cpu.start();
       const loadStarted = performance.now();
+      const profiling =
+        profileSeconds === undefined
+          ? null
+          : workers.profile(Math.min(profileSeconds, options.seconds)).catch((err: unknown) => {
+              log.warn({ err }, 'worker CPU profiles not taken');
+              return null;
+            });
       const lagSamples: LagSample[] = [];
       const readLag = async () => {
         const [{ lag }, esMergingDocs] = await Promise.all([
@@ -92,6 +111,7 @@ export async function measureFixedRate(options: { rate: number; seconds: number;
         const endLag = await readLag();
         const cpuSeconds = cpu.stop();
         const esSegmentsAtEnd = await segmentsPerShardCopy(ns.es, ns.names.indices.transactions).catch(() => null);
+        const workerProfile = profiling === null ? null : await profiling;
         const maxLag = Math.max(...lagSamples.map((s) => s.lag));
         const spout = (await workers.metrics()).workers.flatMap((w) => Object.values(w.components[TRANSACTIONS_SPOUT] ?? {}));
         const run: FixedRateRun = {
@@ -107,10 +127,14 @@ export async function measureFixedRate(options: { rate: number; seconds: number;
           peakRssMb: { 'topology-worker': null, loadgen: null },
           published: stats.published,
           cpuSeconds,
+          workerProfile,
         };
         const peaks = rss.stop();
         run.peakRssMb = { 'topology-worker': peaks['topology-worker'] ?? null, loadgen: peaks.loadgen ?? null };
-        log.info({ namespace: ns.names.namespace, rate: options.rate, ...run, lagSamples: undefined, peakRssMb: undefined }, 'fixed rate measured');
+        log.info(
+          { namespace: ns.names.namespace, rate: options.rate, ...run, lagSamples: undefined, peakRssMb: undefined, workerProfile: undefined },
+          'fixed rate measured',
+        );
         keepLogs = !run.sustained;
         if (keepLogs) log.warn({ rate: options.rate, logDir: ns.logDir }, 'run not sustained: the logs of its processes are kept');
         return run;

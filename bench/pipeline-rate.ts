@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { WORKER_BUNDLE } from '../ops/worker-bundle.js';
 import type { ComponentCost } from './bench-results.js';
 import { BenchNamespace } from './bench-namespace.js';
 import { componentCosts } from './component-costs.js';
@@ -8,7 +6,7 @@ import { CpuMeter, stackPids } from './cpu-meter.js';
 import { backlogLoad, LoadgenProcess } from './loadgen-process.js';
 import { RssSampler } from './rss-sampler.js';
 import { TopologyWorkers } from './topology-workers.js';
-import { bundleModules, summarizeCpuProfiles, type WorkerProfileSummary } from './worker-profile.js';
+import type { WorkerProfileSummary } from './worker-profile.js';
 
 /** Options of `measureBacklogRun`. */
 export interface BacklogRunOptions {
@@ -76,7 +74,7 @@ export async function measureBacklogRun(options: BacklogRunOptions): Promise<Bac
       const joinedAt = performance.now();
       cpu = new CpuMeter(() => ({ ...stack, 'topology-worker': workers.pids(), bench: [process.pid] }));
       cpu.start();
-      const profiling = profileSeconds === undefined ? null : profileWorkers(workers, profileSeconds, log);
+      const profiling = profileSeconds === undefined ? null : workers.profile(profileSeconds);
       // Generous: on this shared 2-core machine a 20,000-record backlog has taken over 8 minutes.
       const deadlineMs = Math.max(1_200_000, (options.records / 20) * 1000);
       const final = await workers.processed(deadlineMs);
@@ -111,17 +109,4 @@ export async function measureBacklogRun(options: BacklogRunOptions): Promise<Bac
   } finally {
     if (!keep) await ns.delete();
   }
-}
-
-/** Profiles every worker for `seconds`; null (with a warning) when none answered. */
-async function profileWorkers(workers: TopologyWorkers, seconds: number, log: Logger): Promise<WorkerProfileSummary | null> {
-  const { profiles, failed } = await workers.cpuProfiles(seconds);
-  if (failed.length > 0) log.warn({ failed }, 'worker CPU profiles not taken');
-  if (profiles.length === 0) return null;
-  return summarizeCpuProfiles(
-    profiles.map((p) => p.profile),
-    seconds,
-    WORKER_BUNDLE,
-    bundleModules(readFileSync(WORKER_BUNDLE, 'utf8')),
-  );
 }

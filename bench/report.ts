@@ -102,12 +102,12 @@ function referenceLines(results: BenchResults): string[] {
   ];
 }
 
-/** Where the workers' own CPU went, from their CPU profiles in the first max-rate run. */
-function workerProfileLines(profile: WorkerProfileSummary | null): string[] {
+/** Where the workers' own CPU went, from their CPU profiles over the first seconds of `during` (a run's drain or load). */
+function workerProfileLines(profile: WorkerProfileSummary | null, during: string): string[] {
   if (profile === null) return [];
   const pct = (share: number) => `${number(share * 100, 1)}%`;
   return [
-    `Where the workers' CPU went: a CPU profile of each of the ${profile.workers} workers over the first ${profile.seconds} s of the first max-rate run's drain (V8's sampling profiler, every 1 ms, in the worker: \`/debug/cpu-profile\`, OPERATIONS.md). Their main threads were busy ${pct(profile.busyShare)} of that time; the shares are of the busy time, by package, by directory of the project (pipeline/runtime is the runtime, pipeline/topology the analytics) or by kind of native work, then by function (self time).`,
+    `Where the workers' CPU went: a CPU profile of each of the ${profile.workers} workers over the first ${profile.seconds} s of ${during} (V8's sampling profiler, every 1 ms, in the worker: \`/debug/cpu-profile\`, OPERATIONS.md). Their main threads were busy ${pct(profile.busyShare)} of that time; the shares are of the busy time, by package, by directory of the project (pipeline/runtime is the runtime, pipeline/topology the analytics) or by kind of native work, then by function (self time).`,
     '',
     ...table(
       ['where', 'share of busy time'],
@@ -148,6 +148,7 @@ export function renderBenchmarks(results: BenchResults): string {
     'npm run bench -- --only kafka,redis --out .run/bench   # some sections, written elsewhere',
     'npm run bench -- --only fixed-rate --rates 1000 --fixed-seconds 300 --runs 1 --out .run/bench   # x1000 alone, for 5 minutes',
     'npm run bench -- --only max-rate --workers 1 --out .run/bench   # the max rate with another fleet size (default 2 workers)',
+    "npm run bench -- --only fixed-rate --rates 1000 --runs 1 --profile-fixed 60 --out .run/bench   # where the workers' CPU goes at x1000",
     '```',
     '',
     'Sections: `kafka`, `elasticsearch`, `redis` (the parts), `max-rate`, `rebuild`, `reference` (the transaction job alone, for comparison), `fixed-rate`, `scaling`. `npm test` runs the quick suite as a smoke step (it fails only when a run does not complete, never on a speed). The quick run is meant to take under 10 minutes; most of it is the 20,000-record backlog drained three times (max rate, rebuild, reference), so its wall time is about 60,000 / the max rate, plus a few minutes.',
@@ -215,6 +216,7 @@ export function renderBenchmarks(results: BenchResults): string {
     '',
     ...lagTable(results.fixedRates),
     ...cpuAtRatesTable(results.fixedRates),
+    ...results.fixedRates.flatMap((f) => workerProfileLines(f.workerProfile, `the load of the first x${f.multiplier} run`)),
     '## 4. Scaling',
     '',
     ...table(
@@ -259,7 +261,7 @@ export function renderBenchmarks(results: BenchResults): string {
     '',
     ...cpuTable(results.cpuByProcess),
     '',
-    ...workerProfileLines(results.workerProfile),
+    ...workerProfileLines(results.workerProfile, "the first max-rate run's drain"),
   ];
   if (results.notes.length > 0) lines.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');
   return lines.join('\n');

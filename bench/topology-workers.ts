@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { runtimeConnections } from '../pipeline/clients/runtime-connections.js';
 import { type ClusterMetrics, readClusterMetrics, readWorkerCpuProfiles, type WorkerCpuProfiles } from '../pipeline/runtime/index.js';
@@ -6,8 +7,10 @@ import { topologyNames } from '../pipeline/topology/topology-names.js';
 import { waitUntilProcessed } from '../ops/demo/demo-waits.js';
 import { describeGroupActivity } from '../ops/consumer-groups.js';
 import { WorkerProcesses } from '../ops/worker-processes.js';
+import { WORKER_BUNDLE } from '../ops/worker-bundle.js';
 import { waitUntil } from '../stack/wait-until.js';
 import type { BenchNamespace } from './bench-namespace.js';
+import { bundleModules, summarizeCpuProfiles, type WorkerProfileSummary } from './worker-profile.js';
 
 /** How often the metrics of the workers are read while they run. */
 const METRICS_INTERVAL_MS = 3_000;
@@ -105,6 +108,22 @@ export class TopologyWorkers {
   /** CPU profiles of every worker over the next `seconds` (they must run with `WORKER_PROFILER_ENABLED`). */
   async cpuProfiles(seconds: number): Promise<WorkerCpuProfiles> {
     return readWorkerCpuProfiles(runtimeConnections(this.ns.config), this.ns.config.runtime, this.ns.names.topology, seconds);
+  }
+
+  /**
+   * Where the workers' CPU went over the next `seconds` (`cpuProfiles`, summed by package,
+   * directory and function); null, with a warning, when no worker answered.
+   */
+  async profile(seconds: number): Promise<WorkerProfileSummary | null> {
+    const { profiles, failed } = await this.cpuProfiles(seconds);
+    if (failed.length > 0) this.log.warn({ failed }, 'worker CPU profiles not taken');
+    if (profiles.length === 0) return null;
+    return summarizeCpuProfiles(
+      profiles.map((p) => p.profile),
+      seconds,
+      WORKER_BUNDLE,
+      bundleModules(readFileSync(WORKER_BUNDLE, 'utf8')),
+    );
   }
 
   /** The metrics read while the workers were busiest (highest summed capacity), if any were read. */

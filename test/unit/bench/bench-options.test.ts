@@ -46,6 +46,11 @@ describe('parseBenchOptions', () => {
     expect(o.scaling.map((s) => s.workers)).toEqual(parseBenchOptions([]).scaling.map((s) => s.workers));
   });
 
+  it('--profile-fixed profiles the first run of each fixed rate for that long; by default none is', () => {
+    expect(parseBenchOptions([]).profileFixedSeconds).toBeNull();
+    expect(parseBenchOptions(['--only', 'fixed-rate', '--rates', '1000', '--profile-fixed', '30']).profileFixedSeconds).toBe(30);
+  });
+
   it('lists every problem at once', () => {
     let caught: unknown;
     try {
@@ -71,6 +76,8 @@ describe('parseBenchOptions', () => {
     [['--out', '']],
     [['--workers', '0']],
     [['--workers', 'two']],
+    [['--profile-fixed', '0']],
+    [['--profile-fixed', 'long']],
   ])('refuses %j', (argv) => {
     expect(() => parseBenchOptions(argv)).toThrow(UsageError);
   });

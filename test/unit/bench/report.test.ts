@@ -69,6 +69,7 @@ const results = (): BenchResults => ({
         { process: 'loadgen', cpuSeconds: fig(6, 6, 6), microsPerRecord: fig(200, 200, 200), cores: fig(0.1, 0.1, 0.1) },
         { process: 'all', cpuSeconds: fig(36, 39, 42), microsPerRecord: fig(1_200, 1_300, 1_400), cores: fig(0.6, 0.65, 0.7) },
       ],
+      workerProfile: null,
     },
   ],
   scaling: [],
@@ -150,6 +151,26 @@ describe('renderBenchmarks', () => {
     const without = results();
     without.workerProfile = null;
     expect(renderBenchmarks(without)).not.toContain("Where the workers' CPU went");
+  });
+
+  it("shows where the workers' CPU went at a fixed rate when its first run was profiled, and nothing when it was not", () => {
+    expect(md).not.toContain('the load of the first x100 run');
+    const profiled = results();
+    const [rate] = profiled.fixedRates;
+    if (rate === undefined) throw new Error('the fixture has a fixed rate');
+    rate.workerProfile = {
+      workers: 2,
+      seconds: 30,
+      busyShare: 0.42,
+      groups: [{ name: 'bullmq', share: 0.3 }],
+      functions: [{ name: 'execute (pipeline/runtime/executor.ts)', share: 0.07 }],
+    };
+    const text = renderBenchmarks(profiled);
+    expect(text).toContain('each of the 2 workers over the first 30 s of the load of the first x100 run');
+    expect(text).toContain('busy 42.0% of that time');
+    expect(text).toContain('| bullmq | 30.0% |');
+    expect(text).toContain('| execute (pipeline/runtime/executor.ts) | 7.0% |');
+    expect(text).toContain("the first 20 s of the first max-rate run's drain");
   });
 
   it('leaves the comparison out when the reference was not run', () => {
