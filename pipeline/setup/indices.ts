@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { allIndices, INDEX_KEYS, type Names } from '../contracts/names.js';
-import { namespacedTemplates, templateName, TEMPLATES_DIR, type IndexSettings } from './index-templates.js';
+import { namespacedTemplates, shardSettings, templateName, TEMPLATES_DIR, type IndexSettings } from './index-templates.js';
 import { type FieldMapping, mappingUpdate } from './mapping-update.js';
 
 type PutSettings = Parameters<Client['indices']['putSettings']>[0];
@@ -48,7 +48,7 @@ export async function setupIndices(client: Client, names: Names, settings: Index
         await client.indices.putMapping({ index, ...update.mappings } as Parameters<Client['indices']['putMapping']>[0]);
       }
       const indexSettings = template?.settings?.index;
-      const configured = Number(indexSettings?.number_of_shards);
+      const configured = shardSettings(key, settings).shards;
       const current = Number(await settingOf(client, index, 'index.number_of_shards'));
       if (current !== configured) result.shards[index] = { current, configured };
       // null resets a setting to Elasticsearch's default (the client's types do not say so).
