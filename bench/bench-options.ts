@@ -42,6 +42,12 @@ export interface BenchOptions {
    * CPU, and the fixed rates measure whether the pipeline keeps up.
    */
   profileFixedSeconds: number | null;
+  /**
+   * Seconds of x1000 load on a namespace of its own before the first section (`--warmup`), so that
+   * the stack's JVMs have compiled their hot code before anything is measured; default 300 for a
+   * full run, 0 (none) with `--quick` or `--only`.
+   */
+  warmupSeconds: number;
   /** Backlog of each scaling run (smaller than the max-rate backlog: there are many runs). */
   scalingBacklog: number;
   scaling: readonly ScalingPoint[];
@@ -49,11 +55,20 @@ export interface BenchOptions {
   outDir: string | null;
 }
 
+/**
+ * A full run's warm-up: on a stack just started, x1000 cost twice its warm CPU in its first minute
+ * and kept getting cheaper for about five (docs/ARCHITECTURE.md, measurement log).
+ */
+export const FULL_RUN_WARMUP_SECONDS = 300;
+
 /** Bitcoin's real rate, the x1 of the fixed-rate runs. */
 export const BITCOIN_TX_PER_SECOND = 5;
 
+/** The rate of the warm-up load: x1000, through the path every measured section takes. */
+export const WARMUP_RATE = 1_000 * BITCOIN_TX_PER_SECOND;
+
 /** The usage line of `npm run bench`. */
-export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--only SECTION,...] [--runs N] [--backlog N] [--fixed-seconds S] [--rates M,...] [--workers N] [--profile-fixed S] [--out DIR]
+export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--only SECTION,...] [--runs N] [--backlog N] [--fixed-seconds S] [--rates M,...] [--workers N] [--profile-fixed S] [--warmup S] [--out DIR]
   sections: ${SECTIONS.join(', ')}`;
 
 const fixed = (multipliers: readonly number[]): FixedRate[] => multipliers.map((m) => ({ multiplier: m, rate: m * BITCOIN_TX_PER_SECOND }));
@@ -79,6 +94,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         rates: { type: 'string' },
         workers: { type: 'string' },
         'profile-fixed': { type: 'string' },
+        warmup: { type: 'string' },
         out: { type: 'string' },
       },
     }));
@@ -102,6 +118,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const fixedSeconds = whole('fixed-seconds', 5, 3_600) ?? (quick ? 20 : 60);
   const workers = whole('workers', 1, 16) ?? 2;
   const profileFixedSeconds = whole('profile-fixed', 1, 3_600) ?? null;
+  const warmupSeconds = whole('warmup', 0, 3_600) ?? (quick || values.only !== undefined ? 0 : FULL_RUN_WARMUP_SECONDS);
   const multipliers = parseMultipliers(values.rates, problems) ?? (quick ? [1, 100] : [1, 10, 100, 1_000]);
 
   let sections: Section[] = quick ? SECTIONS.filter((s) => s !== 'scaling') : [...SECTIONS];
@@ -132,6 +149,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     fixedRates: fixed(multipliers),
     fixedSeconds,
     profileFixedSeconds,
+    warmupSeconds,
     scalingBacklog: quick ? Math.min(backlog, 20_000) : 100_000,
     scaling: [
       { workers: 1, partitions: 9 },

@@ -1,5 +1,6 @@
 import type { WorkerProfileSummary } from './worker-profile.js';
 import type { Figure } from './figure.js';
+import type { CompilerShare } from './jit-meter.js';
 import type { LagPoint, LagSample } from './lag-series.js';
 
 /** Where and when the suite ran. */
@@ -115,9 +116,29 @@ export interface MemoryPeak {
   peakRssMb: Figure | null;
 }
 
+/** The load that ran before the first section to warm the stack up; nothing of it counts in a figure. */
+export interface WarmUpResult {
+  seconds: number;
+  targetRate: number;
+  achievedRate: number;
+  /** Lag at the end of the load below one second of input. */
+  sustained: boolean;
+  /** CPU by kind of process over the warm-up's load (one run). */
+  cpuByProcess: CpuUse[];
+  /** The share of the JVMs' CPU their JIT compilers took during the warm-up. */
+  compilerShare: CompilerShare;
+}
+
 /** Everything `npm run bench` measured; bench/results.json holds it as is. */
 export interface BenchResults {
   machine: MachineInfo;
+  /** The warm-up before the first section; null when there was none (`--warmup 0`, the default with `--quick` and `--only`). */
+  warmUp: WarmUpResult | null;
+  /**
+   * The share of the JVMs' CPU their JIT compilers took from the end of the warm-up (or the start)
+   * to the end of the suite: how warm the stack was while it was measured.
+   */
+  compilerShareMeasured: CompilerShare | null;
   parts: PartLimit[];
   esBulkSizes: BulkSizeResult[];
   maxRate: MaxRateResult | null;

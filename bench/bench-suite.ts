@@ -2,11 +2,12 @@ import type { Logger } from 'pino';
 import { loadConfig } from '../pipeline/config/config.js';
 import { PipelineError } from '../pipeline/runtime/index.js';
 import type { BenchNamespace } from './bench-namespace.js';
-import { type BenchOptions, SECTIONS } from './bench-options.js';
-import type { BenchResults, MaxRateResult, MemoryPeak } from './bench-results.js';
+import { type BenchOptions, SECTIONS, WARMUP_RATE } from './bench-options.js';
+import type { BenchResults, MaxRateResult, MemoryPeak, WarmUpResult } from './bench-results.js';
 import { cpuUse } from './cpu-use.js';
 import { figureOf, figureOfField, repeatRuns } from './figure.js';
 import { measureFixedRate } from './fixed-rate.js';
+import { JitMeter } from './jit-meter.js';
 import { lagOverTime, loadSeconds, mergingShare } from './lag-series.js';
 import { codeChangedBetween, machineSnapshot } from './machine-info.js';
 import { measurePartLimits } from './part-limits.js';
@@ -63,6 +64,8 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
       runsPerFigure: options.runs,
       wallSeconds: 0,
     },
+    warmUp: null,
+    compilerShareMeasured: null,
     parts: [],
     esBulkSizes: [],
     maxRate: null,
@@ -91,6 +94,14 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
   };
   const { runs, workers } = options;
   const partitions = loadConfig().kafka.partitions;
+
+  if (options.warmupSeconds > 0) {
+    await section('warm-up', async () => {
+      results.warmUp = await warmUp(options.warmupSeconds, workers, log);
+    });
+  }
+  const jit = new JitMeter();
+  jit.start();
 
   if (has('kafka') || has('elasticsearch') || has('redis')) {
     await section('parts', async () => {
@@ -225,6 +236,7 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
   for (const s of SECTIONS) {
     if (!has(s)) results.notes.push(`${s}: not run${s === 'scaling' && options.quick ? ' (full run only)' : ''}`);
   }
+  results.compilerShareMeasured = jit.stop();
   const after = machineSnapshot();
   results.machine.loadAverageAtEnd = after.loadAverage;
   // Workers are bundled from the working tree each time they start: code changed during the run
@@ -235,4 +247,23 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
   }
   results.machine.wallSeconds = Math.round((performance.now() - started) / 1000);
   return { results, failed };
+}
+
+/**
+ * x1000 for `seconds` on a namespace of its own, measured like a fixed rate but counted in no
+ * figure: the JVMs of a stack just started compile their hot code for minutes, and a section
+ * measured meanwhile pays for it.
+ */
+async function warmUp(seconds: number, workers: number, log: Logger): Promise<WarmUpResult> {
+  const jit = new JitMeter();
+  jit.start();
+  const run = await measureFixedRate({ rate: WARMUP_RATE, seconds, workers, log, seed: 900 });
+  return {
+    seconds,
+    targetRate: WARMUP_RATE,
+    achievedRate: run.achievedRate,
+    sustained: run.sustained,
+    cpuByProcess: cpuUse([{ records: run.published, rate: run.achievedRate, cpuSeconds: run.cpuSeconds }]),
+    compilerShare: jit.stop(),
+  };
 }

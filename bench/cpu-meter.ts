@@ -20,8 +20,13 @@ const CLOCK_TICKS = (() => {
  * hold spaces and parentheses, so they are read after its closing parenthesis.
  */
 export function cpuSeconds(pid: number): number | null {
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/** CPU time (user + system) in seconds from a /proc `stat` file, of a process or of one of its threads (`/proc/<pid>/task/<tid>/stat`). */
+export function statCpuSeconds(statFile: string): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(statFile, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
     return Number.isFinite(ticks) ? ticks / CLOCK_TICKS : null;

@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { BITCOIN_TX_PER_SECOND } from './bench-options.js';
 import type { BenchResults, CpuUse, FixedRateResult } from './bench-results.js';
 import type { Figure } from './figure.js';
+import type { CompilerShare } from './jit-meter.js';
 import type { WorkerProfileSummary } from './worker-profile.js';
 
 /** Where the suite writes by default: the repository's own files. */
@@ -102,6 +104,28 @@ function referenceLines(results: BenchResults): string[] {
   ];
 }
 
+/**
+ * The warm-up (or its absence) and how much of the JVMs' CPU their JIT compilers took, during it
+ * and during the measured sections: how warm the stack was while it was measured.
+ */
+function warmUpLines(results: BenchResults): string[] {
+  const { warmUp, compilerShareMeasured } = results;
+  const pct = (share: number | null | undefined) => (share === null || share === undefined ? 'not measured' : `${number(share * 100, 1)}%`);
+  const compilers = (share: CompilerShare | null) => `Elasticsearch ${pct(share?.elasticsearch)} and Kafka ${pct(share?.kafka)}`;
+  if (warmUp === null) {
+    return [
+      `No warm-up (\`--warmup 0\`, the default with \`--quick\` and \`--only\`): on a stack just started, the JVMs compile their hot code for minutes and every figure pays for it. The share of the JVMs' CPU that went to their JIT compilers during the measured sections: ${compilers(compilerShareMeasured)}.`,
+    ];
+  }
+  const perTx = (kind: string) => {
+    const figure = warmUp.cpuByProcess.find((c) => c.process === kind)?.microsPerRecord?.median;
+    return figure === undefined ? 'not measured' : number(figure);
+  };
+  return [
+    `Warm-up: before the first section, x${number(warmUp.targetRate / BITCOIN_TX_PER_SECOND)} (${number(warmUp.targetRate)} tx/s) ran for ${number(warmUp.seconds)} s on a namespace of its own; it counts in no figure. It reached ${number(warmUp.achievedRate)} tx/s (${warmUp.sustained ? 'sustained' : 'not sustained'}) at ${perTx('all')} µs of CPU a transaction over all processes (Elasticsearch ${perTx('elasticsearch')}, Kafka ${perTx('kafka')}, workers ${perTx('topology-worker')}). The share of the JVMs' CPU that went to their JIT compilers: during the warm-up, ${compilers(warmUp.compilerShare)}; during the measured sections, ${compilers(compilerShareMeasured)}.`,
+  ];
+}
+
 /** Where the workers' own CPU went, from their CPU profiles over the first seconds of `during` (a run's drain or load). */
 function workerProfileLines(profile: WorkerProfileSummary | null, during: string): string[] {
   if (profile === null) return [];
@@ -137,6 +161,8 @@ export function renderBenchmarks(results: BenchResults): string {
     `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GB memory, Node ${m.node}; the local stack (3 Kafka brokers, RF 3, min.insync.replicas 2; 3 Elasticsearch nodes, 2 replicas, 3 primary shards for the transaction indices and 1 for the others; Redis) runs on the same machine.`,
     `Load average (1, 5, 15 min) at the start: ${m.loadAverageAtStart.join(', ')}; at the end: ${m.loadAverageAtEnd.join(', ')}. The machine is shared with other work (on ${m.cores} cores, a load above ${m.cores} means processes wait for a CPU), so the numbers are lower bounds of what the code does on an idle machine, and vary from run to run.`,
     '',
+    ...warmUpLines(results),
+    '',
     `${figureNote} Every run uses a fresh namespace set up by the project's own setup (same partitions, replication, mappings and replicas as production) and deletes it afterwards. Data: real-shaped confirmed transactions as \`npm run loadgen\` makes them (recorded outputs of data/sample resampled, fresh txids).`,
     '',
     '## How to run',
@@ -149,6 +175,7 @@ export function renderBenchmarks(results: BenchResults): string {
     'npm run bench -- --only fixed-rate --rates 1000 --fixed-seconds 300 --runs 1 --out .run/bench   # x1000 alone, for 5 minutes',
     'npm run bench -- --only max-rate --workers 1 --out .run/bench   # the max rate with another fleet size (default 2 workers)',
     "npm run bench -- --only fixed-rate --rates 1000 --runs 1 --profile-fixed 60 --out .run/bench   # where the workers' CPU goes at x1000",
+    'npm run bench -- --only fixed-rate --rates 1000 --runs 1 --warmup 300 --out .run/bench   # the same on a stack just started, warmed up first (a full run warms up for 300 s by default)',
     '```',
     '',
     'Sections: `kafka`, `elasticsearch`, `redis` (the parts), `max-rate`, `rebuild`, `reference` (the transaction job alone, for comparison), `fixed-rate`, `scaling`. `npm test` runs the quick suite as a smoke step (it fails only when a run does not complete, never on a speed). The quick run is meant to take under 10 minutes; most of it is the 20,000-record backlog drained three times (max rate, rebuild, reference), so its wall time is about 60,000 / the max rate, plus a few minutes.',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBenchOptions, SECTIONS } from '../../../bench/bench-options.js';
+import { FULL_RUN_WARMUP_SECONDS, parseBenchOptions, SECTIONS } from '../../../bench/bench-options.js';
 import { UsageError } from '../../../ops/usage-error.js';
 
 describe('parseBenchOptions', () => {
@@ -51,6 +51,15 @@ describe('parseBenchOptions', () => {
     expect(parseBenchOptions(['--only', 'fixed-rate', '--rates', '1000', '--profile-fixed', '30']).profileFixedSeconds).toBe(30);
   });
 
+  it('--warmup loads the stack at x1000 before the first section; a full run does by default, --quick and --only do not', () => {
+    expect(FULL_RUN_WARMUP_SECONDS).toBeGreaterThan(0);
+    expect(parseBenchOptions([]).warmupSeconds).toBe(FULL_RUN_WARMUP_SECONDS);
+    expect(parseBenchOptions(['--quick']).warmupSeconds).toBe(0);
+    expect(parseBenchOptions(['--only', 'fixed-rate']).warmupSeconds).toBe(0);
+    expect(parseBenchOptions(['--only', 'fixed-rate', '--warmup', '120']).warmupSeconds).toBe(120);
+    expect(parseBenchOptions(['--warmup', '0']).warmupSeconds).toBe(0);
+  });
+
   it('lists every problem at once', () => {
     let caught: unknown;
     try {
@@ -78,6 +87,8 @@ describe('parseBenchOptions', () => {
     [['--workers', 'two']],
     [['--profile-fixed', '0']],
     [['--profile-fixed', 'long']],
+    [['--warmup', '-1']],
+    [['--warmup', '5m']],
   ])('refuses %j', (argv) => {
     expect(() => parseBenchOptions(argv)).toThrow(UsageError);
   });

@@ -24,6 +24,20 @@ const results = (): BenchResults => ({
     runsPerFigure: 3,
     wallSeconds: 5_400,
   },
+  warmUp: {
+    seconds: 300,
+    targetRate: 5_000,
+    achievedRate: 4_870,
+    sustained: false,
+    cpuByProcess: [
+      { process: 'elasticsearch', cpuSeconds: fig(300), microsPerRecord: fig(205), cores: fig(1) },
+      { process: 'kafka', cpuSeconds: fig(130), microsPerRecord: fig(89), cores: fig(0.4) },
+      { process: 'topology-worker', cpuSeconds: fig(130), microsPerRecord: fig(88.4), cores: fig(0.4) },
+      { process: 'all', cpuSeconds: fig(600), microsPerRecord: fig(410), cores: fig(2) },
+    ],
+    compilerShare: { elasticsearch: 0.253, kafka: 0.2 },
+  },
+  compilerShareMeasured: { elasticsearch: 0.081, kafka: null },
   parts: [
     { part: 'Kafka produce', unit: 'records/s', how: 'acks=-1', rate: fig(9_000, 10_000, 11_000) },
     { part: 'Elasticsearch bulk', unit: 'documents/s', how: 'best bulk size 2000', rate: fig(3_000, 3_100, 2_900) },
@@ -171,6 +185,22 @@ describe('renderBenchmarks', () => {
     expect(text).toContain('| bullmq | 30.0% |');
     expect(text).toContain('| execute (pipeline/runtime/executor.ts) | 7.0% |');
     expect(text).toContain("the first 20 s of the first max-rate run's drain");
+  });
+
+  it("says how the stack was warmed up and how much of its JVMs' CPU went to their JIT compilers, during the warm-up and after", () => {
+    expect(md).toContain('Warm-up: before the first section, x1,000 (5,000 tx/s) ran for 300 s on a namespace of its own; it counts in no figure.');
+    expect(md).toContain('It reached 4,870 tx/s (not sustained) at 410 µs of CPU a transaction over all processes (Elasticsearch 205, Kafka 89, workers 88).');
+    expect(md).toContain(
+      "The share of the JVMs' CPU that went to their JIT compilers: during the warm-up, Elasticsearch 25.3% and Kafka 20.0%; during the measured sections, Elasticsearch 8.1% and Kafka not measured.",
+    );
+    const cold = results();
+    cold.warmUp = null;
+    const text = renderBenchmarks(cold);
+    expect(text).not.toContain('Warm-up:');
+    expect(text).toContain('No warm-up (`--warmup 0`, the default with `--quick` and `--only`)');
+    expect(text).toContain(
+      "The share of the JVMs' CPU that went to their JIT compilers during the measured sections: Elasticsearch 8.1% and Kafka not measured.",
+    );
   });
 
   it('leaves the comparison out when the reference was not run', () => {
