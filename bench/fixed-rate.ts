@@ -77,13 +77,7 @@ export async function measureFixedRate(options: {
       const cpu = new CpuMeter(() => ({ ...stack, 'topology-worker': workers.pids(), loadgen: [load.pid], bench: [process.pid] }));
       cpu.start();
       const loadStarted = performance.now();
-      const profiling =
-        profileSeconds === undefined
-          ? null
-          : workers.profile(Math.min(profileSeconds, options.seconds)).catch((err: unknown) => {
-              log.warn({ err }, 'worker CPU profiles not taken');
-              return null;
-            });
+      const profiling = profileSeconds === undefined ? null : workers.profile(Math.min(profileSeconds, options.seconds));
       const lagSamples: LagSample[] = [];
       const readLag = async () => {
         const [{ lag }, esMergingDocs] = await Promise.all([

@@ -112,9 +112,19 @@ export class TopologyWorkers {
 
   /**
    * Where the workers' CPU went over the next `seconds` (`cpuProfiles`, summed by package,
-   * directory and function); null, with a warning, when no worker answered.
+   * directory and function); null, with a warning, when no worker answered or the profiles could
+   * not be read. It never rejects: a profile is an extra of a run, whose figures stand without it.
    */
   async profile(seconds: number): Promise<WorkerProfileSummary | null> {
+    try {
+      return await this.summarizedProfile(seconds);
+    } catch (err) {
+      this.log.warn({ err }, 'worker CPU profiles not taken');
+      return null;
+    }
+  }
+
+  private async summarizedProfile(seconds: number): Promise<WorkerProfileSummary | null> {
     const { profiles, failed } = await this.cpuProfiles(seconds);
     if (failed.length > 0) this.log.warn({ failed }, 'worker CPU profiles not taken');
     if (profiles.length === 0) return null;

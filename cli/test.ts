@@ -9,7 +9,7 @@ import { up } from '../stack/stack.js';
 /**
  * `npm test`: typecheck, format and lint (Biome), import-cycle check, layering check (dependency-cruiser), unit tests; then makes sure the local stack is up
  * (starting it when needed), runs the integration and e2e projects and the quick benchmark suite
- * (`npm run bench -- --quick`, results in .run/bench-smoke/), and stops only the nodes it
+ * (`npm run bench -- --quick --warmup 15`, results in .run/bench-smoke/), and stops only the nodes it
  * started. Extra arguments go to vitest. Exits non-zero when any step fails.
  */
 
