@@ -56,8 +56,10 @@ export interface BenchOptions {
 }
 
 /**
- * A full run's warm-up: on a stack just started, x1000 cost twice its warm CPU in its first minute
- * and kept getting cheaper for about five (docs/ARCHITECTURE.md, measurement log).
+ * A full run's warm-up. On a stack just started, x1000 cost Elasticsearch 2.5 times its warm CPU
+ * in its first minute and 1.5 times in its third, and the JVMs' compilers kept a tenth of their
+ * CPU 25 minutes on (docs/ARCHITECTURE.md, measurement log): five minutes take the worst of it
+ * off the figures, for five minutes more a run.
  */
 export const FULL_RUN_WARMUP_SECONDS = 300;
 
