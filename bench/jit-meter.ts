@@ -5,7 +5,8 @@ import { cpuSeconds, stackPids, statCpuSeconds } from './cpu-meter.js';
 const COMPILER_THREAD = /^C[12] CompilerThre/;
 
 /** The JVMs of the stack whose compilers are measured. */
-export type JvmKind = 'elasticsearch' | 'kafka';
+const JVM_KINDS = ['elasticsearch', 'kafka'] as const;
+export type JvmKind = (typeof JVM_KINDS)[number];
 
 /** The share of each kind of JVM's CPU that its JIT compilers took; null when none of its processes could be read. */
 export type CompilerShare = Record<JvmKind, number | null>;
@@ -79,7 +80,7 @@ export class JitMeter {
   private static read(): Map<JvmKind, Map<number, JvmReading>> {
     const pids = stackPids();
     const readings = new Map<JvmKind, Map<number, JvmReading>>();
-    for (const kind of ['elasticsearch', 'kafka'] as const) {
+    for (const kind of JVM_KINDS) {
       const byPid = new Map<number, JvmReading>();
       for (const pid of pids[kind]) {
         const cpu = cpuSeconds(pid);

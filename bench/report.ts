@@ -11,6 +11,9 @@ export const DEFAULT_REPORT_PATHS = { results: 'bench/results.json', markdown: '
 
 const number = (v: number, digits = 0) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
+/** A share as a percentage with one decimal, or `not measured`. */
+const percent = (share: number | null | undefined): string => (share === null || share === undefined ? 'not measured' : `${number(share * 100, 1)}%`);
+
 /** A figure as `median (min–max)`, or the single value of a one-run figure; `n/a` when not measured. */
 export function formatFigure(figure: Figure | null, digits = 0): string {
   if (figure === null) return 'n/a';
@@ -87,8 +90,7 @@ function referenceLines(results: BenchResults): string[] {
   const { reference, slowestPart } = results;
   if (reference === null) return [];
   const rate = reference.rate?.median;
-  const share = (part: number | undefined, whole: number | undefined) =>
-    part === undefined || whole === undefined ? 'not measured' : `${number((part / whole) * 100, 1)}%`;
+  const share = (part: number | undefined, whole: number | undefined) => percent(part === undefined || whole === undefined ? null : part / whole);
   return [
     "The transaction job alone, for comparison: one process with a plain consumer (`bench/reference-consumer.ts`) drains the same kind of backlog from the raw transactions topic. It validates each record with its schema, renders its `btc-transactions` document at a fixed price, keeps each hour's count, volume and largest transaction in memory, writes the documents with `_bulk` (the pipeline's bulk size, two partitions' batches at a time) and commits a batch's offsets once Elasticsearch has confirmed it. It does not look up EUR prices, track blocks or pools, ack, keep state outside its memory or replay: it is the floor of what the transaction job costs on this stack.",
     '',
@@ -110,8 +112,7 @@ function referenceLines(results: BenchResults): string[] {
  */
 function warmUpLines(results: BenchResults): string[] {
   const { warmUp, compilerShareMeasured } = results;
-  const pct = (share: number | null | undefined) => (share === null || share === undefined ? 'not measured' : `${number(share * 100, 1)}%`);
-  const compilers = (share: CompilerShare | null) => `Elasticsearch ${pct(share?.elasticsearch)} and Kafka ${pct(share?.kafka)}`;
+  const compilers = (share: CompilerShare | null) => `Elasticsearch ${percent(share?.elasticsearch)} and Kafka ${percent(share?.kafka)}`;
   if (warmUp === null) {
     return [
       `No warm-up (\`--warmup 0\`, the default with \`--quick\` and \`--only\`): on a stack just started, the JVMs compile their hot code for minutes and every figure pays for it. The share of the JVMs' CPU that went to their JIT compilers during the measured sections: ${compilers(compilerShareMeasured)}.`,
@@ -129,18 +130,17 @@ function warmUpLines(results: BenchResults): string[] {
 /** Where the workers' own CPU went, from their CPU profiles over the first seconds of `during` (a run's drain or load). */
 function workerProfileLines(profile: WorkerProfileSummary | null, during: string): string[] {
   if (profile === null) return [];
-  const pct = (share: number) => `${number(share * 100, 1)}%`;
   return [
-    `Where the workers' CPU went: a CPU profile of each of the ${profile.workers} workers over the first ${profile.seconds} s of ${during} (V8's sampling profiler, every 1 ms, in the worker: \`/debug/cpu-profile\`, OPERATIONS.md). Their main threads were busy ${pct(profile.busyShare)} of that time; the shares are of the busy time, by package, by directory of the project (pipeline/runtime is the runtime, pipeline/topology the analytics) or by kind of native work, then by function (self time).`,
+    `Where the workers' CPU went: a CPU profile of each of the ${profile.workers} workers over the first ${profile.seconds} s of ${during} (V8's sampling profiler, every 1 ms, in the worker: \`/debug/cpu-profile\`, OPERATIONS.md). Their main threads were busy ${percent(profile.busyShare)} of that time; the shares are of the busy time, by package, by directory of the project (pipeline/runtime is the runtime, pipeline/topology the analytics) or by kind of native work, then by function (self time).`,
     '',
     ...table(
       ['where', 'share of busy time'],
-      profile.groups.map((g) => [g.name, pct(g.share)]),
+      profile.groups.map((g) => [g.name, percent(g.share)]),
     ),
     '',
     ...table(
       ['function (file)', 'share of busy time'],
-      profile.functions.map((f) => [f.name.replaceAll('|', '\\|'), pct(f.share)]),
+      profile.functions.map((f) => [f.name.replaceAll('|', '\\|'), percent(f.share)]),
     ),
     '',
   ];
