@@ -49,10 +49,17 @@ export interface FaultScenario {
   /** Fault duration in seconds when `--seconds` is not given (0: instantaneous). */
   defaultSeconds: number;
   /**
-   * Share of the recorded transactions processed before the fault (default 0.3). A fault on the
-   * producers needs them still publishing, so it goes in early.
+   * Share of the recorded transactions processed (or published, with `injectOn`) before the
+   * fault (default 0.3).
    */
   injectAt?: number;
+  /**
+   * What `injectAt` counts: transactions `processed` (committed by the topology; the default) or
+   * `published` (in the raw topic). A fault on the producers needs them still publishing, which
+   * only their own progress tells: at a high `--rate` they publish everything before the
+   * topology has processed a few percent.
+   */
+  injectOn?: 'processed' | 'published';
   /** What this machine lacks to inject the fault, with the fix; null when nothing (checked before any run starts). */
   missing?(): string | null;
   inject(ctx: FaultContext): Promise<FaultInjected>;

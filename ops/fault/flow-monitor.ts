@@ -14,6 +14,8 @@ export interface FlowSample {
   lag: number | null;
   committed: number | null;
   committedTransactions: number | null;
+  /** Records in the transactions topic (the producers' progress). */
+  publishedTransactions: number | null;
   dirtyAggregates: number | null;
   /** Records in the dead-letter topics. */
   deadLetters: number | null;
@@ -152,6 +154,7 @@ export class FlowMonitor {
       lag: progress?.lag ?? null,
       committed: progress === null ? null : progress.records - progress.lag,
       committedTransactions: progress === null ? null : progress.topics.transactions.records - progress.topics.transactions.lag,
+      publishedTransactions: progress?.topics.transactions.records ?? null,
       dirtyAggregates: progress?.dirtyAggregates ?? null,
       deadLetters,
       workerRestarts,

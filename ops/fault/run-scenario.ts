@@ -8,7 +8,7 @@ import type { Recount } from '../raw-recount.js';
 import { type LetterSummary, scanDeadLetters } from './dead-letter-scan.js';
 import { type FaultInjected, type FaultScenario, whileFaulty } from './fault-scenario.js';
 import { buildVerdict, type FaultVerdict } from './fault-verdict.js';
-import { FlowMonitor } from './flow-monitor.js';
+import { type FlowSample, FlowMonitor } from './flow-monitor.js';
 import { groundTruthDifferences } from './ground-truth-check.js';
 import { PipelineUnderTest } from './pipeline-under-test.js';
 import { RecordedFeedData } from '../../producers/feed-server/recorded-feed-data.js';
@@ -24,7 +24,7 @@ export interface RunScenarioOptions {
   timeoutMs: number;
   /** Keep the namespace (topics, indices, keys) afterwards for inspection. */
   keep: boolean;
-  /** Share of the recorded transactions processed before the fault is injected (default: the scenario's, else 0.3). */
+  /** Share of the recorded transactions processed (the scenario's `injectOn`) before the fault is injected (default: the scenario's, else 0.3). */
   injectAt?: number;
   log: Logger;
 }
@@ -36,7 +36,7 @@ export function faultNamespace(scenario: string): string {
 
 /**
  * One fault scenario end to end: the pipeline on the recorded data in a fresh namespace and pm2
- * home; once `injectAt` of the transactions are processed, the fault; then the wait until the flow
+ * home; once `injectAt` of the transactions are processed (or published), the fault; then the wait until the flow
  * is back at its pre-fault lag (time to recover) and until everything is published and processed;
  * then the audit (independent recount of the raw topics against Elasticsearch), the dead letters
  * and the data set's expected results; then the apps stopped and the namespace deleted.
@@ -99,9 +99,11 @@ export async function runScenario(scenario: FaultScenario, options: RunScenarioO
 
   async function injectAndRecover(): Promise<void> {
     const injectAt = Math.max(1, Math.ceil((options.injectAt ?? scenario.injectAt ?? 0.3) * pipeline.target.events.transactions));
-    log.info({ scenario: scenario.name, namespace, injectAt }, 'waiting for the injection point');
-    const ready = await monitor.waitFor((s) => (s.committedTransactions ?? 0) >= injectAt, deadlineMs);
-    if (ready === null) throw new Error(`the flow never reached ${injectAt} processed transactions`);
+    const on = scenario.injectOn ?? 'processed';
+    const counted = (s: FlowSample) => (on === 'published' ? s.publishedTransactions : s.committedTransactions) ?? 0;
+    log.info({ scenario: scenario.name, namespace, injectAt, on }, 'waiting for the injection point');
+    const ready = await monitor.waitFor((s) => counted(s) >= injectAt, deadlineMs);
+    if (ready === null) throw new Error(`the flow never reached ${injectAt} ${on} transactions`);
     const faultStart = Date.now();
     log.info({ scenario: scenario.name, seconds }, 'injecting the fault');
     end.injected = await scenario.inject({ pipeline, log, seconds, note: (step) => steps.push(step) });
