@@ -24,7 +24,7 @@ export interface RunScenarioOptions {
   timeoutMs: number;
   /** Keep the namespace (topics, indices, keys) afterwards for inspection. */
   keep: boolean;
-  /** Share of the recorded transactions processed (the scenario's `injectOn`) before the fault is injected (default: the scenario's, else 0.3). */
+  /** Share of the recorded transactions processed (published, for a scenario with `injectOn: 'published'`) before the fault is injected (default: the scenario's, else 0.3). */
   injectAt?: number;
   log: Logger;
 }
@@ -36,10 +36,11 @@ export function faultNamespace(scenario: string): string {
 
 /**
  * One fault scenario end to end: the pipeline on the recorded data in a fresh namespace and pm2
- * home; once `injectAt` of the transactions are processed (or published), the fault; then the wait until the flow
- * is back at its pre-fault lag (time to recover) and until everything is published and processed;
- * then the audit (independent recount of the raw topics against Elasticsearch), the dead letters
- * and the data set's expected results; then the apps stopped and the namespace deleted.
+ * home; once `injectAt` of the transactions are processed (or published: `injectOn`), the fault;
+ * then the wait until the flow is back at its pre-fault lag (time to recover) and until
+ * everything is published and processed; then the audit (independent recount of the raw topics
+ * against Elasticsearch), the dead letters and the data set's expected results; then the apps
+ * stopped and the namespace deleted.
  * Never throws for a failed scenario: every failure is in the verdict.
  */
 export async function runScenario(scenario: FaultScenario, options: RunScenarioOptions): Promise<FaultVerdict> {
