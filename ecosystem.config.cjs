@@ -44,8 +44,9 @@ module.exports = {
       // cli/worker.ts bundled into plain JavaScript (ops/worker-bundle.ts; `npm start` and `npm run demo`
       // write it before they start pm2): without tsx's loader a worker holds about 45 MB less.
       script: '.cache/worker/worker.mjs',
-      // WORKER_NODE_ARGS of ops/worker-processes.ts (a unit test keeps them equal): a smaller young generation keeps a worker under 300 MB.
-      interpreter_args: '--max-semi-space-size=8',
+      // WORKER_NODE_ARGS of ops/worker-processes.ts (a unit test keeps them equal): a smaller young
+      // generation, and an old one let grow to twice its live size between full collections, keep a worker under 300 MB.
+      interpreter_args: '--max-semi-space-size=8 --heap-growing-percent=100',
       // WORKER_ENV of ops/worker-processes.ts (the same unit test): at most 2 malloc arenas, about 15 MB less RSS.
       env: { MALLOC_ARENA_MAX: '2', ...env },
       instances: Number(process.env.TOPOLOGY_WORKERS ?? 2),
