@@ -90,19 +90,7 @@ export class FlowMonitor {
 
   /** The first sample after `faultMs` that differs from the last one before it in a way that shows the fault. */
   firstSign(faultMs: number): FaultSign | null {
-    const before = [...this.samples].reverse().find((s) => s.atMs < faultMs);
-    let lastProgress: { atMs: number; committed: number } | null = null;
-    for (const s of this.samples) {
-      if (s.atMs < faultMs) continue;
-      const sign = signOf(s, before);
-      if (sign !== null) return { afterMs: s.atMs - faultMs, sign };
-      if (s.committed !== null && s.lag !== null) {
-        if (lastProgress === null || s.committed > lastProgress.committed) lastProgress = { atMs: s.atMs, committed: s.committed };
-        else if (s.lag > 0 && s.atMs - lastProgress.atMs >= STALL_MS)
-          return { afterMs: s.atMs - faultMs, sign: `processing stalled ${STALL_MS / 1000} s with lag ${s.lag}` };
-      }
-    }
-    return null;
+    return firstSign(this.samples, faultMs);
   }
 
   /** Largest lag seen in the `windowMs` before `faultMs` (the steady state the flow must return to). */
@@ -164,6 +152,27 @@ export class FlowMonitor {
       redisUp: redisUp ?? false,
     };
   }
+}
+
+/**
+ * The first of `samples` after `faultMs` that shows a fault: a change from the last sample before
+ * it (`signOf`), or records waiting while nothing was committed for `STALL_MS`. A sample with
+ * nothing waiting (lag 0) counts as progress: a pause of the producers is not a stall, and the
+ * first records after it must not look like records stuck since the pause began.
+ */
+export function firstSign(samples: readonly FlowSample[], faultMs: number): FaultSign | null {
+  const before = [...samples].reverse().find((s) => s.atMs < faultMs);
+  let lastProgress: { atMs: number; committed: number } | null = null;
+  for (const s of samples) {
+    if (s.atMs < faultMs) continue;
+    const sign = signOf(s, before);
+    if (sign !== null) return { afterMs: s.atMs - faultMs, sign };
+    if (s.committed !== null && s.lag !== null) {
+      if (lastProgress === null || s.committed > lastProgress.committed || s.lag === 0) lastProgress = { atMs: s.atMs, committed: s.committed };
+      else if (s.atMs - lastProgress.atMs >= STALL_MS) return { afterMs: s.atMs - faultMs, sign: `processing stalled ${STALL_MS / 1000} s with lag ${s.lag}` };
+    }
+  }
+  return null;
 }
 
 /** What in `s` shows a fault compared with `before` (the last sample before it), or null. */
