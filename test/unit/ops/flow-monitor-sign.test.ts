@@ -37,11 +37,7 @@ describe('firstSign (fault scenarios: time to detect)', () => {
   it('does not take a pause of the producers for a stall when records arrive after it', () => {
     // Nothing published for 14 s (lag 0, nothing to commit), then new records that the
     // pipeline commits within a second or two: the clock scenario while its producers restart.
-    const samples = [
-      sample(FAULT_MS - 1_000, 1, 50),
-      ...seconds(0, 13, () => [0, 51]),
-      ...seconds(14, 20, (s) => [2, 51 + (s - 14) * 2]),
-    ];
+    const samples = [sample(FAULT_MS - 1_000, 1, 50), ...seconds(0, 13, () => [0, 51]), ...seconds(14, 20, (s) => [2, 51 + (s - 14) * 2])];
     expect(firstSign(samples, FAULT_MS)).toBeNull();
   });
 
