@@ -168,12 +168,12 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
   }
 
   if (has('fixed-rate')) {
-    for (const { multiplier, rate } of options.fixedRates) {
+    for (const { multiplier, rate, seconds } of options.fixedRates) {
       await section(`fixed-rate x${multiplier}`, async () => {
         const fixed = await repeatRuns(runs, (run) =>
           measureFixedRate({
             rate,
-            seconds: options.fixedSeconds,
+            seconds,
             workers,
             log,
             seed: 100 + run,
@@ -183,7 +183,7 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
         results.fixedRates.push({
           multiplier,
           targetRate: rate,
-          seconds: options.fixedSeconds,
+          seconds,
           achievedRate: figureOfField(fixed, (r) => r.achievedRate),
           completeP50Ms: figureOfField(fixed, (r) => r.completeP50Ms),
           completeP99Ms: figureOfField(fixed, (r) => r.completeP99Ms),

@@ -1,22 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { FULL_RUN_WARMUP_SECONDS, parseBenchOptions, SECTIONS } from '../../../bench/bench-options.js';
+import { FIXED_SECONDS, FULL_RUN_WARMUP_SECONDS, GOAL_SECONDS, parseBenchOptions, SECTIONS } from '../../../bench/bench-options.js';
 import { UsageError } from '../../../ops/usage-error.js';
 
 describe('parseBenchOptions', () => {
   it('runs every section three times at full size by default', () => {
     const o = parseBenchOptions([]);
-    expect(o).toMatchObject({ quick: false, runs: 3, backlog: 500_000, fixedSeconds: 60, workers: 2, outDir: null });
+    expect(o).toMatchObject({ quick: false, runs: 3, backlog: 500_000, workers: 2, outDir: null });
     expect(o.sections).toEqual(SECTIONS);
     expect(o.fixedRates.map((f) => f.rate)).toEqual([5, 50, 500, 5_000]);
+    // x1000 for its goal's 5 minutes, the others for a minute.
+    expect(o.fixedRates.map((f) => f.seconds)).toEqual([FIXED_SECONDS, FIXED_SECONDS, FIXED_SECONDS, GOAL_SECONDS]);
+    expect(GOAL_SECONDS).toBe(300);
     expect(o.scaling).toContainEqual({ workers: 2, partitions: 36 });
   });
 
   it('--quick: one run, small sizes, x1 and x100 for 20 s, no scaling', () => {
     const o = parseBenchOptions(['--quick']);
-    expect(o).toMatchObject({ quick: true, runs: 1, backlog: 20_000, fixedSeconds: 20 });
+    expect(o).toMatchObject({ quick: true, runs: 1, backlog: 20_000 });
     expect(o.fixedRates).toEqual([
-      { multiplier: 1, rate: 5 },
-      { multiplier: 100, rate: 500 },
+      { multiplier: 1, rate: 5, seconds: 20 },
+      { multiplier: 100, rate: 500, seconds: 20 },
     ]);
     expect(o.sections).not.toContain('scaling');
   });
@@ -27,16 +30,15 @@ describe('parseBenchOptions', () => {
   });
 
   it('takes explicit runs, backlog, duration and output directory', () => {
-    expect(parseBenchOptions(['--quick', '--runs', '3', '--backlog', '5000', '--fixed-seconds', '10', '--out', '.run/bench'])).toMatchObject({
-      runs: 3,
-      backlog: 5_000,
-      fixedSeconds: 10,
-      outDir: '.run/bench',
-    });
+    const o = parseBenchOptions(['--quick', '--runs', '3', '--backlog', '5000', '--fixed-seconds', '10', '--out', '.run/bench']);
+    expect(o).toMatchObject({ runs: 3, backlog: 5_000, outDir: '.run/bench' });
+    expect(o.fixedRates.map((f) => f.seconds)).toEqual([10, 10]);
+    // --fixed-seconds sets x1000's duration too.
+    expect(parseBenchOptions(['--rates', '100,1000', '--fixed-seconds', '60']).fixedRates.map((f) => f.seconds)).toEqual([60, 60]);
   });
 
   it('--rates picks the multiples of the fixed-rate runs, in the order given', () => {
-    expect(parseBenchOptions(['--rates', '1000']).fixedRates).toEqual([{ multiplier: 1_000, rate: 5_000 }]);
+    expect(parseBenchOptions(['--rates', '1000']).fixedRates).toEqual([{ multiplier: 1_000, rate: 5_000, seconds: GOAL_SECONDS }]);
     expect(parseBenchOptions(['--quick', '--rates', '10, 2']).fixedRates.map((f) => f.rate)).toEqual([50, 10]);
   });
 
