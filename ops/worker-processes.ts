@@ -16,7 +16,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
  *   (four interleaved runs each of 8, 16 and 32 MiB): drain medians 9,764, 9,666 and 10,339 tx/s
  *   (ranges overlapping), rebuild 9,519, 9,189 and 9,071 records/s, peak RSS 198, 217 and 245 MB:
  *   32 MiB saves about 6% of a worker's CPU on a drain, is no faster on a rebuild, and costs 47
- *   MB a worker, which an Elasticsearch outage's peak (221-298 MB with 8) cannot spare;
+ *   MB a worker, which an Elasticsearch outage's peak (221-403 MB with 8) cannot spare;
  * - the old generation collected once it reaches twice its live size (`--heap-growing-percent`),
  *   where V8 would let it grow up to four times on a machine with this much memory: peak RSS
  *   276-281 -> 191-198 MB on a drain and 255-265 -> 183-206 MB on a rebuild, with no loss of
