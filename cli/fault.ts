@@ -1,68 +1,60 @@
-import { parseArgs } from 'node:util';
-import { SCENARIO_NAMES, type ScenarioName, restoreAll } from '../ops/fault/fault-scenario.js';
+import { SCENARIO_NAMES, restoreAll } from '../ops/fault/fault-scenario.js';
+import { parseFaultOptions } from '../ops/fault/fault-options.js';
 import type { FaultVerdict } from '../ops/fault/fault-verdict.js';
 import { defaultFaultRate, runScenario } from '../ops/fault/run-scenario.js';
 import { SCENARIOS } from '../ops/fault/scenarios/scenario-registry.js';
 import { formatSummary, formatVerdict } from '../ops/fault/verdict-format.js';
 import { stderrLogger } from '../ops/stderr-logger.js';
+import { UsageError } from '../ops/usage-error.js';
 
-// npm run fault -- <scenario|all> [--data DIR] [--rate N] [--seconds S] [--json] [--timeout S] [--keep]
+// npm run fault -- <scenario|all> [--data DIR] [--rate N] [--seconds S] [--json] [--timeout S] [--keep] | --help
 // Each scenario runs the pipeline on recorded data in a fresh namespace and pm2 home, injects its
 // fault mid-stream, waits for recovery, audits the end state against an independent recount of
-// the raw topics and prints a verdict. Exit code 0 when every verdict passes, 1 when one fails,
-// 2 on bad arguments.
+// the raw topics and prints a verdict. Exit code 0 when every verdict passes (or on --help), 1
+// when one fails, 2 on bad arguments.
 const USAGE = `usage: npm run fault -- <scenario|all> [--data DIR] [--rate EVENTS_PER_SECOND] [--seconds S] [--json] [--timeout S] [--keep]
+       npm run fault -- --help
 scenarios:
 ${SCENARIO_NAMES.map((n) => `  ${n.padEnd(13)} ${SCENARIOS[n].summary}`).join('\n')}
   all           every scenario in turn, then a summary table`;
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      data: { type: 'string', default: 'data/sample' },
-      rate: { type: 'string' },
-      seconds: { type: 'string' },
-      timeout: { type: 'string', default: '900' },
-      json: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-    },
+  let options: ReturnType<typeof parseFaultOptions>;
+  try {
+    options = parseFaultOptions(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${err.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  // Checked before anything runs: `all` must not find out after an hour that a tool is missing.
+  const missing = options.names.flatMap((n) => {
+    const what = SCENARIOS[n].missing?.() ?? null;
+    return what === null ? [] : [`${n}: ${what}`];
   });
-  const [which] = positionals;
-  const names: ScenarioName[] = which === 'all' ? [...SCENARIO_NAMES] : SCENARIO_NAMES.filter((n) => n === which);
-  const seconds = values.seconds === undefined ? null : Number(values.seconds);
-  const rate = values.rate === undefined ? null : Number(values.rate);
-  const timeoutSec = Number(values.timeout);
-  const problems = [
-    names.length === 0 ? `unknown scenario: ${which ?? '(none)'}` : null,
-    seconds !== null && !(seconds >= 0) ? '--seconds must be a number of seconds' : null,
-    rate !== null && !(Number.isInteger(rate) && rate > 0) ? '--rate must be a positive whole number' : null,
-    !(timeoutSec > 0) ? '--timeout must be a positive number of seconds' : null,
-    // Checked before anything runs: `all` must not find out after an hour that a tool is missing.
-    ...names.map((n) => {
-      const missing = SCENARIOS[n].missing?.() ?? null;
-      return missing === null ? null : `${n}: ${missing}`;
-    }),
-  ].filter((p) => p !== null);
-  if (problems.length > 0) {
-    process.stderr.write(`${problems.join('\n')}\n${USAGE}\n`);
+  if (missing.length > 0) {
+    process.stderr.write(`${missing.join('\n')}\n${USAGE}\n`);
     return 2;
   }
   const log = stderrLogger('fault', process.env.LOG_LEVEL ?? 'info');
   const verdicts: FaultVerdict[] = [];
-  for (const name of names) {
+  for (const name of options.names) {
     const verdict = await runScenario(SCENARIOS[name], {
-      dataDir: values.data,
-      rate: rate ?? (await defaultFaultRate(values.data)),
-      seconds,
-      timeoutMs: timeoutSec * 1000,
-      keep: values.keep,
+      dataDir: options.dataDir,
+      rate: options.rate ?? (await defaultFaultRate(options.dataDir)),
+      seconds: options.seconds,
+      timeoutMs: options.timeoutMs,
+      keep: options.keep,
       log,
     });
     verdicts.push(verdict);
-    if (!values.json) process.stdout.write(`${formatVerdict(verdict)}\n\n`);
+    if (!options.json) process.stdout.write(`${formatVerdict(verdict)}\n\n`);
   }
-  if (values.json) process.stdout.write(`${JSON.stringify(verdicts, null, 2)}\n`);
+  if (options.json) process.stdout.write(`${JSON.stringify(verdicts, null, 2)}\n`);
   else if (verdicts.length > 1) process.stdout.write(`${formatSummary(verdicts)}\n`);
   return verdicts.every((v) => v.pass) ? 0 : 1;
 }
