@@ -45,8 +45,9 @@ module.exports = {
       // write it before they start pm2): without tsx's loader a worker holds about 45 MB less.
       script: '.cache/worker/worker.mjs',
       // WORKER_NODE_ARGS of ops/worker-processes.ts (a unit test keeps them equal): a smaller young
-      // generation, and an old one let grow to twice its live size between full collections, keep a worker under 300 MB.
-      interpreter_args: '--max-semi-space-size=8 --heap-growing-percent=100',
+      // generation, and an old one let grow to twice its live size between full collections and capped at 176 MB,
+      // keep a worker under 300 MB (an operator who raises MAX_SPOUT_PENDING may need a higher cap).
+      interpreter_args: '--max-semi-space-size=8 --heap-growing-percent=100 --max-old-space-size=176',
       // WORKER_ENV of ops/worker-processes.ts (the same unit test): at most 2 malloc arenas, about 15 MB less RSS.
       env: { MALLOC_ARENA_MAX: '2', ...env },
       instances: Number(process.env.TOPOLOGY_WORKERS ?? 2),

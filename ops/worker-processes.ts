@@ -21,9 +21,18 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
  *   where V8 would let it grow up to four times on a machine with this much memory: peak RSS
  *   276-281 -> 191-198 MB on a drain and 255-265 -> 183-206 MB on a rebuild, with no loss of
  *   rate or CPU in three interleaved pairs. A heap cap (`--max-old-space-size=256`) bounded it
- *   too, but made the rebuild about 20% slower.
+ *   too, but made the rebuild about 20% slower (before this growing factor, when the heap lived
+ *   near the cap);
+ * - with that factor, the old generation capped at 176 MB (`--max-old-space-size`): twice the
+ *   live size is a late bound when a full collection runs mid-replay (an Elasticsearch outage
+ *   peaked at 221-403 MB uncapped; 249-251 MB capped). The largest live size seen after a full
+ *   collection is 96 MB (about 60 in a 120 s outage, 40-55 on a drain), so the cap leaves 1.8
+ *   times that; the live size is bounded by `maxSpoutPending` and the index bolt's in-flight
+ *   documents, and a worker that still ran out would be restarted and replay from its committed
+ *   offsets. Interleaved 500,000-record drains and rebuilds, capped against uncapped: no cost
+ *   beyond the noise (OPERATIONS.md, "Fault injection").
  */
-export const WORKER_NODE_ARGS = ['--max-semi-space-size=8', '--heap-growing-percent=100'] as const;
+export const WORKER_NODE_ARGS = ['--max-semi-space-size=8', '--heap-growing-percent=100', '--max-old-space-size=176'] as const;
 
 /**
  * Environment a topology worker starts with unless its caller sets these variables
