@@ -25,7 +25,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
  *   near the cap);
  * - with that factor, the old generation capped at 176 MB (`--max-old-space-size`): twice the
  *   live size is a late bound when a full collection runs mid-replay (an Elasticsearch outage
- *   peaked at 221-403 MB uncapped; 249-251 MB capped). The largest live size seen after a full
+ *   peaked at 221-403 MB uncapped; 189-251 MB capped). The largest live size seen after a full
  *   collection is 96 MB (about 60 in a 120 s outage, 40-55 on a drain), so the cap leaves 1.8
  *   times that; the live size is bounded by `maxSpoutPending` and the index bolt's in-flight
  *   documents, and a worker that still ran out would be restarted and replay from its committed
