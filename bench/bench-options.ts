@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from '../ops/cli-args.js';
 import { UsageError } from '../ops/usage-error.js';
 
 /** The sections of the suite, in the order they run. */
@@ -102,28 +102,23 @@ function fixedRates(multipliers: readonly number[], seconds: { asked: number | u
  * scaling (it is the longest and needs several backlogs).
  */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        quick: { type: 'boolean', default: false },
-        only: { type: 'string' },
-        runs: { type: 'string' },
-        backlog: { type: 'string' },
-        'fixed-seconds': { type: 'string' },
-        rates: { type: 'string' },
-        workers: { type: 'string' },
-        'profile-fixed': { type: 'string' },
-        warmup: { type: 'string' },
-        out: { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err), { cause: err });
-  }
+  const { values }: { values: Record<string, string | boolean | undefined> } = parseCliArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      runs: { type: 'string' },
+      backlog: { type: 'string' },
+      'fixed-seconds': { type: 'string' },
+      rates: { type: 'string' },
+      workers: { type: 'string' },
+      'profile-fixed': { type: 'string' },
+      warmup: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
   const problems: string[] = [];
   const quick = values.quick === true;
   const whole = (name: string, min: number, max: number): number | undefined => {

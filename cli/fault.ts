@@ -1,3 +1,4 @@
+import { exitOnError, warn } from '../ops/cli-output.js';
 import { SCENARIO_NAMES, restoreAll } from '../ops/fault/fault-scenario.js';
 import { parseFaultOptions } from '../ops/fault/fault-options.js';
 import type { FaultVerdict } from '../ops/fault/fault-verdict.js';
@@ -5,7 +6,6 @@ import { defaultFaultRate, runScenario } from '../ops/fault/run-scenario.js';
 import { SCENARIOS } from '../ops/fault/scenarios/scenario-registry.js';
 import { formatSummary, formatVerdict } from '../ops/fault/verdict-format.js';
 import { stderrLogger } from '../ops/stderr-logger.js';
-import { UsageError } from '../ops/usage-error.js';
 
 // npm run fault -- <scenario|all> [--data DIR] [--rate N] [--seconds S] [--json] [--timeout S] [--keep] | --help
 // Each scenario runs the pipeline on recorded data in a fresh namespace and pm2 home, injects its
@@ -23,9 +23,7 @@ async function main(): Promise<number> {
   try {
     options = parseFaultOptions(process.argv.slice(2));
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`${err.message}\n${USAGE}\n`);
-    return 2;
+    exitOnError(err, USAGE); // nothing has run yet: a usage problem exits 2
   }
   if (options === 'help') {
     process.stdout.write(`${USAGE}\n`);
@@ -37,7 +35,7 @@ async function main(): Promise<number> {
     return what === null ? [] : [`${n}: ${what}`];
   });
   if (missing.length > 0) {
-    process.stderr.write(`${missing.join('\n')}\n${USAGE}\n`);
+    warn(`${missing.join('\n')}\n${USAGE}`);
     return 2;
   }
   const log = stderrLogger('fault', process.env.LOG_LEVEL ?? 'info');

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from '../cli-args.js';
 import { UsageError } from '../usage-error.js';
 import { SCENARIO_NAMES, type ScenarioName } from './fault-scenario.js';
 
@@ -25,13 +25,20 @@ export interface FaultOptions {
  * or a `UsageError` listing every problem (an unknown option included), before anything runs.
  */
 export function parseFaultOptions(argv: readonly string[]): FaultOptions | 'help' {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err), { cause: err });
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCliArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: true,
+    options: {
+      data: { type: 'string', default: 'data/sample' },
+      rate: { type: 'string' },
+      seconds: { type: 'string' },
+      timeout: { type: 'string', default: '900' },
+      json: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) return 'help';
   const [which, ...extra] = positionals;
   const names: ScenarioName[] = which === 'all' ? [...SCENARIO_NAMES] : SCENARIO_NAMES.filter((n) => n === which);
@@ -47,21 +54,4 @@ export function parseFaultOptions(argv: readonly string[]): FaultOptions | 'help
   ].filter((p) => p !== null);
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
   return { names, dataDir: values.data, rate, seconds, timeoutMs: timeoutSec * 1000, json: values.json, keep: values.keep };
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: true,
-    options: {
-      data: { type: 'string', default: 'data/sample' },
-      rate: { type: 'string' },
-      seconds: { type: 'string' },
-      timeout: { type: 'string', default: '900' },
-      json: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
 }
