@@ -40,6 +40,8 @@ type TaskBolt = { perTuple: Bolt } | { perBatch: BatchBolt };
  * atomically with the ack (the tree's XOR cannot reach zero while a child is unacked). Basic bolts
  * are wrapped in a tiny rich bolt that acks when `execute` resolves and fails when it throws; a
  * batch bolt's inputs are acked one by one when `executeBatch` resolves, all failed when it throws.
+ * An input waits before it executes while the task has max in flight inputs, or while a bolt it
+ * emits to is full in this worker (`ExecutorEnv.backpressure`).
  */
 export class BoltExecutor {
   private readonly bolt: TaskBolt;
@@ -51,6 +53,11 @@ export class BoltExecutor {
   private cancelTick: (() => void) | undefined;
   private roomWaiters: (() => void)[] = [];
   private stopped = false;
+  private signalStop: () => void = () => undefined;
+  /** Resolves when `stop` begins (a wait for downstream room ends with it). */
+  private readonly stopSignal = new Promise<void>((resolve) => {
+    this.signalStop = resolve;
+  });
 
   constructor(
     private readonly env: ExecutorEnv,
@@ -141,6 +148,7 @@ export class BoltExecutor {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.signalStop();
     this.cancelTick?.();
     await this.serial(async () => {
       try {
@@ -321,13 +329,16 @@ export class BoltExecutor {
     return run;
   }
 
+  /** Whether the next input may execute: fewer than max in flight, and no bolt it emits to is full in this worker. */
   private hasRoom(): boolean {
-    return this.inFlight.size < this.definition.maxInFlight || this.stopped;
+    return (this.inFlight.size < this.definition.maxInFlight && !this.env.backpressure?.blocked(this.definition.id)) || this.stopped;
   }
 
-  private waitForRoom(): Promise<void> {
-    if (this.hasRoom()) return Promise.resolve();
-    return new Promise<void>((resolve) => this.roomWaiters.push(resolve)).then(() => this.waitForRoom());
+  private async waitForRoom(): Promise<void> {
+    while (!this.hasRoom()) {
+      if (this.inFlight.size >= this.definition.maxInFlight) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+      else await this.env.backpressure?.waitUntilClear(this.definition.id, this.stopSignal);
+    }
   }
 
   private wakeRoom(): void {

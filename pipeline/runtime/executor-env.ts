@@ -3,6 +3,7 @@ import type { AckerStore, AckerUpdate } from './acker-store.js';
 import type { Batcher } from './batcher.js';
 import type { Clock } from './clock.js';
 import type { RuntimeMetrics } from './metrics.js';
+import type { QueueBackpressure } from './queue-backpressure.js';
 import type { Router } from './router.js';
 import type { Topology } from './topology-definition.js';
 import type { WireTuple } from './wire-tuple.js';
@@ -24,6 +25,11 @@ export interface ExecutorEnv {
   maxSpoutPending: number;
   /** First deliveries of one `nextTuple` call that share one tuple tree (1: a tree per message). */
   treeBatchSize: number;
+  /**
+   * The in-process task queues' backpressure (a worker's operator chaining); none in a local
+   * cluster, whose queues are drained one round at a time.
+   */
+  backpressure?: Pick<QueueBackpressure, 'blocked' | 'waitUntilClear'>;
 }
 
 /** Batcher key of a target task. */

@@ -42,7 +42,17 @@ export interface LatencySnapshot {
 export interface WorkerMetricsSnapshot {
   topology: string;
   workerId: string;
+  /** Tuples in the worker's in-process task queues. */
+  queuedTuples: number;
+  /** Whether one bolt's queues are full, so that what emits to it waits (backpressure). */
+  backpressure: boolean;
   components: Record<string, Record<string, TaskMetricsSnapshot>>;
+}
+
+/** What a worker's in-process task queues report (`QueueBackpressure`). */
+export interface QueueState {
+  readonly queuedTuples: number;
+  readonly active: boolean;
 }
 
 /** The metrics a component task reports (bound to its component and task). */
@@ -83,6 +93,7 @@ export class RuntimeMetrics {
   private readonly lagGauge: Gauge<string>;
   private readonly pausedGauge: Gauge<string>;
   private processMetrics = false;
+  private queue: QueueState = { queuedTuples: 0, active: false };
 
   constructor(
     readonly topology: string,
@@ -148,6 +159,25 @@ export class RuntimeMetrics {
         for (const state of self.tasks.values()) this.set({ topology: self.topology, component: state.component, task: state.task }, self.capacity(state));
       },
     });
+    // Registered in the registry, which reads them through `collect`.
+    new Gauge({
+      name: 'storm_queued_tuples',
+      help: "tuples in the worker's in-process task queues",
+      labelNames: ['topology', 'worker'],
+      registers: [this.registry],
+      collect() {
+        this.set({ topology: self.topology, worker: self.workerId }, self.queue.queuedTuples);
+      },
+    });
+    new Gauge({
+      name: 'storm_backpressure',
+      help: "1 while a bolt's in-process task queues are full in the worker, so that what emits to it waits",
+      labelNames: ['topology', 'worker'],
+      registers: [this.registry],
+      collect() {
+        this.set({ topology: self.topology, worker: self.workerId }, self.queue.active ? 1 : 0);
+      },
+    });
     this.pausedGauge = new Gauge({
       name: 'storm_spout_paused',
       help: '1 while a spout pauses fetching (backpressure)',
@@ -172,6 +202,11 @@ export class RuntimeMetrics {
     if (this.processMetrics) return;
     this.processMetrics = true;
     collectDefaultMetrics({ register: this.registry, labels: { topology: this.topology, worker: this.workerId } });
+  }
+
+  /** Reports `queue` (the worker's in-process task queues) in the snapshot and on `/metrics`. */
+  watchQueue(queue: QueueState): void {
+    this.queue = queue;
   }
 
   /** The metrics handle of one task. */
@@ -246,7 +281,7 @@ export class RuntimeMetrics {
         lag: Object.fromEntries(state.lag),
       };
     }
-    return { topology: this.topology, workerId: this.workerId, components };
+    return { topology: this.topology, workerId: this.workerId, queuedTuples: this.queue.queuedTuples, backpressure: this.queue.active, components };
   }
 
   private capacity(state: TaskState): number {

@@ -8,6 +8,7 @@ import { BoltExecutor } from './bolt-executor.js';
 import { BullmqTransport } from './bullmq-transport.js';
 import { systemClock, type Clock } from './clock.js';
 import { parseTransferKey, transferKey, type ExecutorEnv } from './executor-env.js';
+import { QueueBackpressure } from './queue-backpressure.js';
 import { runtimeKeys } from './keys.js';
 import { createLogger } from './logger.js';
 import { startMetricsServer } from './metrics-server.js';
@@ -110,15 +111,22 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
    * another as its queue's consumer would (no Redis round trip, no serialisation); a task that
    * moved away meanwhile gets the batch through its queue. Acking is unchanged (every tuple is
    * still tracked by the acker), so a worker that dies with batches in memory loses nothing: their
-   * trees time out and replay. Memory stays bounded by max spout pending.
+   * trees time out and replay. The tuples so queued bound the worker's memory through
+   * `backpressure`: from `maxQueuedTuples` for one bolt, whatever emits to it waits.
    */
+  const backpressure = new QueueBackpressure(topology, runtime.maxQueuedTuples);
   const send = (key: string, tuples: WireTuple[]): Promise<void> => {
     const local = owned.get(key);
     if (!local) return transport.send(parseTransferKey(key), tuples);
+    const { component } = parseTransferKey(key);
+    backpressure.hold(component, tuples.length);
     const run = local.local.then(() => (owned.get(key) === local ? local.executor.executeBatch(tuples) : transport.send(parseTransferKey(key), tuples)));
-    local.local = run.catch((err: unknown) => log.warn({ err, key, size: tuples.length }, 'local tuple batch failed; its trees will time out'));
+    local.local = run
+      .catch((err: unknown) => log.warn({ err, key, size: tuples.length }, 'local tuple batch failed; its trees will time out'))
+      .finally(() => backpressure.release(component, tuples.length));
     return local.local;
   };
+  metrics.watchQueue(backpressure);
   const allTasks = boltTasks(topology);
 
   const env: ExecutorEnv = {
@@ -149,6 +157,7 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
     messageTimeoutMs: runtime.messageTimeoutMs,
     maxSpoutPending: runtime.maxSpoutPending,
     treeBatchSize: runtime.treeBatchSize,
+    backpressure,
   };
 
   const server = await startMetricsServer(metrics, runtime.metricsPort, log, runtime.profilerEnabled ? { profiler: new CpuProfiler() } : {});

@@ -30,6 +30,14 @@ export const RuntimeOptionsSchema = z
     backoffBaseMs: int(1, 600_000).default(200),
     /** Largest replay delay (default 30 000 ms). */
     backoffMaxMs: int(1, 3_600_000).default(30_000),
+    /**
+     * Tuples a worker holds in its in-process task queues (operator chaining) before its spouts stop
+     * emitting, replays included; they emit again once half of it is left (Storm's backpressure).
+     * It bounds a worker's memory while a bolt waits on a sink: max spout pending does not, since
+     * the trees that fail or time out meanwhile replay while their other tuples are still queued
+     * (default 20 000).
+     */
+    maxQueuedTuples: int(1, 10_000_000).default(20_000),
     /** Tuples per queue job (default 100). */
     batchSize: int(1, 10_000).default(100),
     /** How long a partial batch waits before it is sent (default 5 ms). */

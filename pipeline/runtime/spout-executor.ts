@@ -19,7 +19,7 @@ interface PendingTree {
 
 /**
  * Runs one spout task. `step()` calls `nextTuple` when fewer than max-pending messages are in
- * flight, registers the new trees with the acker and only then sends their tuples. Completions
+ * flight and no bolt it emits to is full in this worker (`ExecutorEnv.backpressure`), registers the new trees with the acker and only then sends their tuples. Completions
  * from the acker become `spout.ack`/`spout.fail`; a tree older than the message timeout
  * (monotonic clock) is forgotten in the acker, so late acks are ignored, and failed with a
  * `TupleTimeoutError`. Spout methods are called one at a time.
@@ -109,7 +109,7 @@ export class SpoutExecutor {
   /** One round: time out old trees, then ask the spout for tuples if below max pending. Returns tuples emitted. */
   async step(): Promise<number> {
     await this.checkTimeouts();
-    if (this.byMessage.size >= this.maxPending) return 0;
+    if (this.byMessage.size >= this.maxPending || this.env.backpressure?.blocked(this.definition.id)) return 0;
     let emitted = 0;
     await this.serial(async () => {
       const before = this.emits;

@@ -4,7 +4,7 @@ import { createElasticsearch } from '../../pipeline/clients/elasticsearch.js';
 import { CutProxy } from '../support/cut-proxy.js';
 import { deadLettersOfRun } from '../support/dead-letter-count.js';
 import { itEndsWithTheGroundTruth, readGroundTruth } from '../support/ground-truth.js';
-import { type PipelineRun, runPipelineOnData } from '../support/run-pipeline.js';
+import { type PipelineRun, runPipelineOnData, workerExits } from '../support/run-pipeline.js';
 import { waitFor } from '../support/wait-for.js';
 
 /**
@@ -56,6 +56,10 @@ describe('Elasticsearch unreachable for 30 s while the recorded data flows', () 
   it('was cut in the middle of the flow', () => {
     expect(docsAtCut).toBeGreaterThan(500);
     expect(docsAtCut).toBeLessThan(truth.blocks.reduce((s, b) => s + b.n_tx, 0));
+  });
+
+  it('keeps every worker running: none ran out of memory while the sink was away', () => {
+    expect(workerExits(run.workers)).toEqual(run.workers.map(() => 'running'));
   });
 
   it('dead-letters nothing: an unreachable sink is never bad input', async () => {

@@ -112,7 +112,13 @@ export async function runPipelineOnData(options: RunPipelineOptions): Promise<Pi
     workers,
     startWorker,
     processedAfterMs: 0,
-    waitUntilProcessed: (timeoutMs = options.timeoutMs ?? 600_000) => waitUntilProcessed(admin, redis, n, timeoutMs),
+    waitUntilProcessed: (timeoutMs = options.timeoutMs ?? 600_000) =>
+      waitUntilProcessed(admin, redis, n, timeoutMs).catch((err: unknown) => {
+        // A worker that died (out of memory, say) stalls its partitions: say so, its log is in `logDir`.
+        throw new Error(`${err instanceof Error ? err.message : String(err)}; workers ${JSON.stringify(workerExits(workers))}; logs in ${logDir}`, {
+          cause: err,
+        });
+      }),
     async stop(stopOptions = {}) {
       await Promise.all(workers.map((w) => stopChild(w)));
       if (!stopOptions.keepData) {
@@ -137,6 +143,11 @@ export async function runPipelineOnData(options: RunPipelineOptions): Promise<Pi
   }
   run.processedAfterMs = Date.now() - started;
   return run;
+}
+
+/** How each worker process ended: `running`, its exit code, or the signal that killed it. */
+export function workerExits(workers: readonly ChildProcess[]): (string | number)[] {
+  return workers.map((w) => w.signalCode ?? w.exitCode ?? 'running');
 }
 
 /** Polls the topology's progress until it is done; throws with the last progress on timeout. */

@@ -59,3 +59,63 @@ describe('sample topology, a stalled downstream bolt', () => {
     expect(metrics.components.records?.totals.failed).toBe(0);
   });
 });
+
+const MAX_QUEUED = 100;
+const SUM_TASKS = 4;
+const BATCH = 10;
+
+describe('sample topology, a stalled downstream bolt while trees time out and replay', () => {
+  // Trees time out within a second and replay for ever (no dead letters): without backpressure each
+  // replay queues one more copy of its records in front of the stalled `sum`, in the worker's memory.
+  const run = new SampleRun({
+    MAX_SPOUT_PENDING: String(MAX_PENDING),
+    MESSAGE_TIMEOUT_MS: '1000',
+    MAX_ATTEMPTS: '0',
+    MAX_QUEUED_TUPLES: String(MAX_QUEUED),
+    TRANSPORT_BATCH_SIZE: String(BATCH),
+  });
+  const { records, sums } = sampleRecords(1000, 10);
+
+  beforeAll(async () => {
+    await run.setup(2);
+  });
+  afterAll(async () => {
+    await run.cleanup();
+  });
+
+  it('g. keeps the tuples queued in the worker bounded, then ends with every record counted once', async () => {
+    await run.stall(true);
+    await run.produce(records);
+    await run.startWorker('w1');
+
+    let maxQueued = 0;
+    let sawBackpressure = false;
+    const sample = async () => {
+      const m = await run.metrics();
+      for (const w of m.workers) {
+        maxQueued = Math.max(maxQueued, w.queuedTuples);
+        sawBackpressure ||= w.backpressure;
+      }
+      return m;
+    };
+    // Stalled for 20 s: about 20 timeouts of every pending tree.
+    const stalledUntil = Date.now() + 20_000;
+    let timedOut = 0;
+    while (Date.now() < stalledUntil) {
+      const m = await sample();
+      timedOut = m.components.records?.totals.failed ?? 0;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(timedOut).toBeGreaterThanOrEqual(MAX_PENDING);
+    expect(sawBackpressure).toBe(true);
+    // `parse` and `sum` each hold at most the high water, plus what a turn of their upstream had
+    // emitted when it saw them full: up to a transport batch per target task.
+    expect(maxQueued).toBeGreaterThanOrEqual(MAX_QUEUED);
+    expect(maxQueued).toBeLessThanOrEqual(2 * MAX_QUEUED + 2 * BATCH * SUM_TASKS);
+
+    await run.stall(false);
+    await run.expectSinkMatchesTopic({ records, sums }, { timeoutMs: 120_000, intervalMs: 100, onPoll: sample });
+    const metrics = await run.metrics();
+    expect(metrics.components.records?.totals.deadLettered).toBe(0);
+  });
+});

@@ -228,9 +228,17 @@ describe('componentCosts', () => {
       {
         topology: 't',
         workerId: 'w1',
+        queuedTuples: 0,
+        backpressure: false,
         components: { index: { '0': task(0.2, 100, 4, 9) }, state: { '0': task(0.9, 300, 2, 20), '1': task(0.5, 200, 6, 30) } },
       },
-      { topology: 't', workerId: 'w2', components: { state: { '2': task(0.4, 100, 3, null) }, idle: { '0': task(0, 0, null, null) } } },
+      {
+        topology: 't',
+        workerId: 'w2',
+        queuedTuples: 0,
+        backpressure: false,
+        components: { state: { '2': task(0.4, 100, 3, null) }, idle: { '0': task(0, 0, null, null) } },
+      },
     ]);
     expect(componentCosts(metrics)).toEqual([
       { component: 'state', capacity: 0.9, executeP50Ms: 3, executeP99Ms: 30, executed: 600 },

@@ -11,6 +11,8 @@ describe('aggregateMetrics', () => {
         {
           topology: 't',
           workerId: 'w1',
+          queuedTuples: 0,
+          backpressure: false,
           components: {
             sum: { '0': task({ executed: 5, capacity: 0.2 }), '1': task({ executed: 7 }) },
             spout: { '0': task({ acked: 3, paused: true, completeLatency: { count: 3, p50: 10, p99: 40 } }) },
@@ -19,6 +21,8 @@ describe('aggregateMetrics', () => {
         {
           topology: 't',
           workerId: 'w2',
+          queuedTuples: 0,
+          backpressure: false,
           components: {
             sum: { '2': task({ executed: 1, capacity: 0.7 }) },
             spout: { '0': task({ acked: 4, completeLatency: { count: 4, p50: 12, p99: 90 } }) },
