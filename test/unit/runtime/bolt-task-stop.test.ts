@@ -1,13 +1,6 @@
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { AckerUpdate } from '../../../pipeline/runtime/acker-store.js';
-import { AckerTable } from '../../../pipeline/runtime/acker-table.js';
-import { Batcher } from '../../../pipeline/runtime/batcher.js';
 import { BoltExecutor } from '../../../pipeline/runtime/bolt-executor.js';
-import type { ExecutorEnv } from '../../../pipeline/runtime/executor-env.js';
-import { RuntimeMetrics } from '../../../pipeline/runtime/metrics.js';
-import { Router } from '../../../pipeline/runtime/router.js';
 import { defineStream } from '../../../pipeline/runtime/stream.js';
 import { FakeClock } from '../../../pipeline/runtime/testing/fake-clock.js';
 import { FeederSpout } from '../../../pipeline/runtime/testing/feeder-spout.js';
@@ -15,6 +8,7 @@ import { TopologyBuilder } from '../../../pipeline/runtime/topology-builder.js';
 import { newTupleId } from '../../../pipeline/runtime/tuple-id.js';
 import type { OutputCollector, Tuple } from '../../../pipeline/runtime/types.js';
 import type { WireTuple } from '../../../pipeline/runtime/wire-tuple.js';
+import { testExecutorEnv } from '../../support/executor-env.js';
 
 const DOCS = defineStream('docs', z.object({ n: z.number().int() }));
 
@@ -56,21 +50,8 @@ describe('bolt task stopped during a batch', () => {
       },
     })).shuffleGrouping('s');
     const topology = b.build();
-    const acker = new AckerTable();
-    const env: ExecutorEnv = {
-      topology,
-      workerId: 'w1',
-      log: pino({ level: 'silent' }),
-      clock,
-      router: new Router(topology, { localTasks: () => [0] }),
-      transfer: new Batcher<WireTuple>({ batchSize: 100, lingerMs: 0, clock, send: async () => undefined }),
-      acks: new Batcher<AckerUpdate>({ batchSize: 1000, lingerMs: 0, clock, send: (_key, updates) => acker.ack(updates) }),
-      acker,
-      metrics: new RuntimeMetrics('stop', 'w1', () => clock.monotonicMs()),
-      messageTimeoutMs: 30_000,
-      maxSpoutPending: 100,
-      treeBatchSize: 1,
-    };
+    const env = testExecutorEnv(topology, { clock });
+    const acker = env.acker;
     const bulk = topology.bolts.get('bulk');
     if (!bulk) throw new Error('no bolt');
     const executor = new BoltExecutor(env, bulk, 0);

@@ -1,22 +1,15 @@
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { AckerUpdate } from '../../../pipeline/runtime/acker-store.js';
-import { AckerTable } from '../../../pipeline/runtime/acker-table.js';
-import { Batcher } from '../../../pipeline/runtime/batcher.js';
 import { BoltExecutor } from '../../../pipeline/runtime/bolt-executor.js';
-import type { ExecutorEnv } from '../../../pipeline/runtime/executor-env.js';
-import { RuntimeMetrics } from '../../../pipeline/runtime/metrics.js';
 import { QueueBackpressure } from '../../../pipeline/runtime/queue-backpressure.js';
-import { Router } from '../../../pipeline/runtime/router.js';
 import { SpoutExecutor } from '../../../pipeline/runtime/spout-executor.js';
 import { defineStream } from '../../../pipeline/runtime/stream.js';
-import { FakeClock } from '../../../pipeline/runtime/testing/fake-clock.js';
 import { FeederSpout } from '../../../pipeline/runtime/testing/feeder-spout.js';
 import { TopologyBuilder } from '../../../pipeline/runtime/topology-builder.js';
 import type { Topology } from '../../../pipeline/runtime/topology-definition.js';
 import { newTupleId } from '../../../pipeline/runtime/tuple-id.js';
 import type { WireTuple } from '../../../pipeline/runtime/wire-tuple.js';
+import { testExecutorEnv } from '../../support/executor-env.js';
 
 const N = defineStream('n', z.object({ n: z.number().int() }));
 const HIGH_WATER = 10;
@@ -40,26 +33,6 @@ function pipeline(executed: number[]): { topology: Topology; feeder: FeederSpout
   b.setBasicBolt('down', () => ({ execute: () => undefined })).shuffleGrouping('up');
   b.setBasicBolt('side', () => ({ execute: () => undefined })).shuffleGrouping('s');
   return { topology: b.build(), feeder };
-}
-
-function env(topology: Topology, backpressure: QueueBackpressure): ExecutorEnv {
-  const clock = new FakeClock();
-  const acker = new AckerTable();
-  return {
-    topology,
-    workerId: 'w1',
-    log: pino({ level: 'silent' }),
-    clock,
-    router: new Router(topology, { localTasks: () => [0] }),
-    transfer: new Batcher<WireTuple>({ batchSize: 100, lingerMs: 0, clock, send: async () => undefined }),
-    acks: new Batcher<AckerUpdate>({ batchSize: 1000, lingerMs: 0, clock, send: (_key, updates) => acker.ack(updates) }),
-    acker,
-    metrics: new RuntimeMetrics('bp', 'w1', () => clock.monotonicMs()),
-    messageTimeoutMs: 30_000,
-    maxSpoutPending: 100,
-    treeBatchSize: 1,
-    backpressure,
-  };
 }
 
 const inputs = (...ns: number[]): WireTuple[] =>
@@ -120,15 +93,21 @@ describe('QueueBackpressure', () => {
   });
 });
 
+/** A started executor of task 0 of `up`, under `bp`. */
+async function upExecutor(topology: Topology, bp: QueueBackpressure): Promise<BoltExecutor> {
+  const up = topology.bolts.get('up');
+  if (!up) throw new Error('no bolt');
+  const executor = new BoltExecutor(testExecutorEnv(topology, { backpressure: bp }), up, 0);
+  await executor.start();
+  return executor;
+}
+
 describe('executors under backpressure', () => {
   it('a bolt executes nothing while a bolt it emits to is full, and resumes when it clears', async () => {
     const executed: number[] = [];
     const { topology } = pipeline(executed);
     const bp = new QueueBackpressure(topology, HIGH_WATER);
-    const up = topology.bolts.get('up');
-    if (!up) throw new Error('no bolt');
-    const executor = new BoltExecutor(env(topology, bp), up, 0);
-    await executor.start();
+    const executor = await upExecutor(topology, bp);
 
     bp.hold('down', HIGH_WATER);
     const running = executor.executeBatch(inputs(1, 2, 3));
@@ -145,10 +124,7 @@ describe('executors under backpressure', () => {
     const executed: number[] = [];
     const { topology } = pipeline(executed);
     const bp = new QueueBackpressure(topology, HIGH_WATER);
-    const up = topology.bolts.get('up');
-    if (!up) throw new Error('no bolt');
-    const executor = new BoltExecutor(env(topology, bp), up, 0);
-    await executor.start();
+    const executor = await upExecutor(topology, bp);
 
     bp.hold('down', HIGH_WATER);
     const running = executor.executeBatch(inputs(1, 2));
@@ -165,7 +141,7 @@ describe('executors under backpressure', () => {
     const bp = new QueueBackpressure(topology, HIGH_WATER);
     const s = topology.spouts.get('s');
     if (!s) throw new Error('no spout');
-    const spout = new SpoutExecutor(env(topology, bp), s, 0, 1);
+    const spout = new SpoutExecutor(testExecutorEnv(topology, { backpressure: bp }), s, 0, 1);
     await spout.open();
     feeder.feed({ n: 1 }, 'm1');
 
