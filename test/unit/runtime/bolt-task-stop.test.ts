@@ -8,7 +8,7 @@ import { TopologyBuilder } from '../../../pipeline/runtime/topology-builder.js';
 import { newTupleId } from '../../../pipeline/runtime/tuple-id.js';
 import type { OutputCollector, Tuple } from '../../../pipeline/runtime/types.js';
 import type { WireTuple } from '../../../pipeline/runtime/wire-tuple.js';
-import { testExecutorEnv } from '../../support/executor-env.js';
+import { testExecutorEnv } from './helpers/executor-env.js';
 
 const DOCS = defineStream('docs', z.object({ n: z.number().int() }));
 

@@ -9,7 +9,7 @@ import { TopologyBuilder } from '../../../pipeline/runtime/topology-builder.js';
 import type { Topology } from '../../../pipeline/runtime/topology-definition.js';
 import { newTupleId } from '../../../pipeline/runtime/tuple-id.js';
 import type { WireTuple } from '../../../pipeline/runtime/wire-tuple.js';
-import { testExecutorEnv } from '../../support/executor-env.js';
+import { testExecutorEnv } from './helpers/executor-env.js';
 
 const N = defineStream('n', z.object({ n: z.number().int() }));
 const HIGH_WATER = 10;

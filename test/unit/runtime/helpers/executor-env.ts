@@ -1,13 +1,13 @@
 import pino from 'pino';
-import type { AckerUpdate } from '../../pipeline/runtime/acker-store.js';
-import { AckerTable } from '../../pipeline/runtime/acker-table.js';
-import { Batcher } from '../../pipeline/runtime/batcher.js';
-import type { ExecutorEnv } from '../../pipeline/runtime/executor-env.js';
-import { RuntimeMetrics } from '../../pipeline/runtime/metrics.js';
-import { Router } from '../../pipeline/runtime/router.js';
-import { FakeClock } from '../../pipeline/runtime/testing/fake-clock.js';
-import type { Topology } from '../../pipeline/runtime/topology-definition.js';
-import type { WireTuple } from '../../pipeline/runtime/wire-tuple.js';
+import type { AckerUpdate } from '../../../../pipeline/runtime/acker-store.js';
+import { AckerTable } from '../../../../pipeline/runtime/acker-table.js';
+import { Batcher } from '../../../../pipeline/runtime/batcher.js';
+import type { ExecutorEnv } from '../../../../pipeline/runtime/executor-env.js';
+import { RuntimeMetrics } from '../../../../pipeline/runtime/metrics.js';
+import { Router } from '../../../../pipeline/runtime/router.js';
+import { FakeClock } from '../../../../pipeline/runtime/testing/fake-clock.js';
+import type { Topology } from '../../../../pipeline/runtime/topology-definition.js';
+import type { WireTuple } from '../../../../pipeline/runtime/wire-tuple.js';
 
 /**
  * The environment of executors of worker `w1` for a unit test: every bolt has one local task, a
