@@ -53,11 +53,6 @@ export class BoltExecutor {
   private cancelTick: (() => void) | undefined;
   private roomWaiters: (() => void)[] = [];
   private stopped = false;
-  private signalStop: () => void = () => undefined;
-  /** Resolves when `stop` begins (a wait for downstream room ends with it). */
-  private readonly stopSignal = new Promise<void>((resolve) => {
-    this.signalStop = resolve;
-  });
 
   constructor(
     private readonly env: ExecutorEnv,
@@ -148,7 +143,6 @@ export class BoltExecutor {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.signalStop();
     this.cancelTick?.();
     await this.serial(async () => {
       try {
@@ -334,10 +328,13 @@ export class BoltExecutor {
     return (this.inFlight.size < this.definition.maxInFlight && !this.env.backpressure?.blocked(this.definition.id)) || this.stopped;
   }
 
+  /** Waits until `hasRoom`: woken by an ack or fail of this task, a full bolt that clears, or `stop`. */
   private async waitForRoom(): Promise<void> {
     while (!this.hasRoom()) {
-      if (this.inFlight.size >= this.definition.maxInFlight) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
-      else await this.env.backpressure?.waitUntilClear(this.definition.id, this.stopSignal);
+      await new Promise<void>((resolve) => {
+        this.roomWaiters.push(resolve);
+        if (this.inFlight.size < this.definition.maxInFlight) this.env.backpressure?.onClear(resolve);
+      });
     }
   }
 

@@ -29,7 +29,7 @@ export interface ExecutorEnv {
    * The in-process task queues' backpressure (a worker's operator chaining); none in a local
    * cluster, whose queues are drained one round at a time.
    */
-  backpressure?: Pick<QueueBackpressure, 'blocked' | 'waitUntilClear'>;
+  backpressure?: Pick<QueueBackpressure, 'blocked' | 'onClear'>;
 }
 
 /** Batcher key of a target task. */

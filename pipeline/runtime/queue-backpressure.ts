@@ -52,13 +52,9 @@ export class QueueBackpressure {
     return false;
   }
 
-  /** Resolves once `component` is no longer blocked, or when `abort` resolves. */
-  async waitUntilClear(component: string, abort: Promise<void>): Promise<void> {
-    let aborted = false;
-    void abort.then(() => {
-      aborted = true;
-    });
-    while (!aborted && this.blocked(component)) await Promise.race([new Promise<void>((resolve) => this.waiters.push(resolve)), abort]);
+  /** Calls `wake` once, when the next full bolt clears (a waiter then checks `blocked` again). */
+  onClear(wake: () => void): void {
+    this.waiters.push(wake);
   }
 
   /** Whether some bolt is full. */
