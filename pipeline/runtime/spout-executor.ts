@@ -19,7 +19,8 @@ interface PendingTree {
 
 /**
  * Runs one spout task. `step()` calls `nextTuple` when fewer than max-pending messages are in
- * flight and no bolt it emits to is full in this worker (`ExecutorEnv.backpressure`), registers the new trees with the acker and only then sends their tuples. Completions
+ * flight and no bolt it emits to is full in this worker (`ExecutorEnv.backpressure`), registers
+ * the new trees with the acker and only then sends their tuples. Completions
  * from the acker become `spout.ack`/`spout.fail`; a tree older than the message timeout
  * (monotonic clock) is forgotten in the acker, so late acks are ignored, and failed with a
  * `TupleTimeoutError`. Spout methods are called one at a time.
