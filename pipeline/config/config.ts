@@ -67,7 +67,7 @@ export const EnvSchema = z.object({
     'un-acked records per spout task before fetching pauses (a backlog drains at about pending / tree latency, and the index bolt fills its bulks only with enough in flight: 1,500 with 500-document bulks drained 5,063-5,370 tx/s on a 2-core machine, 6,000 with 2,000-document bulks 6,892-7,390; keep pending / rate well under MESSAGE_TIMEOUT_MS)',
   ),
   MAX_QUEUED_TUPLES: int(20_000, 1, 10_000_000).describe(
-    "tuples a worker holds in its in-process task queues before its spouts stop emitting, until half are executed (backpressure); it bounds a worker's memory while a bolt waits on Elasticsearch, when failed trees replay while their other tuples are still queued; keep it above the tuples MAX_SPOUT_PENDING puts in flight",
+    "tuples a worker queues in process for one bolt's tasks before whatever emits to that bolt (spouts included) waits, until half are executed (backpressure); it bounds a worker's memory while the index bolt waits on Elasticsearch, when a price's re-rendered transactions and the replays of failed trees pile up; keep it well above what one record fans out to (a few thousand documents)",
   ),
   MAX_ATTEMPTS: int(0, 0, 1_000_000).describe(
     'attempts before a record whose failures are all retriable goes to the dead-letter topic; 0 (default): never, it replays with backoff until the service it waits for is back (a retriable failure is an unavailable service, never bad input)',

@@ -31,9 +31,10 @@ export const RuntimeOptionsSchema = z
     /** Largest replay delay (default 30 000 ms). */
     backoffMaxMs: int(1, 3_600_000).default(30_000),
     /**
-     * Tuples a worker holds in its in-process task queues (operator chaining) before its spouts stop
-     * emitting, replays included; they emit again once half of it is left (Storm's backpressure).
-     * It bounds a worker's memory while a bolt waits on a sink: max spout pending does not, since
+     * Tuples a worker queues in process (operator chaining) for one bolt's local tasks before
+     * whatever emits to that bolt waits, spouts included (replays too), until half of them are
+     * executed: Storm's backpressure (`QueueBackpressure`). It bounds a worker's memory while a bolt
+     * waits on a sink; max spout pending does not, since one record may fan out to many tuples and
      * the trees that fail or time out meanwhile replay while their other tuples are still queued
      * (default 20 000).
      */
