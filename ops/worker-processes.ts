@@ -26,12 +26,13 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
  * - with that factor, the old generation capped at 176 MB (`--max-old-space-size`): twice the
  *   live size is a late bound when a full collection runs mid-replay (an Elasticsearch outage
  *   peaked at 221-403 MB uncapped; 189-251 MB capped). The largest live size seen after a full
- *   collection is 88-96 MB (about 60 in a 120 s outage, 40-55 on a drain), so the cap leaves 1.8
- *   times that. The live size is bounded by `maxSpoutPending`, the index bolt's in-flight
- *   documents and the in-process queues' backpressure (`maxQueuedTuples`: without it, an outage
- *   with a backlog queued 160,000 documents and ran a worker out of this heap); a worker that
- *   still ran out would be restarted and replay from its committed offsets. Interleaved 500,000-record
- *   drains and rebuilds, capped against uncapped: no cost beyond the noise (OPERATIONS.md, "Fault injection").
+ *   collection is 96 MB (88 with backpressure, about 60 in a 120 s outage, 40-55 on a drain), so
+ *   the cap leaves 1.8 times that. The live size is bounded by `maxSpoutPending`, the index bolt's
+ *   in-flight documents and the in-process queues' backpressure (`maxQueuedTuples`: without it,
+ *   an outage with a backlog queued 160,000 documents and ran a worker out of this heap); a
+ *   worker that still ran out would be restarted and replay from its committed offsets.
+ *   Interleaved 500,000-record drains and rebuilds, capped against uncapped: no cost beyond the
+ *   noise (OPERATIONS.md, "Fault injection").
  */
 export const WORKER_NODE_ARGS = ['--max-semi-space-size=8', '--heap-growing-percent=100', '--max-old-space-size=176'] as const;
 

@@ -116,14 +116,14 @@ export async function runWorker(topology: Topology, options: RunWorkerOptions): 
    */
   const backpressure = new QueueBackpressure(topology, runtime.maxQueuedTuples);
   const send = (key: string, tuples: WireTuple[]): Promise<void> => {
+    const target = parseTransferKey(key);
     const local = owned.get(key);
-    if (!local) return transport.send(parseTransferKey(key), tuples);
-    const { component } = parseTransferKey(key);
-    backpressure.hold(component, tuples.length);
-    const run = local.local.then(() => (owned.get(key) === local ? local.executor.executeBatch(tuples) : transport.send(parseTransferKey(key), tuples)));
+    if (!local) return transport.send(target, tuples);
+    backpressure.hold(target.component, tuples.length);
+    const run = local.local.then(() => (owned.get(key) === local ? local.executor.executeBatch(tuples) : transport.send(target, tuples)));
     local.local = run
       .catch((err: unknown) => log.warn({ err, key, size: tuples.length }, 'local tuple batch failed; its trees will time out'))
-      .finally(() => backpressure.release(component, tuples.length));
+      .finally(() => backpressure.release(target.component, tuples.length));
     return local.local;
   };
   metrics.watchQueue(backpressure);
