@@ -138,7 +138,7 @@ export async function runBenchSuite(options: BenchOptions, log: Logger): Promise
         const median = results.maxRate.rate?.median;
         const typical = [...backlogRuns].sort((a, b) => Math.abs(a.rate - (median ?? 0)) - Math.abs(b.rate - (median ?? 0)))[0];
         results.whereTimeGoes = typical?.costs ?? [];
-        results.cpuByProcess = cpuUse(backlogRuns);
+        results.cpuByProcess = cpuUse(backlogRuns.map((r) => ({ records: r.timedRecords, rate: r.rate, cpuSeconds: r.cpuSeconds })));
         results.workerProfile = backlogRuns[0]?.workerProfile ?? null;
       });
     }
