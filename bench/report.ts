@@ -196,7 +196,7 @@ export function renderBenchmarks(results: BenchResults): string {
     '',
     '## 2. Maximum sustained rate',
     '',
-    "A backlog published with `npm run loadgen` before the workers start; rate = records / time from the workers joining their consumer groups until every raw topic is committed to its end and no aggregate is dirty (the demo's wait).",
+    "A backlog published with `npm run loadgen` before the workers start; the clock starts when every consumer group of the workers is stable and stops when every raw topic is committed to its end and no aggregate is dirty (the demo's wait); rate = the records not yet committed when the clock started / its time (a worker that joins first consumes while the other groups rebalance, and those records are left out). The scaling runs of section 4 are measured the same way.",
     '',
     ...table(
       ['records', 'workers', 'partitions', 'tx/s', 'startup s', 'loadgen publish tx/s'],
