@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
+import { processingProgress } from '../pipeline/topology/processing-progress.js';
 import type { ComponentCost } from './bench-results.js';
 import { BenchNamespace } from './bench-namespace.js';
-import { processingProgress } from '../pipeline/topology/processing-progress.js';
 import { componentCosts } from './component-costs.js';
 import { CpuMeter, stackPids } from './cpu-meter.js';
 import { backlogLoad, LoadgenProcess } from './loadgen-process.js';
